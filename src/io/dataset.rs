@@ -1,0 +1,450 @@
+//! A dataset: the files of one city (`parks.geojson`, `counties.geojson`, `clusters.json`,
+//! `citywide.json`, `land.geojson`), from the copy compiled into the program or from a folder.
+//! Checks that span files (parent ids, county adcodes, parks outside every county) live here.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use geo::{Contains, Geometry, Intersects};
+use serde_json::Value;
+
+use super::problem::{Problem, Severity, has_errors};
+use super::read::{ParsedFile, parse_geojson, parse_json};
+use crate::model::taxonomy_check;
+use crate::model::{Atlas, Citywide, Taxonomy};
+
+/// The embedded Zhanjiang dataset, compiled into the program.
+pub mod embedded {
+    /// `parks.geojson`.
+    pub const PARKS: &str = include_str!("../../data/zhanjiang/parks.geojson");
+    /// `counties.geojson`.
+    pub const COUNTIES: &str = include_str!("../../data/zhanjiang/counties.geojson");
+    /// `clusters.json`.
+    pub const CLUSTERS: &str = include_str!("../../data/zhanjiang/clusters.json");
+    /// `citywide.json`.
+    pub const CITYWIDE: &str = include_str!("../../data/zhanjiang/citywide.json");
+    /// `land.geojson`.
+    pub const LAND: &str = include_str!("../../data/zhanjiang/land.geojson");
+}
+
+/// File names inside a dataset folder.
+pub const PARKS_FILE: &str = "parks.geojson";
+/// Counties file name.
+pub const COUNTIES_FILE: &str = "counties.geojson";
+/// Taxonomy file name.
+pub const CLUSTERS_FILE: &str = "clusters.json";
+/// City-wide figures file name.
+pub const CITYWIDE_FILE: &str = "citywide.json";
+/// Basemap land file name.
+pub const LAND_FILE: &str = "land.geojson";
+
+/// The raw bytes of a dataset's files; only `parks` is required.
+#[derive(Debug, Clone, Default)]
+pub struct DatasetFiles {
+    /// Label used in messages for each file (a path or "embedded:parks.geojson").
+    pub labels: [String; 5],
+    /// parks.geojson
+    pub parks: Vec<u8>,
+    /// counties.geojson
+    pub counties: Option<Vec<u8>>,
+    /// clusters.json (the embedded taxonomy is used when missing)
+    pub clusters: Option<Vec<u8>>,
+    /// citywide.json
+    pub citywide: Option<Vec<u8>>,
+    /// land.geojson
+    pub land: Option<Vec<u8>>,
+}
+
+impl DatasetFiles {
+    /// The embedded Zhanjiang dataset.
+    pub fn embedded() -> DatasetFiles {
+        DatasetFiles {
+            labels: [
+                PARKS_FILE,
+                COUNTIES_FILE,
+                CLUSTERS_FILE,
+                CITYWIDE_FILE,
+                LAND_FILE,
+            ]
+            .map(|f| format!("embedded:{f}")),
+            parks: embedded::PARKS.as_bytes().to_vec(),
+            counties: Some(embedded::COUNTIES.as_bytes().to_vec()),
+            clusters: Some(embedded::CLUSTERS.as_bytes().to_vec()),
+            citywide: Some(embedded::CITYWIDE.as_bytes().to_vec()),
+            land: Some(embedded::LAND.as_bytes().to_vec()),
+        }
+    }
+
+    /// Reads a dataset folder. A missing `parks.geojson` is an error; the other files are
+    /// optional. Unreadable files become problems.
+    pub fn from_dir(dir: &Path) -> Result<DatasetFiles, Vec<Problem>> {
+        let names = [
+            PARKS_FILE,
+            COUNTIES_FILE,
+            CLUSTERS_FILE,
+            CITYWIDE_FILE,
+            LAND_FILE,
+        ];
+        let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+        let labels = names.map(|n| dir.join(n).display().to_string());
+        let mut problems = Vec::new();
+        let mut read = |i: usize, required: bool| -> Option<Vec<u8>> {
+            match std::fs::read(&paths[i]) {
+                Ok(b) => Some(b),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+                Err(e) => {
+                    problems.push(Problem::file_level(
+                        Severity::Error,
+                        &labels[i],
+                        format!("cannot read the file: {e}"),
+                    ));
+                    None
+                }
+            }
+        };
+        let parks = read(0, true);
+        let files = DatasetFiles {
+            parks: parks.unwrap_or_default(),
+            counties: read(1, false),
+            clusters: read(2, false),
+            citywide: read(3, false),
+            land: read(4, false),
+            labels,
+        };
+        if problems.is_empty() {
+            Ok(files)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// A loaded atlas and the warnings found while loading it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The data.
+    pub atlas: Atlas,
+    /// Warnings (no errors: data with errors is refused).
+    pub warnings: Vec<Problem>,
+}
+
+/// Loads the embedded Zhanjiang dataset.
+pub fn load_embedded() -> Result<Loaded, Vec<Problem>> {
+    load_files(&DatasetFiles::embedded())
+}
+
+/// Loads a dataset folder.
+pub fn load_dir(dir: &Path) -> Result<Loaded, Vec<Problem>> {
+    load_files(&DatasetFiles::from_dir(dir)?)
+}
+
+/// Parses and checks a taxonomy file.
+pub fn parse_taxonomy(file: &str, bytes: &[u8]) -> (Option<Taxonomy>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let Some(value) = parse_json(file, bytes, &mut problems) else {
+        return (None, problems);
+    };
+    match serde_json::from_value::<Taxonomy>(value) {
+        Ok(t) => {
+            problems.extend(
+                taxonomy_check(&t)
+                    .into_iter()
+                    .map(|m| Problem::file_level(Severity::Error, file, m)),
+            );
+            (Some(t), problems)
+        }
+        Err(e) => {
+            problems.push(Problem::file_level(
+                Severity::Error,
+                file,
+                format!("not a clusters file: {e}"),
+            ));
+            (None, problems)
+        }
+    }
+}
+
+/// Parses and checks a city-wide figures file.
+pub fn parse_citywide(file: &str, bytes: &[u8]) -> (Option<Citywide>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let Some(value) = parse_json(file, bytes, &mut problems) else {
+        return (None, problems);
+    };
+    match serde_json::from_value::<Citywide>(value) {
+        Ok(c) => {
+            for (i, fig) in c.figures.iter().enumerate() {
+                for id in &fig.source_ids {
+                    if !c.sources.contains_key(id) {
+                        problems.push(Problem {
+                            severity: Severity::Error,
+                            file: file.to_owned(),
+                            location: format!("figures[{i}] (id '{}')", fig.id),
+                            field: "source_ids".into(),
+                            message: format!("unknown source id {id:?} (not in \"sources\")"),
+                        });
+                    }
+                }
+            }
+            (Some(c), problems)
+        }
+        Err(e) => {
+            problems.push(Problem::file_level(
+                Severity::Error,
+                file,
+                format!("not a city-wide figures file: {e}"),
+            ));
+            (None, problems)
+        }
+    }
+}
+
+/// Loads a dataset from its files: every file is checked, then the references between them.
+/// Any error refuses the whole dataset (so a half-loaded atlas never replaces a good one).
+pub fn load_files(files: &DatasetFiles) -> Result<Loaded, Vec<Problem>> {
+    let [
+        parks_label,
+        counties_label,
+        clusters_label,
+        citywide_label,
+        land_label,
+    ] = &files.labels;
+    let mut problems = Vec::new();
+
+    let taxonomy = match &files.clusters {
+        Some(bytes) => {
+            let (t, p) = parse_taxonomy(clusters_label, bytes);
+            problems.extend(p);
+            t
+        }
+        None => parse_taxonomy("embedded:clusters.json", embedded::CLUSTERS.as_bytes()).0,
+    }
+    .unwrap_or_default();
+
+    let (parks_file, p) = parse_geojson(parks_label, &files.parks, Some(&taxonomy));
+    problems.extend(p);
+    let counties_file = files.counties.as_ref().map(|b| {
+        let (f, p) = parse_geojson(counties_label, b, Some(&taxonomy));
+        problems.extend(p);
+        f
+    });
+    let citywide = files.citywide.as_ref().and_then(|b| {
+        let (c, p) = parse_citywide(citywide_label, b);
+        problems.extend(p);
+        c
+    });
+    let land = files
+        .land
+        .as_ref()
+        .map(|b| {
+            let (f, p) = parse_geojson(land_label, b, None);
+            problems.extend(p);
+            f.others.into_iter().filter_map(|g| g.geometry).collect()
+        })
+        .unwrap_or_default();
+
+    let mut atlas = Atlas {
+        taxonomy,
+        citywide,
+        land,
+        ..Atlas::default()
+    };
+    let ParsedFile {
+        parks,
+        park_feature_index,
+        counties,
+        others,
+        ..
+    } = parks_file;
+    atlas.parks = parks;
+    atlas.counties = counties;
+    atlas.others = others;
+    if let Some(cf) = counties_file {
+        atlas.counties.extend(cf.counties);
+        atlas.others.extend(cf.others);
+        atlas.parks.extend(cf.parks);
+    }
+    check_references(&atlas, parks_label, &park_feature_index, &mut problems);
+    if has_errors(&problems) {
+        problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
+        Err(problems)
+    } else {
+        Ok(Loaded {
+            atlas,
+            warnings: problems,
+        })
+    }
+}
+
+/// Checks between parks and counties: unique ids, known parents (no cycles), known adcodes,
+/// and parks that lie outside every county or outside the counties they list.
+pub fn check_references(
+    atlas: &Atlas,
+    file: &str,
+    feature_index: &[usize],
+    problems: &mut Vec<Problem>,
+) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let adcodes: HashSet<&str> = atlas.counties.iter().map(|c| c.adcode.as_str()).collect();
+    let location = |i: usize, id: &str| {
+        let fi = feature_index.get(i).copied().unwrap_or(i);
+        format!("features[{fi}] (id '{id}')")
+    };
+    let mut push = |severity, i: usize, id: &str, field: &str, message: String| {
+        problems.push(Problem {
+            severity,
+            file: file.to_owned(),
+            location: location(i, id),
+            field: field.into(),
+            message,
+        });
+    };
+    for (i, park) in atlas.parks.iter().enumerate() {
+        if let Some(first) = seen.insert(&park.id, i) {
+            push(
+                Severity::Error,
+                i,
+                &park.id,
+                "id",
+                format!("duplicate id: {} already has it", location(first, &park.id)),
+            );
+        }
+    }
+    for (i, park) in atlas.parks.iter().enumerate() {
+        if let Some(parent) = &park.parent_id {
+            if atlas.park(parent).is_none() {
+                push(
+                    Severity::Error,
+                    i,
+                    &park.id,
+                    "parent_id",
+                    format!("unknown park id {parent:?}"),
+                );
+            } else if has_parent_cycle(atlas, &park.id) {
+                push(
+                    Severity::Error,
+                    i,
+                    &park.id,
+                    "parent_id",
+                    "parents form a cycle".into(),
+                );
+            }
+        }
+        if !adcodes.is_empty() {
+            for (j, a) in park.county_adcodes.iter().enumerate() {
+                if !adcodes.contains(a.as_str()) {
+                    push(
+                        Severity::Error,
+                        i,
+                        &park.id,
+                        &format!("county_adcodes[{j}]"),
+                        format!("unknown county adcode {a:?} (not in the counties file)"),
+                    );
+                }
+            }
+        }
+        if let Some(g) = &park.geometry
+            && !atlas.counties.is_empty()
+        {
+            let inside: Vec<&str> = atlas
+                .counties
+                .iter()
+                .filter(|c| c.geometry.as_ref().is_some_and(|cg| touches(cg, g)))
+                .map(|c| c.adcode.as_str())
+                .collect();
+            if inside.is_empty() {
+                push(
+                    Severity::Warning,
+                    i,
+                    &park.id,
+                    "geometry",
+                    "the location lies outside every county".into(),
+                );
+            } else if !park.county_adcodes.is_empty()
+                && !inside
+                    .iter()
+                    .any(|a| park.county_adcodes.iter().any(|b| b == a))
+            {
+                push(
+                    Severity::Warning,
+                    i,
+                    &park.id,
+                    "county_adcodes",
+                    format!(
+                        "the location lies in {} but county_adcodes lists {}",
+                        inside.join(", "),
+                        park.county_adcodes.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn touches(county: &Geometry<f64>, g: &Geometry<f64>) -> bool {
+    match g {
+        Geometry::Point(p) => county.contains(p),
+        Geometry::MultiPoint(mp) => mp.0.iter().any(|p| county.contains(p)),
+        other => county.intersects(other),
+    }
+}
+
+fn has_parent_cycle(atlas: &Atlas, start: &str) -> bool {
+    let mut seen = HashSet::new();
+    let mut cur = Some(start);
+    while let Some(id) = cur {
+        if !seen.insert(id) {
+            return true;
+        }
+        cur = atlas.park(id).and_then(|p| p.parent_id.as_deref());
+    }
+    false
+}
+
+/// What a file holds, judged from its content, for `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// GeoJSON (parks, counties or any other features).
+    GeoJson,
+    /// A `clusters.json` taxonomy.
+    Taxonomy,
+    /// A `citywide.json` figures file.
+    Citywide,
+}
+
+/// Guesses a file's kind: JSON objects with `clusters`/`groups` are taxonomies, with `figures`
+/// city-wide files; everything else is read as GeoJSON.
+pub fn guess_kind(bytes: &[u8]) -> FileKind {
+    let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(bytes) else {
+        return FileKind::GeoJson;
+    };
+    if o.contains_key("type") {
+        FileKind::GeoJson
+    } else if o.contains_key("clusters") && o.contains_key("groups") {
+        FileKind::Taxonomy
+    } else if o.contains_key("figures") {
+        FileKind::Citywide
+    } else {
+        FileKind::GeoJson
+    }
+}
+
+/// Validates one file on its own (against `taxonomy` for cluster ids), as `park-atlas validate`
+/// does: every problem, errors and warnings.
+pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Problem> {
+    match guess_kind(bytes) {
+        FileKind::Taxonomy => parse_taxonomy(label, bytes).1,
+        FileKind::Citywide => parse_citywide(label, bytes).1,
+        FileKind::GeoJson => {
+            let (parsed, mut problems) = parse_geojson(label, bytes, Some(taxonomy));
+            if !parsed.parks.is_empty() {
+                let atlas = Atlas {
+                    parks: parsed.parks,
+                    counties: parsed.counties,
+                    ..Atlas::default()
+                };
+                check_references(&atlas, label, &parsed.park_feature_index, &mut problems);
+            }
+            problems
+        }
+    }
+}

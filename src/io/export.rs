@@ -1,0 +1,374 @@
+//! Parks → files: GeoJSON (RFC 7946, every property, reloads losslessly) and CSV (one row per
+//! park, plus a projects CSV beside it; UTF-8 with BOM for Excel; formula cells neutralised).
+//! Every file is written atomically.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use geo::{Centroid, Geometry};
+use serde_json::{Map, Value, json};
+use wkt::ToWkt;
+
+use super::atomic::write_atomic;
+use crate::model::{Atlas, Park, Project, Source, Target};
+use crate::query::summarize;
+
+/// Export failures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The extension names no format we write.
+    #[error("cannot tell the format from {0:?}: use a .geojson, .json or .csv file name")]
+    UnknownFormat(PathBuf),
+    /// Writing failed; the old file (if any) is untouched.
+    #[error("could not write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// CSV encoding failed.
+    #[error("could not encode CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 7946 GeoJSON.
+    GeoJson,
+    /// CSV (parks file plus a `-projects.csv` beside it).
+    Csv,
+}
+
+impl Format {
+    /// The format for a file name, from its extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "geojson" | "json" => Some(Format::GeoJson),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportReport {
+    /// Files written, main file first.
+    pub files: Vec<PathBuf>,
+    /// Parks written.
+    pub parks: usize,
+    /// Project rows written (CSV) or contained (GeoJSON).
+    pub projects: usize,
+}
+
+/// Writes the given parks to `path` in the format its extension names.
+pub fn export_parks(
+    atlas: &Atlas,
+    parks: &[&Park],
+    path: &Path,
+) -> Result<ExportReport, ExportError> {
+    let format =
+        Format::from_path(path).ok_or_else(|| ExportError::UnknownFormat(path.to_owned()))?;
+    let projects = parks.iter().map(|p| p.projects.len()).sum();
+    let write = |p: &Path, bytes: &[u8]| {
+        write_atomic(p, bytes).map_err(|source| ExportError::Write {
+            path: p.to_owned(),
+            source,
+        })
+    };
+    match format {
+        Format::GeoJson => {
+            write(path, geojson_string(parks).as_bytes())?;
+            Ok(ExportReport {
+                files: vec![path.to_owned()],
+                parks: parks.len(),
+                projects,
+            })
+        }
+        Format::Csv => {
+            let parks_csv = parks_csv(atlas, parks)?;
+            let projects_path = projects_csv_path(path);
+            let projects_csv = projects_csv(parks)?;
+            write(path, &parks_csv)?;
+            write(&projects_path, &projects_csv)?;
+            Ok(ExportReport {
+                files: vec![path.to_owned(), projects_path],
+                parks: parks.len(),
+                projects,
+            })
+        }
+    }
+}
+
+/// `parks.csv` → `parks-projects.csv`.
+pub fn projects_csv_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("parks");
+    path.with_file_name(format!("{stem}-projects.csv"))
+}
+
+/// The parks as an RFC 7946 FeatureCollection.
+pub fn geojson_string(parks: &[&Park]) -> String {
+    let features: Vec<Value> = parks.iter().map(|p| park_feature(p)).collect();
+    let fc = json!({ "type": "FeatureCollection", "features": features });
+    serde_json::to_string_pretty(&fc).unwrap_or_default()
+}
+
+fn opt<T: Into<Value> + Clone>(v: &Option<T>) -> Value {
+    v.clone().map_or(Value::Null, Into::into)
+}
+
+fn with_extra(mut obj: Map<String, Value>, extra: &Map<String, Value>) -> Value {
+    for (k, v) in extra {
+        obj.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    Value::Object(obj)
+}
+
+fn project_value(p: &Project) -> Value {
+    let mut o = Map::new();
+    o.insert("name_zh".into(), opt(&p.name_zh));
+    o.insert("name_en".into(), opt(&p.name_en));
+    o.insert("investor".into(), opt(&p.investor));
+    o.insert("amount".into(), opt(&p.amount));
+    o.insert("currency".into(), opt(&p.currency));
+    o.insert("year".into(), opt(&p.year));
+    o.insert("status".into(), opt(&p.status));
+    o.insert("status_date".into(), opt(&p.status_date));
+    o.insert("clusters".into(), json!(p.clusters));
+    o.insert("source_ids".into(), json!(p.source_ids));
+    with_extra(o, &p.extra)
+}
+
+fn target_value(t: &Target) -> Value {
+    let mut o = Map::new();
+    o.insert("year".into(), opt(&t.year));
+    o.insert("metric".into(), opt(&t.metric));
+    o.insert("value".into(), opt(&t.value));
+    o.insert("unit".into(), opt(&t.unit));
+    o.insert("text".into(), opt(&t.text));
+    o.insert("source_ids".into(), json!(t.source_ids));
+    with_extra(o, &t.extra)
+}
+
+fn source_value(s: &Source) -> Value {
+    let mut o = Map::new();
+    o.insert("title".into(), opt(&s.title));
+    o.insert("outlet".into(), opt(&s.outlet));
+    o.insert("date".into(), opt(&s.date));
+    o.insert("url".into(), opt(&s.url));
+    o.insert("quality".into(), opt(&s.quality));
+    with_extra(o, &s.extra)
+}
+
+/// One park as a GeoJSON Feature with all its properties.
+pub fn park_feature(p: &Park) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(p.id));
+    o.insert("name_zh".into(), opt(&p.name_zh));
+    o.insert("name_en".into(), opt(&p.name_en));
+    o.insert("county_adcodes".into(), json!(p.county_adcodes));
+    o.insert("tier".into(), json!(p.tier.as_str()));
+    o.insert("role".into(), json!(p.role.as_str()));
+    o.insert("parent_id".into(), opt(&p.parent_id));
+    o.insert("area_km2".into(), opt(&p.area_km2));
+    o.insert("clusters".into(), json!(p.clusters));
+    o.insert(
+        "projects".into(),
+        Value::Array(p.projects.iter().map(project_value).collect()),
+    );
+    o.insert(
+        "targets".into(),
+        Value::Array(p.targets.iter().map(target_value).collect()),
+    );
+    o.insert("location_accuracy_km".into(), opt(&p.location_accuracy_km));
+    let sources: Map<String, Value> = p
+        .sources
+        .iter()
+        .map(|(k, s)| (k.clone(), source_value(s)))
+        .collect();
+    o.insert("sources".into(), Value::Object(sources));
+    let props = with_extra(o, &p.extra);
+    json!({
+        "type": "Feature",
+        "id": p.id,
+        "properties": props,
+        "geometry": p.geometry.as_ref().map_or(Value::Null, geometry_value),
+    })
+}
+
+/// A geo geometry as a GeoJSON geometry object.
+pub fn geometry_value(g: &Geometry<f64>) -> Value {
+    let gj = geojson::Geometry::new(geojson::GeometryValue::from(g));
+    serde_json::to_value(gj).unwrap_or(Value::Null)
+}
+
+/// Neutralises a text cell that a spreadsheet would run as a formula (OWASP: a leading
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front).
+pub fn safe_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
+    w.into_inner().map_err(|e| ExportError::Write {
+        path: PathBuf::new(),
+        source: e.into_error(),
+    })
+}
+
+/// The parks as CSV: one row per park; investment totals in one column per currency.
+pub fn parks_csv(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
+    let currencies: BTreeSet<&str> = parks
+        .iter()
+        .flat_map(|p| p.projects.iter().filter_map(|pr| pr.currency.as_deref()))
+        .collect();
+    let mut w = csv_writer();
+    let mut header: Vec<String> = [
+        "id",
+        "name_zh",
+        "name_en",
+        "role",
+        "tier",
+        "parent_id",
+        "county_adcodes",
+        "counties_zh",
+        "counties_en",
+        "clusters",
+        "clusters_en",
+        "area_km2",
+        "location_accuracy_km",
+        "location_approximate",
+        "lon",
+        "lat",
+        "wkt",
+        "project_count",
+        "projects_without_amount",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(currencies.iter().map(|c| format!("investment_{c}")));
+    header.extend(["target_count", "sources"].map(String::from));
+    w.write_record(&header)?;
+    for p in parks {
+        let s = summarize(atlas, std::slice::from_ref(p));
+        let (lon, lat) = p
+            .geometry
+            .as_ref()
+            .and_then(Centroid::centroid)
+            .map_or((None, None), |c| (Some(c.x()), Some(c.y())));
+        let cluster_names: Vec<&str> = p
+            .clusters
+            .iter()
+            .map(|c| {
+                atlas
+                    .taxonomy
+                    .cluster(c)
+                    .map_or(c.as_str(), |c| c.name_en.as_str())
+            })
+            .collect();
+        let urls: Vec<&str> = p
+            .sources
+            .values()
+            .filter_map(|s| s.url.as_deref())
+            .collect();
+        let mut row = vec![
+            safe_cell(&p.id),
+            safe_cell(p.name_zh.as_deref().unwrap_or("")),
+            safe_cell(p.name_en.as_deref().unwrap_or("")),
+            p.role.as_str().to_owned(),
+            p.tier.as_str().to_owned(),
+            safe_cell(p.parent_id.as_deref().unwrap_or("")),
+            safe_cell(&p.county_adcodes.join(";")),
+            safe_cell(&atlas.county_names(p, true)),
+            safe_cell(&atlas.county_names(p, false)),
+            safe_cell(&p.clusters.join(";")),
+            safe_cell(&cluster_names.join(";")),
+            num(p.area_km2),
+            num(p.location_accuracy_km),
+            p.is_approximate().to_string(),
+            num(lon),
+            num(lat),
+            p.geometry
+                .as_ref()
+                .map(|g| g.wkt_string())
+                .unwrap_or_default(),
+            p.projects.len().to_string(),
+            (s.projects - s.projects_with_amount).to_string(),
+        ];
+        row.extend(
+            currencies
+                .iter()
+                .map(|c| s.totals.get(*c).map(|v| v.to_string()).unwrap_or_default()),
+        );
+        row.push(p.targets.len().to_string());
+        row.push(safe_cell(&urls.join(" ")));
+        w.write_record(&row)?;
+    }
+    finish(w)
+}
+
+/// One row per project, with the park it belongs to and its sources' addresses.
+pub fn projects_csv(parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv_writer();
+    w.write_record([
+        "park_id",
+        "park_name_zh",
+        "park_name_en",
+        "name_zh",
+        "name_en",
+        "investor",
+        "amount",
+        "currency",
+        "year",
+        "status",
+        "status_date",
+        "clusters",
+        "source_ids",
+        "source_urls",
+    ])?;
+    for p in parks {
+        for pr in &p.projects {
+            let urls: Vec<&str> = pr
+                .source_ids
+                .iter()
+                .filter_map(|id| p.sources.get(id)?.url.as_deref())
+                .collect();
+            w.write_record([
+                safe_cell(&p.id),
+                safe_cell(p.name_zh.as_deref().unwrap_or("")),
+                safe_cell(p.name_en.as_deref().unwrap_or("")),
+                safe_cell(pr.name_zh.as_deref().unwrap_or("")),
+                safe_cell(pr.name_en.as_deref().unwrap_or("")),
+                safe_cell(pr.investor.as_deref().unwrap_or("")),
+                num(pr.amount),
+                safe_cell(pr.currency.as_deref().unwrap_or("")),
+                pr.year.map(|y| y.to_string()).unwrap_or_default(),
+                safe_cell(pr.status.as_deref().unwrap_or("")),
+                safe_cell(pr.status_date.as_deref().unwrap_or("")),
+                safe_cell(&pr.clusters.join(";")),
+                safe_cell(&pr.source_ids.join(";")),
+                safe_cell(&urls.join(" ")),
+            ])?;
+        }
+    }
+    finish(w)
+}

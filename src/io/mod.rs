@@ -1,0 +1,14 @@
+//! Files in and out: decoding, GeoJSON reading with validation, dataset loading, exports and
+//! atomic writes.
+
+pub mod atomic;
+pub mod dataset;
+pub mod export;
+pub mod problem;
+pub mod read;
+pub mod text;
+
+pub use dataset::{DatasetFiles, Loaded, load_dir, load_embedded, load_files, validate_file};
+pub use export::{ExportError, ExportReport, Format, export_parks};
+pub use problem::{Problem, Severity, has_errors};
+pub use read::{ParsedFile, parse_geojson};

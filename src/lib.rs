@@ -1,0 +1,19 @@
+//! Park Atlas: Zhanjiang's industrial parks as data — load, validate, query and export.
+//!
+//! The modules, in the order data flows through them:
+//! - [`io`]: GeoJSON and JSON files in (with validation a user can act on), the embedded
+//!   Zhanjiang dataset, GeoJSON and CSV out, atomic writes.
+//! - [`model`]: the domain as plain data — [`model::Atlas`], parks, counties, projects,
+//!   targets, the industry taxonomy and the city-wide figures.
+//! - [`query`]: filters, selections and summaries (totals per currency).
+//! - [`spatial`]: an R-tree for hit-testing and box queries.
+//!
+//! Nothing here depends on a GUI: the command line and the window call the same functions.
+
+pub mod io;
+pub mod model;
+pub mod query;
+pub mod spatial;
+
+pub use io::{Problem, Severity};
+pub use model::Atlas;

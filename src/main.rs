@@ -1,0 +1,433 @@
+//! The `park-atlas` command line: list, validate and export park data.
+//!
+//! Exit codes: 0 ok, 1 bad input (invalid data, unreadable files, failed export), 2 usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use park_atlas::Atlas;
+use park_atlas::io::{self, Problem, Severity};
+use park_atlas::model::{Role, Tier};
+use park_atlas::query::{self, Filter};
+
+/// Park Atlas: Zhanjiang's industrial parks — list, validate and export the park data.
+///
+/// Without --data the embedded Zhanjiang dataset is used.
+#[derive(Parser, Debug)]
+#[command(name = "park-atlas", version, about, long_about = None)]
+struct Cli {
+    /// Use the dataset in this folder (parks.geojson; optional counties.geojson, clusters.json,
+    /// citywide.json, land.geojson) instead of the embedded Zhanjiang data.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print a table of the parks that match the filters (all parks without filters).
+    List {
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Language of names in the table.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Check data files; exit 0 when valid (warnings are listed), 1 with the problems when not.
+    ///
+    /// A folder is checked as a whole dataset (references between its files included); a file
+    /// is checked on its own: GeoJSON (parks, counties, any features), clusters.json or
+    /// citywide.json, told apart by content.
+    Validate {
+        /// Files or dataset folders.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write the matching parks to a GeoJSON or CSV file (format from the extension).
+    ///
+    /// CSV writes two files: FILE.csv with one row per park and FILE-projects.csv with one row
+    /// per project. Both are UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
+    Export {
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Export only these park ids (repeat or separate with commas); combines with filters.
+        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
+        ids: Vec<String>,
+        /// Output file: .geojson, .json or .csv.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+struct FilterArgs {
+    /// Parks planning any of these clusters (ids such as green_petrochem; repeat or use commas).
+    #[arg(long = "cluster", value_name = "ID", value_delimiter = ',')]
+    clusters: Vec<String>,
+    /// Parks planning any cluster of these groups: pillar, emerging, traditional, agglomeration.
+    #[arg(long = "group", value_name = "ID", value_delimiter = ',')]
+    groups: Vec<String>,
+    /// Parks in any of these counties: adcode (440803) or name (霞山区, Xiashan).
+    #[arg(long = "county", value_name = "COUNTY", value_delimiter = ',')]
+    counties: Vec<String>,
+    /// Parks of these tiers.
+    #[arg(long = "tier", value_enum, value_delimiter = ',')]
+    tiers: Vec<TierArg>,
+    /// Parks with these roles.
+    #[arg(long = "role", value_enum, value_delimiter = ',')]
+    roles: Vec<RoleArg>,
+    /// Text found in a park's names, id, project names or investors (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TierArg {
+    National,
+    Provincial,
+    Municipal,
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RoleArg {
+    AgglomerationZone,
+    AgglomerationSection,
+    CountyPark,
+    Park,
+    AnchorSite,
+    Infrastructure,
+    Designation,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Lang {
+    En,
+    Zh,
+}
+
+/// A failure the user can fix by changing the command (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+/// Data that does not load (exit 1); the problems were already printed.
+#[derive(Debug, thiserror::Error)]
+#[error("the data has {0} error(s)")]
+struct InvalidData(usize);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if e.downcast_ref::<UsageError>().is_some() {
+                eprintln!("park-atlas: {e}");
+                return ExitCode::from(2);
+            }
+            if e.downcast_ref::<InvalidData>().is_none() {
+                eprintln!("park-atlas: {e:#}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => list(
+            &load(cli.data.as_deref())?,
+            &FilterArgs::default(),
+            Lang::En,
+        ),
+        Some(Command::List { filters, lang }) => list(&load(cli.data.as_deref())?, &filters, lang),
+        Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
+        Some(Command::Export { filters, ids, out }) => {
+            export(&load(cli.data.as_deref())?, &filters, &ids, &out)
+        }
+    }
+}
+
+fn print_problems(problems: &[Problem]) {
+    for p in problems {
+        eprintln!("{p}");
+    }
+}
+
+fn load(dir: Option<&Path>) -> Result<Atlas> {
+    let loaded = match dir {
+        Some(d) => io::load_dir(d),
+        None => io::load_embedded(),
+    };
+    match loaded {
+        Ok(l) => {
+            print_problems(&l.warnings);
+            Ok(l.atlas)
+        }
+        Err(problems) => {
+            print_problems(&problems);
+            let n = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count();
+            Err(InvalidData(n).into())
+        }
+    }
+}
+
+fn build_filter(atlas: &Atlas, args: &FilterArgs) -> Result<Filter> {
+    let mut f = Filter::default();
+    for c in &args.clusters {
+        if atlas.taxonomy.cluster(c).is_none() {
+            let known: Vec<&str> = atlas
+                .taxonomy
+                .clusters
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            bail!(UsageError(format!(
+                "unknown cluster {c:?}; known clusters: {}",
+                known.join(", ")
+            )));
+        }
+        f.clusters.insert(c.clone());
+    }
+    for g in &args.groups {
+        if atlas.taxonomy.group(g).is_none() {
+            let known: Vec<&str> = atlas
+                .taxonomy
+                .groups
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect();
+            bail!(UsageError(format!(
+                "unknown cluster group {g:?}; known groups: {}",
+                known.join(", ")
+            )));
+        }
+        f.groups.insert(g.clone());
+    }
+    for c in &args.counties {
+        let Some(county) = atlas.resolve_county(c) else {
+            let known: Vec<String> = atlas
+                .counties
+                .iter()
+                .map(|c| format!("{} {}", c.adcode, c.name(false)))
+                .collect();
+            bail!(UsageError(format!(
+                "unknown county {c:?}; known counties: {}",
+                known.join(", ")
+            )));
+        };
+        f.counties.insert(county.adcode.clone());
+    }
+    f.tiers = args
+        .tiers
+        .iter()
+        .map(|t| match t {
+            TierArg::National => Tier::National,
+            TierArg::Provincial => Tier::Provincial,
+            TierArg::Municipal => Tier::Municipal,
+            TierArg::Unknown => Tier::Unknown,
+        })
+        .collect();
+    f.roles = args
+        .roles
+        .iter()
+        .map(|r| match r {
+            RoleArg::AgglomerationZone => Role::AgglomerationZone,
+            RoleArg::AgglomerationSection => Role::AgglomerationSection,
+            RoleArg::CountyPark => Role::CountyPark,
+            RoleArg::Park => Role::Park,
+            RoleArg::AnchorSite => Role::AnchorSite,
+            RoleArg::Infrastructure => Role::Infrastructure,
+            RoleArg::Designation => Role::Designation,
+        })
+        .collect();
+    f.text = args.search.clone().unwrap_or_default();
+    Ok(f)
+}
+
+/// Cuts `s` to `width` terminal columns (CJK characters take two), padding with spaces.
+fn cell(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    if s.width() > width {
+        for ch in s.chars() {
+            let cw = ch.width().unwrap_or(0);
+            if w + cw + 1 > width {
+                break;
+            }
+            out.push(ch);
+            w += cw;
+        }
+        out.push('…');
+        w += 1;
+    } else {
+        out.push_str(s);
+        w = s.width();
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+fn totals_text(totals: &std::collections::BTreeMap<String, f64>, chinese: bool) -> String {
+    if totals.is_empty() {
+        return "unknown".into();
+    }
+    totals
+        .iter()
+        .map(|(c, a)| query::format_amount(*a, c, chinese))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
+    let zh = lang == Lang::Zh;
+    let filter = build_filter(atlas, args)?;
+    let idx = query::filter_parks(atlas, &filter);
+    let widths = [34, 36, 22, 11, 34, 5, 22];
+    let header = [
+        "ID",
+        "NAME",
+        "COUNTY",
+        "TIER",
+        "CLUSTERS",
+        "PROJ",
+        "INVESTMENT",
+    ];
+    let line = |cols: [&str; 7]| {
+        cols.iter()
+            .zip(widths)
+            .map(|(c, w)| cell(c, w))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_end()
+            .to_owned()
+    };
+    println!("{}", line(header));
+    let parks: Vec<_> = idx.iter().map(|&i| &atlas.parks[i]).collect();
+    for p in &parks {
+        let s = query::summarize(atlas, std::slice::from_ref(p));
+        let clusters: Vec<&str> = p
+            .clusters
+            .iter()
+            .map(|c| atlas.taxonomy.cluster(c).map_or(c.as_str(), |c| c.name(zh)))
+            .collect();
+        let invest = if s.projects == 0 {
+            String::new()
+        } else {
+            totals_text(&s.totals, zh)
+        };
+        println!(
+            "{}",
+            line([
+                &p.id,
+                p.name(zh),
+                &atlas.county_names(p, zh),
+                p.tier.as_str(),
+                &clusters.join(", "),
+                &s.projects.to_string(),
+                &invest
+            ])
+        );
+    }
+    let s = query::summarize(atlas, &parks);
+    println!(
+        "{} of {} parks; {} projects ({} with an amount); investment: {}",
+        s.parks,
+        atlas.parks.len(),
+        s.projects,
+        s.projects_with_amount,
+        totals_text(&s.totals, zh)
+    );
+    println!(
+        "Locations are approximate (see location_accuracy_km); amounts are as reported by each project's sources."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
+    // Cluster ids are checked against the dataset's taxonomy (embedded unless --data).
+    let taxonomy = match data {
+        Some(d) => load(Some(d))?.taxonomy,
+        None => io::load_embedded()
+            .map(|l| l.atlas.taxonomy)
+            .unwrap_or_default(),
+    };
+    let mut errors = 0;
+    let mut warnings = 0;
+    for path in files {
+        let label = path.display().to_string();
+        let problems = if path.is_dir() {
+            match io::load_dir(path) {
+                Ok(l) => l.warnings,
+                Err(p) => p,
+            }
+        } else {
+            match std::fs::read(path) {
+                Ok(bytes) => io::validate_file(&label, &bytes, &taxonomy),
+                Err(e) => vec![Problem::file_level(
+                    Severity::Error,
+                    &label,
+                    format!("cannot read the file: {e}"),
+                )],
+            }
+        };
+        print_problems(&problems);
+        let e = problems.iter().filter(|p| p.is_error()).count();
+        errors += e;
+        warnings += problems.len() - e;
+        if e == 0 {
+            println!("{label}: ok ({} warning(s))", problems.len());
+        }
+    }
+    if errors > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Result<ExitCode> {
+    if io::Format::from_path(out).is_none() {
+        bail!(UsageError(format!(
+            "cannot tell the format from {}: use a .geojson, .json or .csv file name",
+            out.display()
+        )));
+    }
+    for id in ids {
+        if atlas.park(id).is_none() {
+            bail!(UsageError(format!(
+                "unknown park id {id:?} (park-atlas list shows the ids)"
+            )));
+        }
+    }
+    let filter = build_filter(atlas, args)?;
+    let parks: Vec<_> = query::filter_parks(atlas, &filter)
+        .into_iter()
+        .map(|i| &atlas.parks[i])
+        .filter(|p| ids.is_empty() || ids.contains(&p.id))
+        .collect();
+    let report = io::export_parks(atlas, &parks, out)
+        .with_context(|| format!("export to {} failed", out.display()))?;
+    for f in &report.files {
+        println!("wrote {}", f.display());
+    }
+    println!("{} parks, {} projects", report.parks, report.projects);
+    Ok(ExitCode::SUCCESS)
+}

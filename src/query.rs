@@ -1,0 +1,230 @@
+//! Filters, selections and summaries: pure functions over an [`Atlas`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Atlas, Park, Role, Tier};
+
+/// Which parks to show. Within one facet any value matches (any-of); facets combine with AND;
+/// an empty facet does not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// Cluster ids: a park matches when it plans any of them.
+    pub clusters: BTreeSet<String>,
+    /// Cluster group ids ("pillar"): a park matches when it plans any cluster of any of them.
+    pub groups: BTreeSet<String>,
+    /// County adcodes: a park matches when it lies in any of them.
+    pub counties: BTreeSet<String>,
+    /// Tiers.
+    pub tiers: BTreeSet<Tier>,
+    /// Roles.
+    pub roles: BTreeSet<Role>,
+    /// Free text, case-insensitive, matched against ids, zh/en names, project names and
+    /// investors. Several words must all match.
+    pub text: String,
+}
+
+impl Filter {
+    /// True when the filter lets every park through.
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty()
+            && self.groups.is_empty()
+            && self.counties.is_empty()
+            && self.tiers.is_empty()
+            && self.roles.is_empty()
+            && self.text.trim().is_empty()
+    }
+
+    /// Whether one park passes.
+    pub fn matches(&self, atlas: &Atlas, park: &Park) -> bool {
+        if !self.clusters.is_empty() && !park.clusters.iter().any(|c| self.clusters.contains(c)) {
+            return false;
+        }
+        if !self.groups.is_empty()
+            && !park
+                .clusters
+                .iter()
+                .filter_map(|c| atlas.taxonomy.cluster(c))
+                .any(|c| self.groups.contains(&c.group))
+        {
+            return false;
+        }
+        if !self.counties.is_empty()
+            && !park
+                .county_adcodes
+                .iter()
+                .any(|a| self.counties.contains(a))
+        {
+            return false;
+        }
+        if !self.tiers.is_empty() && !self.tiers.contains(&park.tier) {
+            return false;
+        }
+        if !self.roles.is_empty() && !self.roles.contains(&park.role) {
+            return false;
+        }
+        let text = self.text.trim().to_lowercase();
+        text.split_whitespace().all(|word| text_matches(park, word))
+    }
+}
+
+fn text_matches(park: &Park, word: &str) -> bool {
+    let has = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|s| s.to_lowercase().contains(word))
+    };
+    park.id.to_lowercase().contains(word)
+        || has(&park.name_zh)
+        || has(&park.name_en)
+        || park
+            .projects
+            .iter()
+            .any(|p| has(&p.name_zh) || has(&p.name_en) || has(&p.investor))
+}
+
+/// Indices of the parks that pass `filter`, in atlas order.
+pub fn filter_parks(atlas: &Atlas, filter: &Filter) -> Vec<usize> {
+    atlas
+        .parks
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| filter.matches(atlas, p))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A set of selected parks, by id (ids survive reloading the data; indices do not).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    ids: BTreeSet<String>,
+}
+
+impl Selection {
+    /// Replaces the selection with one park.
+    pub fn select_only(&mut self, id: &str) {
+        self.ids.clear();
+        self.ids.insert(id.to_owned());
+    }
+    /// Adds a park if absent, removes it if present.
+    pub fn toggle(&mut self, id: &str) {
+        if !self.ids.remove(id) {
+            self.ids.insert(id.to_owned());
+        }
+    }
+    /// Adds parks.
+    pub fn extend<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        self.ids.extend(ids.into_iter().map(str::to_owned));
+    }
+    /// Empties the selection.
+    pub fn clear(&mut self) {
+        self.ids.clear();
+    }
+    /// Whether a park is selected.
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+    /// Number of selected parks.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    /// True when nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    /// Selected ids, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+    /// Drops ids the atlas no longer has (after loading other data).
+    pub fn retain_known(&mut self, atlas: &Atlas) {
+        self.ids.retain(|id| atlas.park(id).is_some());
+    }
+    /// The selected parks, in atlas order.
+    pub fn parks<'a>(&self, atlas: &'a Atlas) -> Vec<&'a Park> {
+        atlas
+            .parks
+            .iter()
+            .filter(|p| self.ids.contains(&p.id))
+            .collect()
+    }
+}
+
+/// Totals over a set of parks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Parks in the set.
+    pub parks: usize,
+    /// Projects in those parks.
+    pub projects: usize,
+    /// Projects with a known amount.
+    pub projects_with_amount: usize,
+    /// Sum of known amounts per currency code; currencies are never added together.
+    pub totals: BTreeMap<String, f64>,
+    /// Parks per cluster id.
+    pub parks_per_cluster: BTreeMap<String, usize>,
+}
+
+/// Sums a set of parks.
+pub fn summarize(_atlas: &Atlas, parks: &[&Park]) -> Summary {
+    let mut s = Summary {
+        parks: parks.len(),
+        ..Summary::default()
+    };
+    for p in parks {
+        for c in &p.clusters {
+            *s.parks_per_cluster.entry(c.clone()).or_default() += 1;
+        }
+        for pr in &p.projects {
+            s.projects += 1;
+            if let (Some(a), Some(c)) = (pr.amount, &pr.currency) {
+                s.projects_with_amount += 1;
+                *s.totals.entry(c.clone()).or_default() += a;
+            }
+        }
+    }
+    s
+}
+
+/// Signed investment per cluster and currency: each project's amount counts for the project's
+/// own clusters, or for its park's clusters when the project names none.
+pub fn investment_by_cluster(parks: &[&Park]) -> BTreeMap<(String, String), f64> {
+    let mut out = BTreeMap::new();
+    for p in parks {
+        for pr in &p.projects {
+            let (Some(a), Some(cur)) = (pr.amount, &pr.currency) else {
+                continue;
+            };
+            let clusters = if pr.clusters.is_empty() {
+                &p.clusters
+            } else {
+                &pr.clusters
+            };
+            for c in clusters {
+                *out.entry((c.clone(), cur.clone())).or_insert(0.0) += a;
+            }
+        }
+    }
+    out
+}
+
+/// Formats an amount for people: "696.8 亿 CNY" style in Chinese, "69.68 bn CNY" in English.
+pub fn format_amount(amount: f64, currency: &str, chinese: bool) -> String {
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        } else {
+            s
+        }
+    };
+    if chinese && amount >= 1e8 {
+        format!("{} 亿 {currency}", trim(format!("{:.2}", amount / 1e8)))
+    } else if amount >= 1e9 {
+        format!("{} bn {currency}", trim(format!("{:.2}", amount / 1e9)))
+    } else if amount >= 1e6 {
+        format!("{} m {currency}", trim(format!("{:.2}", amount / 1e6)))
+    } else {
+        format!("{} {currency}", trim(format!("{amount:.2}")))
+    }
+}

@@ -1,0 +1,184 @@
+//! An R-tree over park and county geometries: "what is at this point" (point-in-polygon for
+//! areas, a distance tolerance for points and lines) and "what is in this box".
+
+use geo::BoundingRect;
+use geo::{Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Point, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::model::{Atlas, Role};
+
+/// Which list of the atlas an index entry points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// `atlas.parks`.
+    Park,
+    /// `atlas.counties`.
+    County,
+}
+
+/// One result of a spatial query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Which list.
+    pub layer: Layer,
+    /// Index in that list.
+    pub index: usize,
+    /// Distance from the query point in metres (0 inside an area).
+    pub distance_m: f64,
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
+
+/// The spatial index of one atlas. Rebuild it when the atlas changes.
+#[derive(Debug, Default)]
+pub struct SpatialIndex {
+    tree: RTree<Entry>,
+}
+
+const METRES_PER_DEGREE: f64 = 111_320.0;
+
+impl SpatialIndex {
+    /// Indexes every park and county that has a geometry.
+    pub fn build(atlas: &Atlas) -> SpatialIndex {
+        let parks = atlas
+            .parks
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Layer::Park, i, p.geometry.as_ref()));
+        let counties = atlas
+            .counties
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (Layer::County, i, c.geometry.as_ref()));
+        let entries: Vec<Entry> = parks
+            .chain(counties)
+            .filter_map(|(layer, i, g)| {
+                let r = g?.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    (layer, i),
+                ))
+            })
+            .collect();
+        SpatialIndex {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    /// Number of indexed geometries.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// Parks and counties at a point (WGS-84 degrees). Points and lines within `tolerance_m`
+    /// metres count; areas count when they contain the point. Parks come first, nearest
+    /// first, smaller roles (anchor sites) before the zones around them; then counties.
+    pub fn at_point(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Vec<Hit> {
+        let tol_lat = tolerance_m / METRES_PER_DEGREE;
+        let tol_lon = tolerance_m / (METRES_PER_DEGREE * lat.to_radians().cos().max(0.01));
+        let query = AABB::from_corners(
+            [lon - tol_lon, lat - tol_lat],
+            [lon + tol_lon, lat + tol_lat],
+        );
+        let here = Point::new(lon, lat);
+        let mut hits: Vec<Hit> = self
+            .tree
+            .locate_in_envelope_intersecting(&query)
+            .filter_map(|e| {
+                let (layer, index) = e.data;
+                let g = match layer {
+                    Layer::Park => atlas.parks.get(index)?.geometry.as_ref()?,
+                    Layer::County => atlas.counties.get(index)?.geometry.as_ref()?,
+                };
+                let d = distance_m(g, here)?;
+                (d <= tolerance_m).then_some(Hit {
+                    layer,
+                    index,
+                    distance_m: d,
+                })
+            })
+            .collect();
+        let rank = |h: &Hit| match h.layer {
+            Layer::County => 9,
+            Layer::Park => atlas.parks.get(h.index).map_or(8, |p| role_rank(p.role)),
+        };
+        hits.sort_by(|a, b| {
+            (a.layer, rank(a))
+                .cmp(&(b.layer, rank(b)))
+                .then(a.distance_m.total_cmp(&b.distance_m))
+                .then(a.index.cmp(&b.index))
+        });
+        hits
+    }
+
+    /// The first park at a point, if any (see [`SpatialIndex::at_point`]).
+    pub fn park_at(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Option<usize> {
+        self.at_point(atlas, lon, lat, tolerance_m)
+            .into_iter()
+            .find(|h| h.layer == Layer::Park)
+            .map(|h| h.index)
+    }
+
+    /// Everything whose bounding box meets the box (for viewport culling and box selection).
+    pub fn in_box(
+        &self,
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    ) -> Vec<(Layer, usize)> {
+        let query = AABB::from_corners([min_lon, min_lat], [max_lon, max_lat]);
+        let mut out: Vec<_> = self
+            .tree
+            .locate_in_envelope_intersecting(&query)
+            .map(|e| e.data)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Parks inside a box, by index.
+    pub fn parks_in_box(&self, rect: Rect<f64>) -> Vec<usize> {
+        self.in_box(rect.min().x, rect.min().y, rect.max().x, rect.max().y)
+            .into_iter()
+            .filter(|(l, _)| *l == Layer::Park)
+            .map(|(_, i)| i)
+            .collect()
+    }
+}
+
+/// Anchor sites and infrastructure sort before the parks around them, parks before zones.
+fn role_rank(role: Role) -> u8 {
+    match role {
+        Role::AnchorSite | Role::Infrastructure => 0,
+        Role::Designation => 1,
+        Role::CountyPark | Role::Park => 2,
+        Role::AgglomerationSection => 3,
+        Role::AgglomerationZone => 4,
+    }
+}
+
+/// Metres from `p` to a geometry: 0 inside areas, else to the nearest point.
+fn distance_m(g: &Geometry<f64>, p: Point<f64>) -> Option<f64> {
+    let areal = matches!(
+        g,
+        Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_)
+    );
+    if areal && g.contains(&p) {
+        return Some(0.0);
+    }
+    match g.closest_point(&p) {
+        Closest::Intersection(_) => Some(0.0),
+        Closest::SinglePoint(q) => Some(Haversine.distance(p, q)),
+        Closest::Indeterminate => None,
+    }
+}
