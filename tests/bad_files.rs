@@ -12,7 +12,9 @@ fn taxonomy() -> Taxonomy {
 }
 
 fn problems_of(name: &str) -> Vec<Problem> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let bytes = std::fs::read(&path).unwrap();
     validate_file(name, &bytes, &taxonomy())
 }
@@ -20,19 +22,37 @@ fn problems_of(name: &str) -> Vec<Problem> {
 /// Asserts the file has exactly one error and that its text contains every part given.
 fn assert_one_error(name: &str, parts: &[&str]) {
     let problems = problems_of(name);
-    let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
-    assert_eq!(errors.len(), 1, "{name}: expected one error, got {errors:#?}");
+    let errors: Vec<String> = problems
+        .iter()
+        .filter(|p| p.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors.len(),
+        1,
+        "{name}: expected one error, got {errors:#?}"
+    );
     for part in parts {
-        assert!(errors[0].contains(part), "{name}: {:?} does not contain {part:?}", errors[0]);
+        assert!(
+            errors[0].contains(part),
+            "{name}: {:?} does not contain {part:?}",
+            errors[0]
+        );
     }
 }
 
 fn assert_only_warnings(name: &str, parts: &[&str]) {
     let problems = problems_of(name);
-    assert!(problems.iter().all(|p| !p.is_error()), "{name}: {problems:#?}");
+    assert!(
+        problems.iter().all(|p| !p.is_error()),
+        "{name}: {problems:#?}"
+    );
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     for part in parts {
-        assert!(text.iter().any(|t| t.contains(part)), "{name}: no warning with {part:?} in {text:#?}");
+        assert!(
+            text.iter().any(|t| t.contains(part)),
+            "{name}: no warning with {part:?} in {text:#?}"
+        );
     }
 }
 
@@ -44,13 +64,22 @@ fn an_empty_file_says_it_is_empty() {
 
 #[test]
 fn text_that_is_not_json_reports_line_and_column() {
-    assert_one_error("not_json.geojson", &["not_json.geojson: line 1, column 2: not valid JSON: expected ident"]);
-    assert_one_error("truncated.geojson", &["line 4, column 0", "not valid JSON", "EOF"]);
+    assert_one_error(
+        "not_json.geojson",
+        &["not_json.geojson: line 1, column 2: not valid JSON: expected ident"],
+    );
+    assert_one_error(
+        "truncated.geojson",
+        &["line 4, column 0", "not valid JSON", "EOF"],
+    );
 }
 
 #[test]
 fn nan_is_not_json_and_is_reported_where_it_stands() {
-    assert_one_error("nan_coordinate.geojson", &["line 2, column", "not valid JSON"]);
+    assert_one_error(
+        "nan_coordinate.geojson",
+        &["line 2, column", "not valid JSON"],
+    );
 }
 
 #[test]
@@ -64,33 +93,75 @@ fn json_that_is_not_geojson_is_named_as_such() {
 fn invalid_coordinates_name_the_feature_and_the_position() {
     assert_one_error(
         "string_coordinate.geojson",
-        &["features[0]", "geometry.coordinates[0]", "expected a number, found \"110.3\""],
+        &[
+            "features[0]",
+            "geometry.coordinates[0]",
+            "expected a number, found \"110.3\"",
+        ],
     );
-    assert_one_error("out_of_range.geojson", &["features[0]", "longitude 210 is out of range"]);
-    assert_one_error("swapped_lat_lon.geojson", &["latitude 110.37 is out of range", "longitude first"]);
-    assert_one_error("too_few_positions.geojson", &["geometry.coordinates", "at least 2 positions, found 1"]);
-    assert_one_error("short_ring.geojson", &["geometry.coordinates[0]", "at least 4 positions, found 3"]);
-    assert_one_error("unclosed_ring.geojson", &["geometry.coordinates[0]", "not closed"]);
-    assert_one_error("missing_coordinates.geojson", &["geometry.coordinates", "a Point needs \"coordinates\""]);
+    assert_one_error(
+        "out_of_range.geojson",
+        &["features[0]", "longitude 210 is out of range"],
+    );
+    assert_one_error(
+        "swapped_lat_lon.geojson",
+        &["latitude 110.37 is out of range", "longitude first"],
+    );
+    assert_one_error(
+        "too_few_positions.geojson",
+        &["geometry.coordinates", "at least 2 positions, found 1"],
+    );
+    assert_one_error(
+        "short_ring.geojson",
+        &["geometry.coordinates[0]", "at least 4 positions, found 3"],
+    );
+    assert_one_error(
+        "unclosed_ring.geojson",
+        &["geometry.coordinates[0]", "not closed"],
+    );
+    assert_one_error(
+        "missing_coordinates.geojson",
+        &["geometry.coordinates", "a Point needs \"coordinates\""],
+    );
 }
 
 #[test]
 fn a_wrong_field_type_names_file_feature_id_field_and_value() {
     assert_one_error(
         "bad_amount.geojson",
-        &["bad_amount.geojson: features[3] (id 'lianjiang_htz'): projects[1].amount: expected an investment amount (a number), found \"about 5 bn\""],
+        &[
+            "bad_amount.geojson: features[3] (id 'lianjiang_htz'): projects[1].amount: expected an investment amount (a number), found \"about 5 bn\"",
+        ],
     );
-    assert_one_error("bad_tier.geojson", &["features[0] (id 'p0')", "tier", "\"galactic\""]);
-    assert_one_error("amount_without_currency.geojson", &["projects[0].currency", "needs a currency"]);
+    assert_one_error(
+        "bad_tier.geojson",
+        &["features[0] (id 'p0')", "tier", "\"galactic\""],
+    );
+    assert_one_error(
+        "amount_without_currency.geojson",
+        &["projects[0].currency", "needs a currency"],
+    );
     assert_one_error("park_without_name.geojson", &["needs a name"]);
 }
 
 #[test]
 fn broken_references_are_errors() {
-    assert_one_error("unknown_cluster.geojson", &["clusters[1]", "unknown cluster id \"green_unicorns\""]);
-    assert_one_error("unknown_source.geojson", &["projects[0].source_ids[1]", "unknown source id \"nowhere\""]);
-    assert_one_error("duplicate_ids.geojson", &["features[1] (id 'p0')", "duplicate id", "features[0]"]);
-    assert_one_error("unknown_parent.geojson", &["parent_id", "unknown park id \"no_such_zone\""]);
+    assert_one_error(
+        "unknown_cluster.geojson",
+        &["clusters[1]", "unknown cluster id \"green_unicorns\""],
+    );
+    assert_one_error(
+        "unknown_source.geojson",
+        &["projects[0].source_ids[1]", "unknown source id \"nowhere\""],
+    );
+    assert_one_error(
+        "duplicate_ids.geojson",
+        &["features[1] (id 'p0')", "duplicate id", "features[0]"],
+    );
+    assert_one_error(
+        "unknown_parent.geojson",
+        &["parent_id", "unknown park id \"no_such_zone\""],
+    );
     assert_one_error("id_mismatch.geojson", &["differs from the feature id"]);
 }
 
@@ -99,33 +170,56 @@ fn a_bad_clusters_file_lists_each_problem() {
     let problems = problems_of("bad_clusters.json");
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 2, "{text:#?}");
-    assert!(text[0].contains("color") && text[0].contains("#12345"), "{text:#?}");
-    assert!(text[1].contains("unknown group id \"nowhere\""), "{text:#?}");
+    assert!(
+        text[0].contains("color") && text[0].contains("#12345"),
+        "{text:#?}"
+    );
+    assert!(
+        text[1].contains("unknown group id \"nowhere\""),
+        "{text:#?}"
+    );
 }
 
 #[test]
 fn a_self_intersecting_polygon_is_a_warning_not_an_error() {
-    assert_only_warnings("self_intersecting.geojson", &["features[0] (id 'p0'): geometry: the Polygon intersects itself near (110.35000, 21.15000)"]);
+    assert_only_warnings(
+        "self_intersecting.geojson",
+        &[
+            "features[0] (id 'p0'): geometry: the Polygon intersects itself near (110.35000, 21.15000)",
+        ],
+    );
 }
 
 #[test]
 fn a_park_outside_every_county_is_a_warning() {
     // The county check needs counties: load the fixture as the parks file of the embedded set.
     let mut files = io::DatasetFiles::embedded();
-    files.parks = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outside_counties.geojson")).unwrap();
+    files.parks = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outside_counties.geojson"),
+    )
+    .unwrap();
     let loaded = io::load_files(&files).unwrap();
     let text: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(text.len(), 1, "{text:#?}");
-    assert!(text[0].contains("features[0] (id 'p0')") && text[0].contains("outside every county"), "{text:#?}");
+    assert!(
+        text[0].contains("features[0] (id 'p0')") && text[0].contains("outside every county"),
+        "{text:#?}"
+    );
 }
 
 #[test]
 fn a_gbk_file_is_decoded_not_garbled() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gbk.geojson");
     let bytes = std::fs::read(path).unwrap();
-    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must really be GBK");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture must really be GBK"
+    );
     let (parsed, problems) = parse_geojson("gbk.geojson", &bytes, Some(&taxonomy()));
-    assert_eq!(parsed.parks[0].name_zh.as_deref(), Some("廉江高新区（GBK 编码）"));
+    assert_eq!(
+        parsed.parks[0].name_zh.as_deref(),
+        Some("廉江高新区（GBK 编码）")
+    );
     assert_eq!(problems.len(), 1);
     assert!(!problems[0].is_error());
     assert!(problems[0].message.contains("GBK"), "{}", problems[0]);
@@ -142,17 +236,32 @@ fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
         let text = "[".repeat(depth);
         let (_, problems) = parse_geojson("deep.json", text.as_bytes(), None);
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.contains("nested more than 128 levels"), "{}", problems[0]);
+        assert!(
+            problems[0].message.contains("nested more than 128 levels"),
+            "{}",
+            problems[0]
+        );
         let obj = "{\"a\":".repeat(depth);
         let (_, problems) = parse_geojson("deep.json", obj.as_bytes(), None);
-        assert!(problems[0].message.contains("nested more than 128 levels"), "{}", problems[0]);
+        assert!(
+            problems[0].message.contains("nested more than 128 levels"),
+            "{}",
+            problems[0]
+        );
     }
 }
 
 #[test]
 fn every_fixture_is_read_without_panicking_and_only_valid_ones_pass() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let valid = ["self_intersecting.geojson", "outside_counties.geojson", "qgis_export.geojson", "single_feature.geojson", "bare_geometry.geojson", "gbk.geojson"];
+    let valid = [
+        "self_intersecting.geojson",
+        "outside_counties.geojson",
+        "qgis_export.geojson",
+        "single_feature.geojson",
+        "bare_geometry.geojson",
+        "gbk.geojson",
+    ];
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -109,7 +109,7 @@ pub fn parse_geojson(
     };
     match kind.as_str() {
         "FeatureCollection" => {
-            let features = match root.remove("features") {
+            let features = match root.shift_remove("features") {
                 Some(Value::Array(a)) => a,
                 Some(other) => {
                     ctx.error("features", format!("expected an array of features, found {}", describe(&other)));
@@ -120,7 +120,7 @@ pub fn parse_geojson(
                     return (out, problems);
                 }
             };
-            root.remove("type");
+            root.shift_remove("type");
             out.foreign_members = root;
             for (i, f) in features.into_iter().enumerate() {
                 read_feature(&mut ctx, &mut out, i, &format!("features[{i}]"), f, taxonomy);
@@ -238,8 +238,8 @@ fn read_feature(
             return;
         }
     }
-    let feature_id = obj.remove("id");
-    let mut props = match obj.remove("properties") {
+    let feature_id = obj.shift_remove("id");
+    let mut props = match obj.shift_remove("properties") {
         Some(Value::Object(p)) => p,
         None | Some(Value::Null) => Map::new(),
         Some(other) => {
@@ -283,7 +283,7 @@ fn read_feature(
             props: &mut props,
             prefix: String::new(),
         };
-        let adcode = match f.props.remove("adcode") {
+        let adcode = match f.props.shift_remove("adcode") {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
             Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
             Some(other) => {
@@ -346,7 +346,7 @@ impl Fields<'_, '_> {
     }
 
     fn opt_str(&mut self, key: &str) -> Option<String> {
-        match self.props.remove(key) {
+        match self.props.shift_remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
             Some(other) => {
@@ -359,7 +359,7 @@ impl Fields<'_, '_> {
     }
 
     fn opt_num(&mut self, key: &str, what: &str) -> Option<f64> {
-        match self.props.remove(key) {
+        match self.props.shift_remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(x) if x >= 0.0 => Some(x),
@@ -382,7 +382,7 @@ impl Fields<'_, '_> {
     }
 
     fn opt_year(&mut self, key: &str) -> Option<i32> {
-        match self.props.remove(key) {
+        match self.props.shift_remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) if n.as_i64().is_some_and(|y| (1000..=9999).contains(&y)) => {
                 n.as_i64().and_then(|y| i32::try_from(y).ok())
@@ -399,7 +399,7 @@ impl Fields<'_, '_> {
     }
 
     fn str_list(&mut self, key: &str) -> Vec<String> {
-        match self.props.remove(key) {
+        match self.props.shift_remove(key) {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -431,7 +431,7 @@ impl Fields<'_, '_> {
     /// Takes an array of objects, reading each with `read` (which keeps the members it does
     /// not know as the item's extra members).
     fn objects<T>(&mut self, key: &str, mut read: impl FnMut(&mut Fields<'_, '_>) -> T) -> Vec<T> {
-        let items = match self.props.remove(key) {
+        let items = match self.props.shift_remove(key) {
             None | Some(Value::Null) => return Vec::new(),
             Some(Value::Array(items)) => items,
             Some(other) => {
@@ -512,7 +512,7 @@ fn read_target(f: &mut Fields<'_, '_>) -> Target {
         source_ids: f.str_list("source_ids"),
         extra: Map::new(),
     };
-    t.value = match f.props.remove("value") {
+    t.value = match f.props.shift_remove("value") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => n.as_f64(),
         Some(other) => {
@@ -533,7 +533,7 @@ fn read_target(f: &mut Fields<'_, '_>) -> Target {
 
 fn read_sources(f: &mut Fields<'_, '_>) -> Sources {
     let mut out = Sources::new();
-    let obj = match f.props.remove("sources") {
+    let obj = match f.props.shift_remove("sources") {
         None | Some(Value::Null) => return out,
         Some(Value::Object(o)) => o,
         Some(other) => {
@@ -870,16 +870,27 @@ impl Cross for Segment {
 /// touching itself are not.
 fn self_crossing(poly: &Polygon<f64>) -> Option<Coord<f64>> {
     let mut segments = Vec::new();
-    for (ring, ls) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
+    for (ring, ls) in std::iter::once(poly.exterior())
+        .chain(poly.interiors())
+        .enumerate()
+    {
         let lines: Vec<Line<f64>> = ls.lines().filter(|l| l.start != l.end).collect();
         let ring_len = lines.len();
-        segments.extend(lines.into_iter().enumerate().map(|(index, line)| Segment { line, ring, index, ring_len }));
+        segments.extend(lines.into_iter().enumerate().map(|(index, line)| Segment {
+            line,
+            ring,
+            index,
+            ring_len,
+        }));
     }
     for (a, b, hit) in Intersections::from_iter(segments) {
         let neighbours = a.ring == b.ring
             && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_len);
         match hit {
-            LineIntersection::SinglePoint { intersection, is_proper } => {
+            LineIntersection::SinglePoint {
+                intersection,
+                is_proper,
+            } => {
                 if is_proper || (a.ring == b.ring && !neighbours) {
                     return Some(intersection);
                 }
@@ -1021,10 +1032,22 @@ mod tests {
 
     #[test]
     fn a_hole_inside_is_fine_but_a_hole_across_the_edge_is_not() {
-        let ext = LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)]);
+        let ext = LineString::from(vec![
+            (0.0, 0.0),
+            (4.0, 0.0),
+            (4.0, 4.0),
+            (0.0, 4.0),
+            (0.0, 0.0),
+        ]);
         let inside = LineString::from(vec![(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (1.0, 1.0)]);
-        assert_eq!(self_crossing(&Polygon::new(ext.clone(), vec![inside])), None);
+        assert_eq!(
+            self_crossing(&Polygon::new(ext.clone(), vec![inside])),
+            None
+        );
         let across = LineString::from(vec![(3.0, 1.0), (5.0, 1.0), (5.0, 2.0), (3.0, 1.0)]);
-        assert_eq!(self_crossing(&Polygon::new(ext, vec![across])), Some(Coord { x: 4.0, y: 1.0 }));
+        assert_eq!(
+            self_crossing(&Polygon::new(ext, vec![across])),
+            Some(Coord { x: 4.0, y: 1.0 })
+        );
     }
 }

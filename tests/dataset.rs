@@ -1,0 +1,454 @@
+//! The embedded Zhanjiang dataset: it loads cleanly, its references resolve, and the queries
+//! and hit-tests return the parks a planner expects.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use park_atlas::Atlas;
+use park_atlas::io;
+use park_atlas::model::{Role, Tier};
+use park_atlas::query::{
+    Filter, Selection, filter_parks, format_amount, investment_by_cluster, summarize,
+};
+use park_atlas::spatial::{Layer, SpatialIndex};
+
+fn atlas() -> Atlas {
+    let loaded = io::load_embedded().expect("the embedded dataset loads");
+    assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
+    loaded.atlas
+}
+
+fn ids(atlas: &Atlas, idx: &[usize]) -> BTreeSet<String> {
+    idx.iter().map(|&i| atlas.parks[i].id.clone()).collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_embedded_dataset_has_the_expected_counts() {
+    let a = atlas();
+    assert_eq!(a.counties.len(), 9);
+    assert_eq!(a.parks.len(), 22);
+    let count = |roles: &[Role]| a.parks.iter().filter(|p| roles.contains(&p.role)).count();
+    assert_eq!(count(&[Role::AgglomerationZone]), 1);
+    assert_eq!(
+        count(&[
+            Role::AgglomerationZone,
+            Role::AgglomerationSection,
+            Role::CountyPark,
+            Role::Park
+        ]),
+        14
+    );
+    assert_eq!(count(&[Role::AnchorSite]), 5);
+    assert_eq!(count(&[Role::Infrastructure]), 2);
+    assert_eq!(a.parks.iter().map(|p| p.projects.len()).sum::<usize>(), 31);
+    let per_group: Vec<usize> = ["pillar", "emerging", "traditional", "agglomeration"]
+        .iter()
+        .map(|g| a.taxonomy.clusters_in(g).count())
+        .collect();
+    assert_eq!(per_group, [3, 4, 4, 3]);
+    assert!(a.others.is_empty());
+    assert!(!a.land.is_empty());
+    let city = a.citywide.as_ref().unwrap();
+    let signed = city
+        .figures
+        .iter()
+        .find(|f| f.id == "signed_projects_2016_2020")
+        .unwrap();
+    assert_eq!(signed.value, Some(195.0));
+    let invest = city
+        .figures
+        .iter()
+        .find(|f| f.id == "signed_investment_2016_2020")
+        .unwrap();
+    assert_eq!(invest.value, Some(69.3e9));
+}
+
+#[test]
+fn every_county_has_an_adcode_names_and_a_kind() {
+    let a = atlas();
+    let adcodes: BTreeSet<&str> = a.counties.iter().map(|c| c.adcode.as_str()).collect();
+    assert_eq!(adcodes.len(), 9);
+    for c in &a.counties {
+        assert!(c.adcode.starts_with("4408"), "{}", c.adcode);
+        assert!(c.name_zh.is_some() && c.name_en.is_some(), "{}", c.adcode);
+        assert!(matches!(
+            c.kind.as_deref(),
+            Some("district" | "county" | "county_level_city")
+        ));
+        assert!(c.geometry.is_some());
+    }
+    assert_eq!(a.resolve_county("Xiashan").unwrap().adcode, "440803");
+    assert_eq!(a.resolve_county("霞山区").unwrap().adcode, "440803");
+    assert_eq!(a.resolve_county("雷州").unwrap().adcode, "440882");
+}
+
+#[test]
+fn every_cluster_and_source_reference_resolves() {
+    let a = atlas();
+    for p in &a.parks {
+        for c in p
+            .clusters
+            .iter()
+            .chain(p.projects.iter().flat_map(|pr| pr.clusters.iter()))
+        {
+            assert!(a.taxonomy.cluster(c).is_some(), "{}: cluster {c}", p.id);
+        }
+        let mut cited: Vec<&str> = p
+            .projects
+            .iter()
+            .flat_map(|pr| pr.source_ids.iter().map(String::as_str))
+            .collect();
+        cited.extend(
+            p.targets
+                .iter()
+                .flat_map(|t| t.source_ids.iter().map(String::as_str)),
+        );
+        for key in [
+            "tier_source_ids",
+            "area_source_ids",
+            "clusters_source_ids",
+            "location_source_ids",
+        ] {
+            cited.extend(p.source_ids(key));
+        }
+        for id in cited {
+            assert!(p.sources.contains_key(id), "{}: source {id}", p.id);
+        }
+        if let Some(parent) = &p.parent_id {
+            assert!(a.park(parent).is_some(), "{}: parent {parent}", p.id);
+        }
+    }
+    let city = a.citywide.as_ref().unwrap();
+    for f in &city.figures {
+        assert!(!f.source_ids.is_empty(), "{} has no source", f.id);
+    }
+}
+
+#[test]
+fn every_figure_has_a_source_and_unknowns_stay_null() {
+    let a = atlas();
+    for p in &a.parks {
+        for pr in &p.projects {
+            assert!(
+                !pr.source_ids.is_empty(),
+                "{}: project without source",
+                p.id
+            );
+            assert_eq!(
+                pr.amount.is_some(),
+                pr.currency.is_some(),
+                "{}: amount without currency",
+                p.id
+            );
+        }
+        for t in &p.targets {
+            assert!(!t.source_ids.is_empty(), "{}: target without source", p.id);
+        }
+        if p.area_km2.is_some() {
+            assert!(
+                !p.source_ids("area_source_ids").is_empty(),
+                "{}: area without source",
+                p.id
+            );
+        }
+        // Every location is approximate and says by how much.
+        assert!(p.is_approximate(), "{}", p.id);
+        assert!(p.text("location_note").is_some(), "{}", p.id);
+    }
+    // The agglomeration zone has no sourced total area: it stays unknown.
+    assert_eq!(
+        a.park("zj_large_agglomeration_zone").unwrap().area_km2,
+        None
+    );
+}
+
+#[test]
+fn claims_only_the_2021_article_makes_are_marked() {
+    let a = atlas();
+    let lianjiang = a.park("lianjiang_htz").unwrap();
+    let marked: Vec<_> = lianjiang
+        .targets
+        .iter()
+        .filter(|t| t.article_only())
+        .collect();
+    assert_eq!(marked.len(), 1);
+    assert!(
+        marked[0]
+            .metric
+            .as_deref()
+            .unwrap()
+            .contains("international first-class")
+    );
+    let city = a.citywide.as_ref().unwrap();
+    let article_only: BTreeSet<&str> = city
+        .figures
+        .iter()
+        .filter(|f| f.article_only)
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(
+        article_only,
+        ["agglomeration_cluster_scale", "parks_seven_connections"]
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn all_locations_lie_in_zhanjiang_and_in_their_listed_counties() {
+    let a = atlas();
+    let index = SpatialIndex::build(&a);
+    for p in &a.parks {
+        let g = p.geometry.as_ref().unwrap();
+        for pt in geo::CoordsIter::coords_iter(g) {
+            assert!(
+                (109.6..=110.95).contains(&pt.x) && (20.2..=21.95).contains(&pt.y),
+                "{}: {pt:?}",
+                p.id
+            );
+            let counties: Vec<&str> = index
+                .at_point(&a, pt.x, pt.y, 0.0)
+                .into_iter()
+                .filter(|h| h.layer == Layer::County)
+                .map(|h| a.counties[h.index].adcode.as_str())
+                .collect();
+            assert_eq!(counties.len(), 1, "{}: {pt:?} in {counties:?}", p.id);
+            assert!(
+                p.county_adcodes.iter().any(|c| c == counties[0]),
+                "{}: {pt:?} in {counties:?}",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn green_petrochemicals_are_planned_on_donghai_island_and_along_the_coast() {
+    let a = atlas();
+    let f = Filter {
+        clusters: set(&["green_petrochem"]),
+        ..Filter::default()
+    };
+    let found = ids(&a, &filter_parks(&a, &f));
+    assert_eq!(
+        found,
+        set(&[
+            "zj_large_agglomeration_zone",
+            "zhanjiang_etdz",
+            "zhanjiang_industrial_transfer_park_donghai",
+            "zhongke_refinery",
+            "basf_zhanjiang_verbund",
+            "leizhou_wushi",
+            "xiashan_lingang_park",
+        ])
+    );
+    // The Donghai Island sites among them: those in Mazhang (Donghai Island).
+    let donghai = Filter {
+        clusters: set(&["green_petrochem"]),
+        counties: set(&["440811"]),
+        ..Filter::default()
+    };
+    let found = ids(&a, &filter_parks(&a, &donghai));
+    assert!(found.contains("zhongke_refinery") && found.contains("basf_zhanjiang_verbund"));
+    assert!(!found.contains("xiashan_lingang_park"));
+}
+
+#[test]
+fn facets_combine_with_and_and_values_with_or() {
+    let a = atlas();
+    let national = Filter {
+        tiers: [Tier::National].into(),
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(&a, &filter_parks(&a, &national)),
+        set(&["zhanjiang_etdz", "zhanjiang_htz"])
+    );
+    let steel_or_paper = Filter {
+        clusters: set(&["green_steel", "green_paper"]),
+        ..Filter::default()
+    };
+    let n_either = filter_parks(&a, &steel_or_paper).len();
+    let steel = filter_parks(
+        &a,
+        &Filter {
+            clusters: set(&["green_steel"]),
+            ..Filter::default()
+        },
+    )
+    .len();
+    assert!(n_either > steel);
+    let steel_national = Filter {
+        clusters: set(&["green_steel"]),
+        tiers: [Tier::National].into(),
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(&a, &filter_parks(&a, &steel_national)),
+        set(&["zhanjiang_etdz"])
+    );
+    let leizhou = Filter {
+        counties: set(&["440882"]),
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(&a, &filter_parks(&a, &leizhou)),
+        set(&[
+            "zj_large_agglomeration_zone",
+            "fenyong_htz",
+            "leizhou_wushi"
+        ])
+    );
+    let county_parks = Filter {
+        roles: [Role::CountyPark].into(),
+        ..Filter::default()
+    };
+    assert_eq!(filter_parks(&a, &county_parks).len(), 8);
+    let traditional = Filter {
+        groups: set(&["traditional"]),
+        ..Filter::default()
+    };
+    let found = ids(&a, &filter_parks(&a, &traditional));
+    assert!(
+        found.contains("lianjiang_htz")
+            && found.contains("mazhang_forestry_park")
+            && !found.contains("basf_zhanjiang_verbund")
+    );
+    assert!(Filter::default().is_empty());
+    assert_eq!(filter_parks(&a, &Filter::default()).len(), a.parks.len());
+}
+
+#[test]
+fn free_text_matches_names_investors_and_projects_case_insensitively() {
+    let a = atlas();
+    let find = |t: &str| {
+        ids(
+            &a,
+            &filter_parks(
+                &a,
+                &Filter {
+                    text: t.into(),
+                    ..Filter::default()
+                },
+            ),
+        )
+    };
+    assert_eq!(find("BASF"), set(&["basf_zhanjiang_verbund"]));
+    assert_eq!(find("basf"), find("BASF"));
+    // 宝钢 is in the steel base's name and in a steel-supporting project of the transfer park.
+    assert_eq!(
+        find("宝钢"),
+        set(&[
+            "baosteel_zhanjiang",
+            "zhanjiang_industrial_transfer_park_donghai"
+        ])
+    );
+    assert_eq!(find("sinopec"), set(&["zhongke_refinery"]));
+    assert!(find("chenming").contains("mazhang_forestry_park"));
+    assert!(find("廉江").contains("lianjiang_htz"));
+    assert_eq!(
+        find("airport wuchuan"),
+        set(&["wuchuan_airport_economic_zone", "zhanjiang_wuchuan_airport"])
+    );
+    assert!(find("no such park anywhere").is_empty());
+}
+
+#[test]
+fn totals_are_kept_per_currency() {
+    let a = atlas();
+    let basf = a.park("basf_zhanjiang_verbund").unwrap();
+    let baosteel = a.park("baosteel_zhanjiang").unwrap();
+    let s = summarize(&a, &[basf, baosteel]);
+    assert_eq!(s.parks, 2);
+    assert_eq!(s.projects, 5);
+    assert_eq!(s.projects_with_amount, 3);
+    assert_eq!(s.totals.get("EUR"), Some(&10e9));
+    assert_eq!(
+        s.totals.get("CNY"),
+        Some(&(69_680_000_000.0 + 18_850_000_000.0))
+    );
+    assert_eq!(s.totals.len(), 2);
+    let by_cluster = investment_by_cluster(&[basf]);
+    assert_eq!(
+        by_cluster.get(&("green_petrochem".into(), "EUR".into())),
+        Some(&10e9)
+    );
+    assert!(!by_cluster.keys().any(|(_, c)| c == "CNY"));
+    assert_eq!(format_amount(69_680_000_000.0, "CNY", true), "696.8 亿 CNY");
+    assert_eq!(
+        format_amount(69_680_000_000.0, "CNY", false),
+        "69.68 bn CNY"
+    );
+}
+
+#[test]
+fn a_selection_keeps_ids_and_drops_unknown_ones() {
+    let a = atlas();
+    let mut s = Selection::default();
+    s.select_only("basf_zhanjiang_verbund");
+    s.toggle("zhongke_refinery");
+    s.toggle("basf_zhanjiang_verbund");
+    s.extend(["ghost_park", "xuwen_port"]);
+    assert_eq!(s.len(), 3);
+    s.retain_known(&a);
+    assert_eq!(
+        s.ids().collect::<Vec<_>>(),
+        ["xuwen_port", "zhongke_refinery"]
+    );
+    let parks: Vec<&str> = s.parks(&a).iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(parks, ["zhongke_refinery", "xuwen_port"], "atlas order");
+}
+
+#[test]
+fn a_click_finds_the_site_before_the_zone_around_it() {
+    let a = atlas();
+    let index = SpatialIndex::build(&a);
+    let park_at = |lon, lat, tol| {
+        index
+            .park_at(&a, lon, lat, tol)
+            .map(|i| a.parks[i].id.as_str())
+    };
+    // Xuwen port: the port point and a component of the Xuwen park share the spot.
+    assert_eq!(park_at(110.1367, 20.23554, 500.0), Some("xuwen_port"));
+    // 300 m off the BASF point, within a 1 km tolerance.
+    assert_eq!(
+        park_at(110.48, 21.0327, 1000.0),
+        Some("basf_zhanjiang_verbund")
+    );
+    // The same spot with a 100 m tolerance finds nothing.
+    assert_eq!(park_at(110.48, 21.0327, 100.0), None);
+    // Open sea.
+    assert!(index.at_point(&a, 111.5, 20.0, 5000.0).is_empty());
+    // Inside Leizhou, far from any park: only the county.
+    let hits = index.at_point(&a, 109.95, 20.75, 500.0);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].layer, Layer::County);
+    assert_eq!(a.counties[hits[0].index].adcode, "440882");
+}
+
+#[test]
+fn a_box_query_returns_what_lies_in_the_box() {
+    let a = atlas();
+    let index = SpatialIndex::build(&a);
+    assert_eq!(index.len(), 22 + 9);
+    // North-east Donghai Island.
+    let found: BTreeSet<String> = index
+        .parks_in_box(geo::Rect::new((110.44, 21.02), (110.52, 21.06)))
+        .into_iter()
+        .map(|i| a.parks[i].id.clone())
+        .collect();
+    for id in [
+        "baosteel_zhanjiang",
+        "zhongke_refinery",
+        "basf_zhanjiang_verbund",
+        "baosteel_5g_demo_park",
+        "zhanjiang_industrial_transfer_park_donghai",
+    ] {
+        assert!(found.contains(id), "{id} missing from {found:?}");
+    }
+    assert!(!found.contains("lianjiang_htz"));
+}
