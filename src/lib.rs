@@ -8,7 +8,9 @@
 //! - [`query`]: filters, selections and summaries (totals per currency).
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //!
-//! Nothing here depends on a GUI: the command line and the window call the same functions.
+//! With the `gui` feature (on by default) the window is here too, in [`app`], [`ui`] and
+//! [`map`]; the four modules above know nothing of it. The command line and the window call
+//! the same functions.
 
 pub mod io;
 pub mod model;
@@ -17,3 +19,10 @@ pub mod spatial;
 
 pub use io::{Problem, Severity};
 pub use model::Atlas;
+
+#[cfg(feature = "gui")]
+pub mod app;
+#[cfg(feature = "gui")]
+pub mod map;
+#[cfg(feature = "gui")]
+pub mod ui;

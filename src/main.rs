@@ -1,4 +1,5 @@
-//! The `park-atlas` command line: list, validate and export park data.
+//! The `park-atlas` program: without a sub-command it opens the map window; `list`,
+//! `validate` and `export` are the command line over the same library.
 //!
 //! Exit codes: 0 ok, 1 bad input (invalid data, unreadable files, failed export), 2 usage.
 
@@ -14,9 +15,11 @@ use park_atlas::io::{self, Problem, Severity};
 use park_atlas::model::{Role, Tier};
 use park_atlas::query::{self, Filter};
 
-/// Park Atlas: Zhanjiang's industrial parks — list, validate and export the park data.
+/// Park Atlas: Zhanjiang's industrial parks on a map — or, with a sub-command, list, validate
+/// and export the park data.
 ///
-/// Without --data the embedded Zhanjiang dataset is used.
+/// Without a sub-command the map window opens. Without --data the embedded Zhanjiang dataset
+/// is used.
 #[derive(Parser, Debug)]
 #[command(name = "park-atlas", version, about, long_about = None)]
 struct Cli {
@@ -24,6 +27,10 @@ struct Cli {
     /// citywide.json, land.geojson) instead of the embedded Zhanjiang data.
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+
+    /// Open the window, save a PNG screenshot of it as it opens, and exit (for docs and CI).
+    #[arg(long, value_name = "FILE.png")]
+    screenshot: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -148,17 +155,69 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        None => list(
-            &load(cli.data.as_deref())?,
-            &FilterArgs::default(),
-            Lang::En,
-        ),
+        None => window(cli.data, cli.screenshot),
         Some(Command::List { filters, lang }) => list(&load(cli.data.as_deref())?, &filters, lang),
         Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
         Some(Command::Export { filters, ids, out }) => {
             export(&load(cli.data.as_deref())?, &filters, &ids, &out)
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn window(data: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<ExitCode> {
+    use park_atlas::app::{AppOptions, ParkAtlasApp};
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Park Atlas — 湛江产业园区")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let want_shot = screenshot.is_some();
+    let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let slot_in_app = slot.clone();
+    eframe::run_native(
+        "park-atlas",
+        options,
+        Box::new(move |cc| {
+            let app = ParkAtlasApp::new(
+                cc,
+                AppOptions {
+                    data_dir: data,
+                    screenshot,
+                },
+            );
+            if let Ok(mut s) = slot_in_app.lock() {
+                *s = app.screenshot_result();
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))?;
+    if want_shot {
+        let result = slot
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .and_then(|r| r.lock().ok().and_then(|r| r.clone()));
+        match result {
+            Some(Ok(())) => Ok(ExitCode::SUCCESS),
+            Some(Err(e)) => bail!("screenshot failed: {e}"),
+            None => bail!("screenshot failed: the window closed before it was taken"),
+        }
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(_data: Option<PathBuf>, _screenshot: Option<PathBuf>) -> Result<ExitCode> {
+    bail!(UsageError(
+        "this build has no window (built without the `gui` feature); use list, validate or export"
+            .into()
+    ))
 }
 
 fn print_problems(problems: &[Problem]) {

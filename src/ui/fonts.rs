@@ -1,0 +1,31 @@
+//! Chinese glyphs: egui's default fonts have none, so the Noto Sans SC subset (GB2312 + Latin,
+//! OFL-1.1, `assets/fonts/`) is added as a fallback behind the default fonts.
+
+use std::sync::Arc;
+
+use egui::{FontData, FontDefinitions, FontFamily};
+
+/// The font file, compiled into the program.
+pub const NOTO_SANS_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-GB2312-subset.otf");
+
+/// Font definitions with Noto Sans SC as fallback for both families.
+pub fn font_definitions() -> FontDefinitions {
+    let mut fonts = FontDefinitions::default();
+    fonts.font_data.insert(
+        "noto_sans_sc".to_owned(),
+        Arc::new(FontData::from_static(NOTO_SANS_SC)),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("noto_sans_sc".to_owned());
+    }
+    fonts
+}
+
+/// Installs the fonts in a context.
+pub fn install(ctx: &egui::Context) {
+    ctx.set_fonts(font_definitions());
+}

@@ -1,0 +1,190 @@
+//! The two languages of the interface. Strings are written in English in the code and looked
+//! up here for Chinese, so a missing translation shows English rather than nothing.
+
+use serde::{Deserialize, Serialize};
+
+/// Interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// 中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// True for Chinese: data names are shown in Chinese first.
+    pub fn is_zh(self) -> bool {
+        self == Lang::Zh
+    }
+
+    /// A unit word of the data ("projects", "enterprises", "parks") in this language.
+    pub fn tr_unit(self, unit: &str) -> String {
+        match (self, unit) {
+            (Lang::Zh, "projects") => "个项目".into(),
+            (Lang::Zh, "enterprises") => "家企业".into(),
+            (Lang::Zh, "parks") => "个园区".into(),
+            _ => unit.to_owned(),
+        }
+    }
+
+    /// The text in this language.
+    pub fn tr(self, en: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => ZH.iter().find(|(e, _)| *e == en).map_or(en, |(_, z)| z),
+        }
+    }
+}
+
+/// English → Chinese.
+const ZH: &[(&str, &str)] = &[
+    ("Park Atlas", "湛江产业园区图"),
+    ("Filters", "筛选"),
+    ("Search", "搜索"),
+    (
+        "Search names, projects, investors",
+        "搜索名称、项目、投资方",
+    ),
+    ("Industry clusters", "产业集群"),
+    ("Counties", "县（市、区）"),
+    ("Tiers", "级别"),
+    ("Select all shown", "全选显示的园区"),
+    ("Clear", "清除"),
+    ("Clear filters", "清除筛选"),
+    ("Clear selection", "清除选择"),
+    ("Parks shown", "显示的园区"),
+    ("Export selected…", "导出所选…"),
+    ("Open data…", "打开数据…"),
+    ("Fit city", "全市视图"),
+    ("Zoom in", "放大"),
+    ("Zoom out", "缩小"),
+    ("Language", "语言"),
+    ("national", "国家级"),
+    ("provincial", "省级"),
+    ("municipal", "市级"),
+    ("unknown", "未知"),
+    ("Unknown", "未知"),
+    ("agglomeration_zone", "大型产业集聚区（“1”）"),
+    ("agglomeration_section", "集聚区片区"),
+    ("county_park", "县域省级园区（“N”）"),
+    ("park", "园区"),
+    ("anchor_site", "龙头项目基地"),
+    ("infrastructure", "基础设施"),
+    ("designation", "称号/示范"),
+    ("County", "所在县区"),
+    ("Tier", "级别"),
+    ("Role", "定位"),
+    ("Parent zone", "所属园区"),
+    ("Area", "面积"),
+    ("Location", "位置"),
+    ("Approximate location", "大致位置"),
+    (
+        "approximate location, within about {} km",
+        "大致位置，误差约 {} 公里",
+    ),
+    ("Planned industries", "规划产业"),
+    ("Signed projects", "签约项目"),
+    ("Project", "项目"),
+    ("Investor", "投资方"),
+    ("Amount", "金额"),
+    ("Year", "年份"),
+    ("Status", "状态"),
+    ("Status date", "状态日期"),
+    ("Targets", "目标"),
+    ("Metric", "指标"),
+    ("Value", "数值"),
+    ("Sources", "来源"),
+    ("Notes", "说明"),
+    ("No projects recorded.", "暂无项目记录。"),
+    ("No targets recorded.", "暂无目标记录。"),
+    ("City overview", "全市概况"),
+    ("Signed investment by cluster", "各产业集群签约投资"),
+    (
+        "CNY only; other currencies are listed below, never added.",
+        "仅人民币；其他币种单独列出，不相加。",
+    ),
+    ("Selected parks", "所选园区"),
+    ("Totals", "合计"),
+    ("parks", "个园区"),
+    ("projects", "个项目"),
+    ("with amount", "有金额"),
+    ("Investment", "投资"),
+    (
+        "Only the 2021 conference article makes this claim.",
+        "仅 2021 年园区大会报道提及，未见其他来源证实。",
+    ),
+    (
+        "Nothing selected: click a park on the map or in the list.",
+        "未选择：请在地图或列表中点击园区。",
+    ),
+    (
+        "Select parks first (click on the map or use “Select all shown”).",
+        "请先选择园区（点击地图或使用“全选显示的园区”）。",
+    ),
+    ("Export", "导出"),
+    ("Cancel", "取消"),
+    ("Browse…", "浏览…"),
+    ("File", "文件"),
+    (
+        "Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv).",
+        "格式由扩展名决定：.geojson 或 .csv（CSV 另写 NAME-projects.csv）。",
+    ),
+    ("Open", "打开"),
+    (
+        "A parks or counties GeoJSON file, or a dataset folder. You can also drop files on the window.",
+        "园区或县区 GeoJSON 文件，或数据文件夹。也可以把文件拖到窗口上。",
+    ),
+    ("Problems in the data", "数据问题"),
+    ("The data on screen was kept.", "屏幕上的数据保持不变。"),
+    ("Loaded with warnings", "已加载（有警告）"),
+    ("Close", "关闭"),
+    ("Wrote", "已写入"),
+    ("Export failed", "导出失败"),
+    ("Legend", "图例"),
+    (
+        "Locations are approximate (halo = uncertainty).",
+        "位置为大致位置（光圈表示误差范围）。",
+    ),
+    ("status as of", "状态时间"),
+    ("Parks", "园区"),
+    ("Projects", "项目"),
+    ("Facts", "其他信息"),
+    ("Other features", "其他要素"),
+    (
+        "Official code (GB/T 37028-2018)",
+        "国标代码（GB/T 37028-2018）",
+    ),
+    ("Tier detail", "级别说明"),
+    ("Confidence", "可信度"),
+    ("2021 article claim", "2021 年报道表述"),
+    ("Verification", "核实情况"),
+    ("No park matches the filters.", "没有符合筛选条件的园区。"),
+    ("selected", "已选"),
+    ("shown", "显示"),
+    ("Compare", "对比"),
+    ("Name", "名称"),
+    ("Figures", "数据"),
+    ("2021 article only", "仅见2021年报道"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_has_its_own_text_and_falls_back_to_english() {
+        assert_eq!(Lang::Zh.tr("Filters"), "筛选");
+        assert_eq!(Lang::En.tr("Filters"), "Filters");
+        assert_eq!(Lang::Zh.tr("no such text"), "no such text");
+    }
+
+    #[test]
+    fn no_english_text_is_listed_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for (en, _) in ZH {
+            assert!(seen.insert(en), "{en} listed twice");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Panels and widgets: filters, park details, the city overview, dialogs, fonts and the two
+//! interface languages.
+
+pub mod details;
+pub mod filters;
+pub mod fonts;
+pub mod i18n;
+
+use egui::{Color32, RichText, Ui};
+
+use crate::model::{Atlas, Sources};
+
+/// A coloured chip for a cluster.
+pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
+    let (name, color) = match atlas.taxonomy.cluster(id) {
+        Some(c) => {
+            let [r, g, b] = c.rgb();
+            (c.name(zh).to_owned(), Color32::from_rgb(r, g, b))
+        }
+        None => (id.to_owned(), Color32::GRAY),
+    };
+    let text_color = if color.r() as u32 + color.g() as u32 + color.b() as u32 > 450 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    };
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(8.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(name).color(text_color).size(12.5));
+        });
+}
+
+/// Small "[n]" links to sources, numbered by their place in `sources`. Hover shows the
+/// outlet and date; click opens the address.
+pub fn source_refs(ui: &mut Ui, sources: &Sources, ids: &[&str]) {
+    for id in ids {
+        let Some((n, (_, s))) = sources
+            .iter()
+            .enumerate()
+            .find(|(_, (k, _))| k.as_str() == *id)
+        else {
+            ui.weak(format!("[{id}?]"));
+            continue;
+        };
+        let hover = format!(
+            "{}{}{}",
+            s.title
+                .as_deref()
+                .map(|t| format!("{t}\n"))
+                .unwrap_or_default(),
+            s.outlet.as_deref().unwrap_or(""),
+            s.date
+                .as_deref()
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default()
+        );
+        let text = RichText::new(format!("[{}]", n + 1)).small();
+        match s.link() {
+            Some(url) => {
+                ui.hyperlink_to(text, url).on_hover_text(hover);
+            }
+            None => {
+                ui.label(text)
+                    .on_hover_text(format!("{hover}\n{}", s.url.as_deref().unwrap_or("")));
+            }
+        }
+    }
+}
+
+/// The numbered list of sources.
+pub fn sources_list(ui: &mut Ui, sources: &Sources) {
+    for (n, (_, s)) in sources.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("[{}]", n + 1)).small().strong());
+            let mut text = String::new();
+            if let Some(t) = &s.title {
+                text.push_str(t);
+                text.push_str(" — ");
+            }
+            text.push_str(s.outlet.as_deref().unwrap_or(""));
+            if let Some(d) = &s.date {
+                text.push_str(&format!(" ({d})"));
+            }
+            match s.link() {
+                Some(url) => {
+                    ui.hyperlink_to(RichText::new(text).small(), url)
+                        .on_hover_text(url);
+                }
+                None => {
+                    ui.label(RichText::new(text).small())
+                        .on_hover_text(s.url.as_deref().unwrap_or(""));
+                }
+            }
+        });
+    }
+}

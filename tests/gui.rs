@@ -1,0 +1,291 @@
+//! The window, driven headless through egui_kittest and its accessibility tree: what a user
+//! clicks, types and sees.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use park_atlas::app::ParkAtlasApp;
+use park_atlas::app::state::{STATE_VERSION, SavedState};
+use park_atlas::io;
+use park_atlas::ui::i18n::Lang;
+use walkers::Position;
+
+fn english() -> Option<SavedState> {
+    Some(SavedState {
+        version: STATE_VERSION,
+        lang: Lang::En,
+        ..SavedState::default()
+    })
+}
+
+fn harness(saved: Option<SavedState>) -> Harness<'static, ParkAtlasApp> {
+    let atlas = io::load_embedded().unwrap().atlas;
+    let app = ParkAtlasApp::with_atlas(atlas, saved);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .with_context_setup(|ctx| {
+            park_atlas::ui::fonts::install(ctx);
+            ctx.set_theme(egui::Theme::Light);
+        })
+        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
+    h.run();
+    h
+}
+
+/// Screen position of a park's first point in the last frame.
+fn park_screen_pos(h: &Harness<'_, ParkAtlasApp>, id: &str) -> Pos2 {
+    let app = h.state();
+    let frame = app.map.last.expect("the map was drawn");
+    let p = app.atlas.park(id).unwrap();
+    let c = geo::CoordsIter::coords_iter(p.geometry.as_ref().unwrap())
+        .next()
+        .unwrap();
+    frame.screen_pos(Position::new(c.x, c.y))
+}
+
+fn click_at(h: &mut Harness<'_, ParkAtlasApp>, pos: Pos2, modifiers: Modifiers) {
+    h.event(Event::PointerMoved(pos));
+    h.event_modifiers(
+        Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed: true,
+            modifiers,
+        },
+        modifiers,
+    );
+    h.event_modifiers(
+        Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed: false,
+            modifiers,
+        },
+        modifiers,
+    );
+    h.run();
+}
+
+fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
+    h.state().state.selection.ids().map(str::to_owned).collect()
+}
+
+#[test]
+fn the_window_opens_on_the_whole_city() {
+    let h = harness(None);
+    let app = h.state();
+    let frame = app.map.last.unwrap();
+    // Every county is inside the map rectangle.
+    let bounds = park_atlas::map::city_bounds(&app.atlas).unwrap();
+    for corner in [
+        (bounds.min().x, bounds.min().y),
+        (bounds.max().x, bounds.max().y),
+    ] {
+        let p = frame.screen_pos(Position::new(corner.0, corner.1));
+        assert!(
+            frame.rect.expand(1.0).contains(p),
+            "{corner:?} at {p:?} is outside {:?}",
+            frame.rect
+        );
+    }
+    // Chinese is the default language, and the glyphs exist (the harness panics on tofu).
+    h.get_by_label("筛选");
+    h.get_by_label("全市概况");
+}
+
+#[test]
+fn clicking_a_park_selects_it_and_the_details_show_its_projects() {
+    let mut h = harness(english());
+    let pos = park_screen_pos(&h, "lianjiang_htz");
+    click_at(&mut h, pos, Modifiers::NONE);
+    assert_eq!(selected(&h), ["lianjiang_htz"]);
+    // The details panel: its name, a signed project, the approximate-location note.
+    // In the list and as the heading of the details panel.
+    assert_eq!(h.get_all_by_label("Zhanjiang Lianjiang High-tech Zone (former Lianjiang Economic Development Zone; incl. Foshan Shunde (Lianjiang) Industrial Transfer Park)").count(), 2);
+    h.get_by_label("Guangdong Meiwang Electric");
+    h.get_by_label_contains("approximate location, within about 4 km");
+
+    // Ctrl-click adds a second park; a click on empty sea clears.
+    let pos = park_screen_pos(&h, "xuwen_port");
+    click_at(&mut h, pos, Modifiers::CTRL);
+    assert_eq!(selected(&h), ["lianjiang_htz", "xuwen_port"]);
+    h.get_by_label_contains("Selected parks (2)");
+    // Open sea in the bottom-right corner of the map (clear of the attribution line).
+    let sea = h.state().map.last.unwrap().rect.right_bottom() + egui::vec2(-40.0, -60.0);
+    click_at(&mut h, sea, Modifiers::NONE);
+    assert!(selected(&h).is_empty());
+    // Escape clears too.
+    let pos = park_screen_pos(&h, "lianjiang_htz");
+    click_at(&mut h, pos, Modifiers::NONE);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(selected(&h).is_empty());
+}
+
+#[test]
+fn ticking_green_petrochemicals_leaves_the_expected_parks() {
+    let mut h = harness(english());
+    h.get_by_label("Green petrochemicals").click();
+    h.run();
+    let expected: BTreeSet<&str> = [
+        "zj_large_agglomeration_zone",
+        "zhanjiang_etdz",
+        "zhanjiang_industrial_transfer_park_donghai",
+        "zhongke_refinery",
+        "basf_zhanjiang_verbund",
+        "leizhou_wushi",
+        "xiashan_lingang_park",
+    ]
+    .into();
+    let app = h.state();
+    let shown: BTreeSet<&str> = app
+        .shown()
+        .iter()
+        .map(|&i| app.atlas.parks[i].id.as_str())
+        .collect();
+    assert_eq!(shown, expected);
+    // The list shows exactly those names.
+    h.get_by_label_contains("Parks shown (7 / 22)");
+    for id in &expected {
+        let name = h.state().atlas.park(id).unwrap().name(false).to_owned();
+        h.get_by_label(&name);
+    }
+    assert!(
+        h.query_by_label("Guangdong Lianjiang Nuclear Power Project, phase 1")
+            .is_none()
+    );
+}
+
+#[test]
+fn select_all_shown_then_export_writes_exactly_the_filtered_parks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("petro.geojson");
+    let mut h = harness(english());
+    h.get_by_label("Green petrochemicals").click();
+    h.run();
+    h.get_by_label("Select all shown").click();
+    h.run();
+    assert_eq!(selected(&h).len(), 7);
+    h.get_by_label("Export selected… (7)").click();
+    h.run();
+    let field = h.get_by_label("File");
+    field.focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("File").type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    let text = std::fs::read_to_string(&out).expect("the export was written");
+    let (parsed, problems) = io::parse_geojson("petro.geojson", text.as_bytes(), None);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let written: BTreeSet<String> = parsed.parks.iter().map(|p| p.id.clone()).collect();
+    let app = h.state();
+    let filtered: BTreeSet<String> = app
+        .shown()
+        .iter()
+        .map(|&i| app.atlas.parks[i].id.clone())
+        .collect();
+    assert_eq!(written, filtered);
+    h.get_by_label_contains("Wrote");
+}
+
+#[test]
+fn export_is_disabled_with_nothing_selected_and_ctrl_e_says_why() {
+    let mut h = harness(english());
+    assert!(
+        h.get_by_label("Export selected… (0)")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    h.get_by_label_contains("Select parks first");
+    assert!(h.query_by_label("Browse…").is_none());
+}
+
+#[test]
+fn the_language_switch_changes_visible_labels() {
+    let mut h = harness(None);
+    h.get_by_label("筛选");
+    h.get_by_label("English").click();
+    h.run();
+    h.get_by_label("Filters");
+    h.get_by_label("City overview");
+    assert!(h.query_by_label("筛选").is_none());
+    assert_eq!(h.state().state.lang, Lang::En);
+    h.get_by_label("中文").click();
+    h.run();
+    h.get_by_label("筛选");
+}
+
+#[test]
+fn opening_a_bad_file_shows_the_error_and_keeps_the_data() {
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_amount.geojson");
+    let mut h = harness(english());
+    h.get_by_label("Open data…").click();
+    h.run();
+    h.get_by_label("File").focus();
+    h.get_by_label("File").type_text(bad.to_str().unwrap());
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    h.get_by_label("Problems in the data");
+    h.get_by_label("The data on screen was kept.");
+    h.get_by_label_contains("projects[1].amount: expected an investment amount");
+    assert_eq!(h.state().atlas.parks.len(), 22);
+    assert!(
+        h.state()
+            .atlas
+            .park("lianjiang_htz")
+            .unwrap()
+            .projects
+            .len()
+            == 3
+    );
+}
+
+#[test]
+fn opening_a_good_parks_file_replaces_the_parks() {
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = io::load_embedded().unwrap().atlas;
+    let two: Vec<_> = atlas
+        .parks
+        .iter()
+        .filter(|p| p.id == "lianjiang_nuclear" || p.id == "lianjiang_htz")
+        .collect();
+    let file = dir.path().join("two.geojson");
+    std::fs::write(&file, io::export::geojson_string(&two)).unwrap();
+    let mut h = harness(english());
+    h.state_mut().push(park_atlas::app::Command::OpenPath(file));
+    h.run();
+    assert_eq!(h.state().atlas.parks.len(), 2);
+    h.get_by_label_contains("Parks shown (2 / 2)");
+    assert!(h.state().problems.is_none());
+}
+
+#[test]
+fn a_saved_state_is_restored_and_unknown_ids_are_dropped() {
+    let mut saved = english().unwrap();
+    saved
+        .selection
+        .extend(["basf_zhanjiang_verbund", "no_such_park"]);
+    saved.filter.clusters.insert("green_petrochem".into());
+    saved.view = Some(park_atlas::app::state::View {
+        lon: 110.45,
+        lat: 21.05,
+        zoom: 12.0,
+    });
+    let h = harness(Some(saved));
+    assert_eq!(selected(&h), ["basf_zhanjiang_verbund"]);
+    let frame = h.state().map.last.unwrap();
+    assert!((frame.zoom - 12.0).abs() < 1e-9);
+    assert!((frame.center.x() - 110.45).abs() < 1e-6);
+    // In the list and as the heading of the details panel.
+    assert_eq!(h.get_all_by_label("BASF Zhanjiang Verbund site").count(), 2);
+}
