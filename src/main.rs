@@ -130,6 +130,7 @@ struct UsageError(String);
 struct InvalidData(usize);
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -138,7 +139,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
+    match run(cli, started) {
         Ok(code) => code,
         Err(e) => {
             if e.downcast_ref::<UsageError>().is_some() {
@@ -153,9 +154,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
     match cli.command {
-        None => window(cli.data, cli.screenshot),
+        None => window(cli.data, cli.screenshot, started),
         Some(Command::List { filters, lang }) => list(&load(cli.data.as_deref())?, &filters, lang),
         Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
         Some(Command::Export { filters, ids, out }) => {
@@ -165,7 +166,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 #[cfg(feature = "gui")]
-fn window(data: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<ExitCode> {
+fn window(
+    data: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    started: std::time::Instant,
+) -> Result<ExitCode> {
     use park_atlas::app::{AppOptions, ParkAtlasApp};
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -187,6 +192,7 @@ fn window(data: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<ExitCode
                 AppOptions {
                     data_dir: data,
                     screenshot,
+                    started: Some(started),
                 },
             );
             if let Ok(mut s) = slot_in_app.lock() {
@@ -213,7 +219,11 @@ fn window(data: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<ExitCode
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_data: Option<PathBuf>, _screenshot: Option<PathBuf>) -> Result<ExitCode> {
+fn window(
+    _data: Option<PathBuf>,
+    _screenshot: Option<PathBuf>,
+    _started: std::time::Instant,
+) -> Result<ExitCode> {
     bail!(UsageError(
         "this build has no window (built without the `gui` feature); use list, validate or export"
             .into()

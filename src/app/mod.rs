@@ -57,6 +57,9 @@ pub struct AppOptions {
     pub data_dir: Option<PathBuf>,
     /// Save a screenshot of the first frames here, then close.
     pub screenshot: Option<PathBuf>,
+    /// When the program started; with `PARK_ATLAS_TIMING=1` the time to the first frame is
+    /// printed to stderr.
+    pub started: Option<std::time::Instant>,
 }
 
 /// Where the screenshot callback puts its outcome.
@@ -119,6 +122,7 @@ pub struct ParkAtlasApp {
     pub last_export: Option<ExportReport>,
     commands: Vec<Command>,
     screenshot: Option<ScreenshotJob>,
+    started: Option<std::time::Instant>,
 }
 
 /// Frames to draw before taking the screenshot (fonts and layout settle).
@@ -145,6 +149,9 @@ impl ParkAtlasApp {
             path,
             ..ScreenshotJob::default()
         });
+        app.started = options
+            .started
+            .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some());
         app
     }
 
@@ -171,6 +178,7 @@ impl ParkAtlasApp {
             last_export: None,
             commands: Vec::new(),
             screenshot: None,
+            started: None,
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -674,6 +682,12 @@ impl ParkAtlasApp {
 impl eframe::App for ParkAtlasApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
+        if let Some(t) = self.started.take() {
+            eprintln!(
+                "park-atlas: first frame {} ms after start",
+                t.elapsed().as_millis()
+            );
+        }
         let ctx = ui.ctx().clone();
         self.screenshot_step(&ctx);
     }

@@ -333,12 +333,12 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
         .striped(true)
         .resizable(true)
         .vscroll(false)
-        .column(Column::initial(150.0).at_least(80.0).clip(true))
-        .column(Column::initial(110.0).at_least(60.0).clip(true))
-        .column(Column::initial(90.0).at_least(60.0))
-        .column(Column::initial(42.0))
-        .column(Column::initial(130.0).at_least(60.0).clip(true))
-        .column(Column::remainder().at_least(60.0).clip(true))
+        .column(Column::initial(105.0).at_least(50.0).clip(true))
+        .column(Column::initial(70.0).at_least(40.0).clip(true))
+        .column(Column::initial(72.0).at_least(50.0).clip(true))
+        .column(Column::initial(36.0).clip(true))
+        .column(Column::initial(70.0).at_least(40.0).clip(true))
+        .column(Column::remainder().at_least(50.0).clip(true))
         .header(20.0, |mut h| {
             for (by, label) in [
                 (SortBy::Name, lang.tr("Project")),
