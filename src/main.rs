@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -84,33 +85,26 @@ struct FilterArgs {
     #[arg(long = "county", value_name = "COUNTY", value_delimiter = ',')]
     counties: Vec<String>,
     /// Parks of these tiers.
-    #[arg(long = "tier", value_enum, value_delimiter = ',')]
-    tiers: Vec<TierArg>,
+    #[arg(long = "tier", value_parser = tier_parser(), value_delimiter = ',')]
+    tiers: Vec<Tier>,
     /// Parks with these roles.
-    #[arg(long = "role", value_enum, value_delimiter = ',')]
-    roles: Vec<RoleArg>,
+    #[arg(long = "role", value_parser = role_parser(), value_delimiter = ',')]
+    roles: Vec<Role>,
     /// Text found in a park's names, id, project names or investors (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     search: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum TierArg {
-    National,
-    Provincial,
-    Municipal,
-    Unknown,
+/// Parses tier names as the data files spell them (national, provincial, …).
+fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
+    clap::builder::PossibleValuesParser::new(Tier::ALL.map(Tier::as_str))
+        .try_map(|s| Tier::parse(&s).ok_or("unknown tier"))
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum RoleArg {
-    AgglomerationZone,
-    AgglomerationSection,
-    CountyPark,
-    Park,
-    AnchorSite,
-    Infrastructure,
-    Designation,
+/// Parses role names as the data files spell them (county_park, anchor_site, …).
+fn role_parser() -> impl clap::builder::TypedValueParser<Value = Role> {
+    clap::builder::PossibleValuesParser::new(Role::ALL.map(Role::as_str))
+        .try_map(|s| Role::parse(&s).ok_or("unknown role"))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -303,29 +297,8 @@ fn build_filter(atlas: &Atlas, args: &FilterArgs) -> Result<Filter> {
         };
         f.counties.insert(county.adcode.clone());
     }
-    f.tiers = args
-        .tiers
-        .iter()
-        .map(|t| match t {
-            TierArg::National => Tier::National,
-            TierArg::Provincial => Tier::Provincial,
-            TierArg::Municipal => Tier::Municipal,
-            TierArg::Unknown => Tier::Unknown,
-        })
-        .collect();
-    f.roles = args
-        .roles
-        .iter()
-        .map(|r| match r {
-            RoleArg::AgglomerationZone => Role::AgglomerationZone,
-            RoleArg::AgglomerationSection => Role::AgglomerationSection,
-            RoleArg::CountyPark => Role::CountyPark,
-            RoleArg::Park => Role::Park,
-            RoleArg::AnchorSite => Role::AnchorSite,
-            RoleArg::Infrastructure => Role::Infrastructure,
-            RoleArg::Designation => Role::Designation,
-        })
-        .collect();
+    f.tiers = args.tiers.iter().copied().collect();
+    f.roles = args.roles.iter().copied().collect();
     f.text = args.search.clone().unwrap_or_default();
     Ok(f)
 }

@@ -61,6 +61,12 @@ fn list_filters_by_cluster_county_and_text() {
     let out = stdout(&o);
     assert!(out.contains("巴斯夫"), "{out}");
     assert!(out.contains("1 of 22 parks"), "{out}");
+    let o = run(&["list", "--role", "county_park", "--tier", "provincial"]);
+    assert!(stdout(&o).contains("6 of 22 parks"), "{}", stdout(&o));
+    assert_eq!(
+        run(&["list", "--role", "county-park"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]

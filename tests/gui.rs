@@ -289,3 +289,20 @@ fn a_saved_state_is_restored_and_unknown_ids_are_dropped() {
     // In the list and as the heading of the details panel.
     assert_eq!(h.get_all_by_label("BASF Zhanjiang Verbund site").count(), 2);
 }
+
+#[test]
+fn the_projects_table_sorts_by_a_clicked_header() {
+    let mut saved = english().unwrap();
+    saved.selection.select_only("baosteel_zhanjiang");
+    let mut h = harness(Some(saved));
+    let y = |h: &Harness<'_, ParkAtlasApp>, name: &str| h.get_by_label(name).rect().min.y;
+    // File order: phase 1, BF3, hydrogen furnace.
+    assert!(y(&h, "Phase 1 (BF1, BF2)") < y(&h, "No. 3 blast-furnace system"));
+    // Sort by year, then click again for descending: the 2018 project comes first.
+    h.get_by_label("Year").click();
+    h.run();
+    h.get_by_label("Year ↑").click();
+    h.run();
+    h.get_by_label("Year ↓");
+    assert!(y(&h, "No. 3 blast-furnace system") < y(&h, "Phase 1 (BF1, BF2)"));
+}

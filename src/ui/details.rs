@@ -323,7 +323,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
     let mut clicked = None;
     let arrow = |by: SortBy| {
         if sort.by == by {
-            if sort.descending { " ⏷" } else { " ⏶" }
+            if sort.descending { " ↓" } else { " ↑" }
         } else {
             ""
         }
