@@ -306,3 +306,43 @@ fn the_projects_table_sorts_by_a_clicked_header() {
     h.get_by_label("Year ↓");
     assert!(y(&h, "No. 3 blast-furnace system") < y(&h, "Phase 1 (BF1, BF2)"));
 }
+
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings(x, out);
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_character_of_the_embedded_data_has_a_glyph() {
+    use park_atlas::io::dataset::embedded;
+    let mut texts = Vec::new();
+    for file in [embedded::PARKS, embedded::CLUSTERS, embedded::CITYWIDE] {
+        strings(&serde_json::from_str(file).unwrap(), &mut texts);
+    }
+    let counties: serde_json::Value = serde_json::from_str(embedded::COUNTIES).unwrap();
+    for f in counties["features"].as_array().unwrap() {
+        strings(&f["properties"], &mut texts);
+    }
+    // One label per distinct character: the harness panics on any character no font can draw.
+    let chars: BTreeSet<char> = texts
+        .iter()
+        .flat_map(|t| t.chars())
+        .filter(|c| !c.is_control())
+        .collect();
+    assert!(chars.len() > 500, "{} distinct characters", chars.len());
+    let line: String = chars.iter().collect();
+    let mut h = Harness::builder()
+        .with_size([1200.0, 4000.0])
+        .with_context_setup(park_atlas::ui::fonts::install)
+        .build_ui(move |ui| {
+            ui.label(&line);
+        });
+    h.run();
+}

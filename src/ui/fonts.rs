@@ -7,20 +7,28 @@ use egui::{FontData, FontDefinitions, FontFamily};
 
 /// The font file, compiled into the program.
 pub const NOTO_SANS_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-GB2312-subset.otf");
+/// The few characters of the embedded data outside GB2312 (e.g. 㙍 in 塘㙍镇), from the same
+/// Noto Sans CJK SC font.
+pub const NOTO_SANS_SC_SUPPLEMENT: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSansSC-supplement-subset.otf");
 
 /// Font definitions with Noto Sans SC as fallback for both families.
 pub fn font_definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    fonts.font_data.insert(
-        "noto_sans_sc".to_owned(),
-        Arc::new(FontData::from_static(NOTO_SANS_SC)),
-    );
-    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+    for (name, bytes) in [
+        ("noto_sans_sc", NOTO_SANS_SC),
+        ("noto_sans_sc_supplement", NOTO_SANS_SC_SUPPLEMENT),
+    ] {
         fonts
-            .families
-            .entry(family)
-            .or_default()
-            .push("noto_sans_sc".to_owned());
+            .font_data
+            .insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));
+        for family in [FontFamily::Proportional, FontFamily::Monospace] {
+            fonts
+                .families
+                .entry(family)
+                .or_default()
+                .push(name.to_owned());
+        }
     }
     fonts
 }
