@@ -395,7 +395,7 @@ impl ParkAtlasApp {
         egui::Panel::left("filters")
             .resizable(true)
             .default_size(270.0)
-            .size_range(200.0..=480.0)
+            .size_range(220.0..=340.0)
             .show(ui, |ui| {
                 filters_ui(
                     ui,
@@ -410,7 +410,7 @@ impl ParkAtlasApp {
         egui::Panel::right("details")
             .resizable(true)
             .default_size(400.0)
-            .size_range(260.0..=720.0)
+            .size_range(280.0..=520.0)
             .show(ui, |ui| {
                 details_ui(
                     ui,

@@ -662,19 +662,31 @@ fn draw_labels(
             Rect::from_min_size(c + Vec2::new(-size.x / 2.0, -r - size.y), size),
             Rect::from_min_size(c + Vec2::new(-size.x / 2.0, r), size),
         ];
-        let must = input.selection.contains(&p.id) || hovered == Some(i);
-        let free = |rc: &Rect| {
-            painter.clip_rect().contains_rect(*rc)
-                && !placed.iter().any(|o| o.intersects(*rc))
-                && !obstacles
-                    .iter()
-                    .any(|o| o.intersects(*rc) && !o.contains(c))
+        let inside = |rc: &Rect| painter.clip_rect().contains_rect(*rc);
+        let clear_of_labels = |rc: &Rect| !placed.iter().any(|o| o.intersects(*rc));
+        let clear_of_markers = |rc: &Rect| {
+            !obstacles
+                .iter()
+                .any(|o| o.intersects(*rc) && !o.contains(c))
         };
+        // Everyone wants a spot clear of labels and markers; a selected park settles for one
+        // clear of labels only; the hovered park always gets its label.
         let spot = candidates
             .iter()
-            .find(|rc| free(rc))
+            .find(|rc| inside(rc) && clear_of_labels(rc) && clear_of_markers(rc))
+            .or_else(|| {
+                input
+                    .selection
+                    .contains(&p.id)
+                    .then(|| {
+                        candidates
+                            .iter()
+                            .find(|rc| inside(rc) && clear_of_labels(rc))
+                    })
+                    .flatten()
+            })
             .copied()
-            .or(must.then_some(candidates[0]));
+            .or((hovered == Some(i)).then_some(candidates[0]));
         if let Some(rc) = spot {
             painter.rect_filled(rc, 3.0, Color32::from_white_alpha(215));
             painter.galley(rc.min + Vec2::new(3.0, 1.0), galley, Color32::from_gray(20));

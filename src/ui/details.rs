@@ -431,40 +431,35 @@ fn compare_ui(
 ) {
     let zh = lang.is_zh();
     ui.heading(format!("{} ({})", lang.tr("Selected parks"), parks.len()));
-    egui::Grid::new("compare")
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            for h in ["Name", "County", "Tier", "Projects", "Investment"] {
-                ui.label(RichText::new(lang.tr(h)).strong());
-            }
-            ui.end_row();
-            for p in parks {
-                if ui
-                    .link(super::super::map::short_name(p.name(zh)))
-                    .on_hover_text(p.name(zh))
-                    .clicked()
-                {
-                    commands.push(Command::SelectAndFly(p.id.clone()));
-                }
-                ui.label(atlas.county_names(p, zh));
-                ui.label(lang.tr(p.tier.as_str()));
-                ui.label(p.projects.len().to_string());
-                let s = summarize(atlas, &[*p]);
-                if s.totals.is_empty() {
-                    ui.label(RichText::new(lang.tr("unknown")).italics());
-                } else {
-                    ui.label(
-                        s.totals
-                            .iter()
-                            .map(|(c, a)| format_amount(*a, c, zh))
-                            .collect::<Vec<_>>()
-                            .join(" + "),
-                    );
-                }
-                ui.end_row();
-            }
-        });
+    // One block per park (name, then county · tier · projects · investment), so that long
+    // names wrap instead of widening the panel.
+    for p in parks {
+        ui.separator();
+        if ui.link(RichText::new(p.name(zh)).strong()).clicked() {
+            commands.push(Command::SelectAndFly(p.id.clone()));
+        }
+        let s = summarize(atlas, &[*p]);
+        let invest = if s.totals.is_empty() {
+            lang.tr("unknown").to_owned()
+        } else {
+            s.totals
+                .iter()
+                .map(|(c, a)| format_amount(*a, c, zh))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        ui.label(
+            RichText::new(format!(
+                "{} · {} · {} {} · {}: {invest}",
+                atlas.county_names(p, zh),
+                lang.tr(p.tier.as_str()),
+                p.projects.len(),
+                lang.tr("projects"),
+                lang.tr("Investment"),
+            ))
+            .small(),
+        );
+    }
     ui.separator();
     let s = summarize(atlas, parks);
     ui.label(RichText::new(lang.tr("Totals")).strong());

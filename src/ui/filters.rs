@@ -19,6 +19,9 @@ pub fn filters_ui(
     commands: &mut Vec<Command>,
 ) {
     let zh = lang.is_zh();
+    // Long names are cut with "…" (the full name is in the list below) rather than widening
+    // the panel.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
     ui.heading(lang.tr("Filters"));
     ui.add(
         egui::TextEdit::singleline(&mut filter.text)
