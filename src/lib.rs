@@ -7,11 +7,13 @@
 //!   targets, the industry taxonomy and the city-wide figures.
 //! - [`query`]: filters, selections and summaries (totals per currency).
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
+//! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
 //!
 //! With the `gui` feature (on by default) the window is here too, in [`app`], [`ui`] and
 //! [`map`]; the four modules above know nothing of it. The command line and the window call
 //! the same functions.
 
+pub mod gcj02;
 pub mod io;
 pub mod model;
 pub mod query;
