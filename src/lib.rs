@@ -18,6 +18,8 @@ pub mod io;
 pub mod model;
 pub mod query;
 pub mod spatial;
+#[cfg(feature = "gui")]
+pub mod tiles;
 
 pub use io::{Problem, Severity};
 pub use model::Atlas;

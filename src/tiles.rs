@@ -1,0 +1,609 @@
+//! Raster tile sources for the basemap: OpenStreetMap, AMap (GCJ-02), a custom XYZ template,
+//! and a local `{z}/{x}/{y}.png|jpg` folder — fetched on worker threads (never on the UI
+//! thread), cached on disk with a size limit, and decoded to RGBA.
+//!
+//! No egui here: the window turns [`TileImage`]s into textures and draws them.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A tile address in the XYZ (slippy map) scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TileId {
+    /// Zoom level.
+    pub z: u8,
+    /// Column.
+    pub x: u32,
+    /// Row (north = 0).
+    pub y: u32,
+}
+
+impl TileId {
+    /// The tile one level up that contains this one.
+    pub fn parent(self) -> Option<TileId> {
+        (self.z > 0).then(|| TileId {
+            z: self.z - 1,
+            x: self.x / 2,
+            y: self.y / 2,
+        })
+    }
+}
+
+/// Which datum a source's tiles are drawn in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Datum {
+    /// WGS-84 (OpenStreetMap and most others).
+    Wgs84,
+    /// GCJ-02, the offset datum of Chinese web maps.
+    Gcj02,
+}
+
+/// Where basemap tiles come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TileSource {
+    /// OpenStreetMap's standard tiles.
+    Osm,
+    /// AMap (Gaode) road map, in GCJ-02.
+    Amap,
+    /// A custom `https://…/{z}/{x}/{y}.png` template with its attribution.
+    Xyz {
+        /// URL with `{z}`, `{x}`, `{y}` (and optionally `{s}` for a/b/c sub-domains).
+        template: String,
+        /// Attribution to show on the map.
+        attribution: String,
+    },
+    /// A local folder of `{z}/{x}/{y}.png` (or .jpg, .jpeg, .webp) files.
+    Folder(PathBuf),
+}
+
+/// User-Agent sent with every tile request (the OSM tile policy asks for a real one).
+pub const USER_AGENT: &str = concat!(
+    "park-atlas/",
+    env!("CARGO_PKG_VERSION"),
+    " (desktop map of Zhanjiang industrial parks)"
+);
+
+impl TileSource {
+    /// A short name for the cache folder and messages.
+    pub fn key(&self) -> String {
+        match self {
+            TileSource::Osm => "osm".into(),
+            TileSource::Amap => "amap".into(),
+            TileSource::Xyz { template, .. } => {
+                let mut h = DefaultHasher::new();
+                template.hash(&mut h);
+                format!("xyz-{:016x}", h.finish())
+            }
+            TileSource::Folder(_) => "folder".into(),
+        }
+    }
+
+    /// The datum the tiles are in.
+    pub fn datum(&self) -> Datum {
+        match self {
+            TileSource::Amap => Datum::Gcj02,
+            _ => Datum::Wgs84,
+        }
+    }
+
+    /// Highest zoom level the source serves.
+    pub fn max_zoom(&self) -> u8 {
+        match self {
+            TileSource::Amap => 18,
+            _ => 19,
+        }
+    }
+
+    /// Attribution to show while the source is on screen.
+    pub fn attribution(&self) -> String {
+        match self {
+            TileSource::Osm => "© OpenStreetMap contributors".into(),
+            TileSource::Amap => "© 高德地图 AutoNavi (GCJ-02)".into(),
+            TileSource::Xyz { attribution, .. } => attribution.clone(),
+            TileSource::Folder(p) => format!("Tiles: {}", p.display()),
+        }
+    }
+
+    /// The address of a tile, for network sources.
+    pub fn url(&self, id: TileId) -> Option<String> {
+        let fill = |t: &str, sub: &str| {
+            t.replace("{z}", &id.z.to_string())
+                .replace("{x}", &id.x.to_string())
+                .replace("{y}", &id.y.to_string())
+                .replace("{s}", sub)
+        };
+        let sub = ["a", "b", "c"][((id.x + id.y) % 3) as usize];
+        match self {
+            TileSource::Osm => Some(fill("https://tile.openstreetmap.org/{z}/{x}/{y}.png", sub)),
+            TileSource::Amap => {
+                let n = 1 + (id.x + id.y) % 4;
+                Some(format!(
+                    "https://webrd0{n}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={}&y={}&z={}",
+                    id.x, id.y, id.z
+                ))
+            }
+            TileSource::Xyz { template, .. } => Some(fill(template, sub)),
+            TileSource::Folder(_) => None,
+        }
+    }
+
+    /// Checks a custom template: http(s) with `{z}`, `{x}` and `{y}`.
+    pub fn check_template(template: &str) -> Result<(), String> {
+        let t = template.trim();
+        if !(t.starts_with("http://") || t.starts_with("https://")) {
+            return Err("the template must start with http:// or https://".into());
+        }
+        for part in ["{z}", "{x}", "{y}"] {
+            if !t.contains(part) {
+                return Err(format!("the template has no {part}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A decoded tile.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TileImage {
+    /// Width and height in pixels.
+    pub size: [usize; 2],
+    /// RGBA bytes, row by row.
+    pub rgba: Vec<u8>,
+}
+
+impl std::fmt::Debug for TileImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TileImage({}×{})", self.size[0], self.size[1])
+    }
+}
+
+/// Why a tile is not there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TileError {
+    /// The server answered with an error status.
+    #[error("HTTP {0}")]
+    Http(u16),
+    /// No answer: no network, DNS failure, refused, timed out.
+    #[error("network: {0}")]
+    Network(String),
+    /// The bytes are not an image.
+    #[error("not an image: {0}")]
+    Decode(String),
+    /// The local folder has no such tile.
+    #[error("no such tile")]
+    NotFound,
+    /// A file could not be read.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl TileError {
+    /// Whether trying again later may help (network trouble, server errors).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            TileError::Network(_) => true,
+            TileError::Http(code) => *code >= 500 || *code == 429 || *code == 408,
+            _ => false,
+        }
+    }
+}
+
+/// Decodes PNG/JPEG/WebP bytes.
+pub fn decode(bytes: &[u8]) -> Result<TileImage, TileError> {
+    let img = image::load_from_memory(bytes)
+        .map_err(|e| TileError::Decode(e.to_string()))?
+        .to_rgba8();
+    Ok(TileImage {
+        size: [img.width() as usize, img.height() as usize],
+        rgba: img.into_raw(),
+    })
+}
+
+/// Seconds to wait before retry number `attempts` (1, 2, 4 … capped at 64).
+pub fn backoff_seconds(attempts: u32) -> u64 {
+    1u64 << attempts.saturating_sub(1).min(6).min(63) as u64
+}
+
+/// The on-disk tile cache: `DIR/<source key>/<z>/<x>/<y>.tile`, pruned to a size limit,
+/// oldest files first.
+#[derive(Debug, Clone)]
+pub struct TileCache {
+    /// Root folder.
+    pub dir: PathBuf,
+    /// Size limit in bytes.
+    pub limit_bytes: u64,
+}
+
+impl TileCache {
+    /// The platform cache folder (`~/.cache/park-atlas/tiles` on Linux), or
+    /// `$PARK_ATLAS_CACHE_DIR/tiles` when that is set.
+    pub fn default_dir() -> Option<PathBuf> {
+        if let Some(d) = std::env::var_os("PARK_ATLAS_CACHE_DIR") {
+            return Some(PathBuf::from(d).join("tiles"));
+        }
+        directories::ProjectDirs::from("", "", "park-atlas").map(|d| d.cache_dir().join("tiles"))
+    }
+
+    fn path(&self, source: &str, id: TileId) -> PathBuf {
+        self.dir
+            .join(source)
+            .join(id.z.to_string())
+            .join(id.x.to_string())
+            .join(format!("{}.tile", id.y))
+    }
+
+    /// Cached bytes of a tile.
+    pub fn get(&self, source: &str, id: TileId) -> Option<Vec<u8>> {
+        std::fs::read(self.path(source, id)).ok()
+    }
+
+    /// Stores a tile (atomically).
+    pub fn put(&self, source: &str, id: TileId, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.path(source, id);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::io::atomic::write_atomic(&path, bytes)
+    }
+
+    /// Removes one tile (a corrupt entry).
+    pub fn remove(&self, source: &str, id: TileId) {
+        let _ = std::fs::remove_file(self.path(source, id));
+    }
+
+    fn files(&self) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.dir.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(meta) = e.metadata() else { continue };
+                if meta.is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push((
+                        e.path(),
+                        meta.len(),
+                        meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// Total size of the cache in bytes.
+    pub fn size(&self) -> u64 {
+        self.files().iter().map(|f| f.1).sum()
+    }
+
+    /// Deletes the oldest files until the cache is under 90 % of its limit. Returns the
+    /// number of files deleted.
+    pub fn prune(&self) -> usize {
+        let mut files = self.files();
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        if total <= self.limit_bytes {
+            return 0;
+        }
+        files.sort_by_key(|f| f.2);
+        let target = self.limit_bytes / 10 * 9;
+        let mut n = 0;
+        for (path, len, _) in files {
+            if total <= target {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Deletes every cached tile.
+    pub fn clear(&self) -> std::io::Result<()> {
+        match std::fs::remove_dir_all(&self.dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Options of a fetcher.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Worker threads (the OSM policy allows 2 connections).
+    pub workers: usize,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Disk cache; `None` to keep nothing.
+    pub cache: Option<TileCache>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            workers: 2,
+            timeout: Duration::from_secs(15),
+            cache: TileCache::default_dir().map(|dir| TileCache {
+                dir,
+                limit_bytes: 512 << 20,
+            }),
+        }
+    }
+}
+
+/// Where a fetched tile came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The network.
+    Network,
+    /// The disk cache.
+    Cache,
+    /// A local folder.
+    Folder,
+}
+
+/// One finished request.
+#[derive(Debug)]
+pub struct Fetched {
+    /// Which tile.
+    pub id: TileId,
+    /// The image, or why not.
+    pub result: Result<(TileImage, Origin), TileError>,
+    /// Set when a corrupt cache entry was found (and removed) on the way.
+    pub corrupt_cache_entry: bool,
+}
+
+/// Fetches tiles of one source on worker threads. Requests never block; results arrive
+/// through [`TileFetcher::poll`], and `notify` is called after each (the window uses it to
+/// request a repaint).
+pub struct TileFetcher {
+    source: TileSource,
+    jobs: Option<Sender<TileId>>,
+    results: Receiver<Fetched>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl TileFetcher {
+    /// Starts the workers.
+    pub fn new(
+        source: TileSource,
+        options: FetchOptions,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> TileFetcher {
+        let (job_tx, job_rx) = channel::<TileId>();
+        let (res_tx, res_rx) = channel::<Fetched>();
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(options.timeout))
+            .user_agent(USER_AGENT)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let workers = (0..options.workers.max(1))
+            .map(|_| {
+                let (job_rx, res_tx, agent, source, cache, notify) = (
+                    job_rx.clone(),
+                    res_tx.clone(),
+                    agent.clone(),
+                    source.clone(),
+                    options.cache.clone(),
+                    notify.clone(),
+                );
+                std::thread::spawn(move || {
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(id) = job else { return };
+                        let fetched = fetch_one(&agent, &source, cache.as_ref(), id);
+                        if res_tx.send(fetched).is_err() {
+                            return;
+                        }
+                        notify();
+                    }
+                })
+            })
+            .collect();
+        TileFetcher {
+            source,
+            jobs: Some(job_tx),
+            results: res_rx,
+            workers,
+        }
+    }
+
+    /// The source.
+    pub fn source(&self) -> &TileSource {
+        &self.source
+    }
+
+    /// Queues a tile.
+    pub fn request(&self, id: TileId) {
+        if let Some(tx) = &self.jobs {
+            let _ = tx.send(id);
+        }
+    }
+
+    /// Finished requests since the last call.
+    pub fn poll(&self) -> Vec<Fetched> {
+        self.results.try_iter().collect()
+    }
+}
+
+impl Drop for TileFetcher {
+    fn drop(&mut self) {
+        // Closing the channel ends the workers after their current request; they are not
+        // joined, so a hanging server never blocks the window.
+        self.jobs = None;
+        self.workers.clear();
+    }
+}
+
+fn fetch_one(
+    agent: &ureq::Agent,
+    source: &TileSource,
+    cache: Option<&TileCache>,
+    id: TileId,
+) -> Fetched {
+    let mut corrupt = false;
+    if let TileSource::Folder(dir) = source {
+        let result = read_folder_tile(dir, id)
+            .and_then(|b| decode(&b))
+            .map(|img| (img, Origin::Folder));
+        return Fetched {
+            id,
+            result,
+            corrupt_cache_entry: false,
+        };
+    }
+    let key = source.key();
+    if let Some(c) = cache
+        && let Some(bytes) = c.get(&key, id)
+    {
+        match decode(&bytes) {
+            Ok(img) => {
+                return Fetched {
+                    id,
+                    result: Ok((img, Origin::Cache)),
+                    corrupt_cache_entry: false,
+                };
+            }
+            Err(_) => {
+                c.remove(&key, id);
+                corrupt = true;
+            }
+        }
+    }
+    let result = match source.url(id) {
+        Some(url) => download(agent, &url).and_then(|bytes| {
+            let img = decode(&bytes)?;
+            if let Some(c) = cache {
+                // A cache that cannot be written is not worth failing the tile for.
+                let _ = c.put(&key, id, &bytes);
+            }
+            Ok((img, Origin::Network))
+        }),
+        None => Err(TileError::NotFound),
+    };
+    Fetched {
+        id,
+        result,
+        corrupt_cache_entry: corrupt,
+    }
+}
+
+fn download(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, TileError> {
+    let response = agent
+        .get(url)
+        .call()
+        .map_err(|e| TileError::Network(e.to_string()))?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(TileError::Http(status));
+    }
+    let mut bytes = Vec::new();
+    response
+        .into_body()
+        .into_reader()
+        .take(8 << 20)
+        .read_to_end(&mut bytes)
+        .map_err(|e| TileError::Network(e.to_string()))?;
+    Ok(bytes)
+}
+
+fn read_folder_tile(dir: &Path, id: TileId) -> Result<Vec<u8>, TileError> {
+    let base = dir.join(id.z.to_string()).join(id.x.to_string());
+    for ext in ["png", "jpg", "jpeg", "webp"] {
+        match std::fs::read(base.join(format!("{}.{ext}", id.y))) {
+            Ok(b) => return Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(TileError::Io(format!("{}: {e}", base.display()))),
+        }
+    }
+    Err(TileError::NotFound)
+}
+
+/// Checks that a tiles folder can be used: it exists, is readable, and has at least one
+/// zoom-level folder.
+pub fn check_folder(dir: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let has_zoom = entries
+        .flatten()
+        .any(|e| e.path().is_dir() && e.file_name().to_string_lossy().parse::<u8>().is_ok());
+    if has_zoom {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: no {{z}}/{{x}}/{{y}} tile folders found",
+            dir.display()
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_in_the_tile_address() {
+        let s = TileSource::Xyz {
+            template: "https://{s}.tiles.example/{z}/{x}/{y}.png".into(),
+            attribution: "x".into(),
+        };
+        assert_eq!(
+            s.url(TileId {
+                z: 9,
+                x: 410,
+                y: 226
+            })
+            .unwrap(),
+            "https://b.tiles.example/9/410/226.png"
+        );
+        assert_eq!(
+            TileSource::Osm.url(TileId { z: 1, x: 0, y: 1 }).unwrap(),
+            "https://tile.openstreetmap.org/1/0/1.png"
+        );
+        assert!(
+            TileSource::Amap
+                .url(TileId { z: 3, x: 6, y: 3 })
+                .unwrap()
+                .contains("x=6&y=3&z=3")
+        );
+        assert!(TileSource::check_template("ftp://x/{z}/{x}/{y}").is_err());
+        assert!(
+            TileSource::check_template("https://x/{z}/{x}.png")
+                .unwrap_err()
+                .contains("{y}")
+        );
+        assert!(TileSource::check_template("https://x/{z}/{x}/{y}.png").is_ok());
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let s: Vec<u64> = (1..=9).map(backoff_seconds).collect();
+        assert_eq!(s, [1, 2, 4, 8, 16, 32, 64, 64, 64]);
+    }
+
+    #[test]
+    fn only_network_and_server_errors_are_retried() {
+        assert!(TileError::Network("x".into()).is_transient());
+        assert!(TileError::Http(503).is_transient());
+        assert!(TileError::Http(429).is_transient());
+        assert!(!TileError::Http(404).is_transient());
+        assert!(!TileError::Decode("x".into()).is_transient());
+        assert!(!TileError::NotFound.is_transient());
+    }
+}
