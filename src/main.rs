@@ -30,8 +30,27 @@ struct Cli {
     data: Option<PathBuf>,
 
     /// Open the window, save a PNG screenshot of it as it opens, and exit (for docs and CI).
+    /// With a tile basemap it waits until the visible tiles arrived or failed (at most 10 s).
     #[arg(long, value_name = "FILE.png")]
     screenshot: Option<PathBuf>,
+
+    /// Basemap of the window: the built-in offline map, or tiles from OpenStreetMap, AMap
+    /// (GCJ-02), a custom XYZ URL (--tile-url) or a local tiles folder (--tiles). Default: the
+    /// last one used.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    basemap: Option<BasemapArg>,
+
+    /// URL template for --basemap xyz, e.g. https://tiles.example/{z}/{x}/{y}.png
+    #[arg(long, value_name = "TEMPLATE")]
+    tile_url: Option<String>,
+
+    /// Attribution shown for --basemap xyz.
+    #[arg(long, value_name = "TEXT", default_value = "Custom tiles")]
+    tile_attribution: String,
+
+    /// Folder of {z}/{x}/{y}.png tiles for --basemap tiles.
+    #[arg(long, value_name = "DIR")]
+    tiles: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -108,6 +127,15 @@ fn role_parser() -> impl clap::builder::TypedValueParser<Value = Role> {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum BasemapArg {
+    Embedded,
+    Osm,
+    Amap,
+    Xyz,
+    Tiles,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 enum Lang {
     En,
     Zh,
@@ -150,7 +178,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
     match cli.command {
-        None => window(cli.data, cli.screenshot, started),
+        None => {
+            let basemap = basemap_choice(&cli)?;
+            window(cli.data, cli.screenshot, basemap, started)
+        }
         Some(Command::List { filters, lang }) => list(&load(cli.data.as_deref())?, &filters, lang),
         Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
         Some(Command::Export { filters, ids, out }) => {
@@ -160,9 +191,56 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
 }
 
 #[cfg(feature = "gui")]
+type BasemapChoice = Option<Option<park_atlas::tiles::TileSource>>;
+#[cfg(not(feature = "gui"))]
+type BasemapChoice = ();
+
+/// The basemap asked for on the command line: `None` = keep the saved one.
+#[cfg(feature = "gui")]
+fn basemap_choice(cli: &Cli) -> Result<BasemapChoice> {
+    use park_atlas::tiles::TileSource;
+    if cli.tile_url.is_some() && cli.basemap != Some(BasemapArg::Xyz) {
+        bail!(UsageError("--tile-url goes with --basemap xyz".into()));
+    }
+    if cli.tiles.is_some() && cli.basemap != Some(BasemapArg::Tiles) {
+        bail!(UsageError("--tiles goes with --basemap tiles".into()));
+    }
+    Ok(match cli.basemap {
+        None => None,
+        Some(BasemapArg::Embedded) => Some(None),
+        Some(BasemapArg::Osm) => Some(Some(TileSource::Osm)),
+        Some(BasemapArg::Amap) => Some(Some(TileSource::Amap)),
+        Some(BasemapArg::Xyz) => {
+            let Some(template) = cli.tile_url.clone() else {
+                bail!(UsageError("--basemap xyz needs --tile-url TEMPLATE".into()));
+            };
+            TileSource::check_template(&template)
+                .map_err(|e| UsageError(format!("--tile-url: {e}")))?;
+            Some(Some(TileSource::Xyz {
+                template,
+                attribution: cli.tile_attribution.clone(),
+            }))
+        }
+        Some(BasemapArg::Tiles) => {
+            let Some(dir) = cli.tiles.clone() else {
+                bail!(UsageError("--basemap tiles needs --tiles DIR".into()));
+            };
+            park_atlas::tiles::check_folder(&dir).map_err(|e| anyhow::anyhow!("--tiles: {e}"))?;
+            Some(Some(TileSource::Folder(dir)))
+        }
+    })
+}
+
+#[cfg(not(feature = "gui"))]
+fn basemap_choice(_cli: &Cli) -> Result<BasemapChoice> {
+    Ok(())
+}
+
+#[cfg(feature = "gui")]
 fn window(
     data: Option<PathBuf>,
     screenshot: Option<PathBuf>,
+    basemap: BasemapChoice,
     started: std::time::Instant,
 ) -> Result<ExitCode> {
     use park_atlas::app::{AppOptions, ParkAtlasApp};
@@ -186,6 +264,7 @@ fn window(
                 AppOptions {
                     data_dir: data,
                     screenshot,
+                    basemap,
                     started: Some(started),
                 },
             );
@@ -216,6 +295,7 @@ fn window(
 fn window(
     _data: Option<PathBuf>,
     _screenshot: Option<PathBuf>,
+    _basemap: BasemapChoice,
     _started: std::time::Instant,
 ) -> Result<ExitCode> {
     bail!(UsageError(

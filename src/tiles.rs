@@ -570,7 +570,7 @@ mod tests {
                 y: 226
             })
             .unwrap(),
-            "https://b.tiles.example/9/410/226.png"
+            "https://a.tiles.example/9/410/226.png"
         );
         assert_eq!(
             TileSource::Osm.url(TileId { z: 1, x: 0, y: 1 }).unwrap(),

@@ -14,6 +14,7 @@ use crate::map::{MapAction, MapInput, MapView};
 use crate::model::Atlas;
 use crate::query::{Filter, filter_parks};
 use crate::spatial::SpatialIndex;
+use crate::tiles::{FetchOptions, TileCache, TileSource};
 use crate::ui::details::{ProjectSort, details_ui};
 use crate::ui::filters::filters_ui;
 use crate::ui::i18n::Lang;
@@ -46,6 +47,14 @@ pub enum Command {
     ShowOpen,
     /// Export the selected parks to this file.
     ExportTo(PathBuf),
+    /// Show this tile source under the parks (`None`: the built-in basemap only).
+    SetBasemap(Option<TileSource>),
+    /// Open the custom XYZ dialog.
+    ShowXyz,
+    /// Open the tiles-folder dialog.
+    ShowTilesFolder,
+    /// Delete the on-disk tile cache.
+    ClearTileCache,
     /// Load a parks/counties file or a dataset folder.
     OpenPath(PathBuf),
 }
@@ -57,6 +66,8 @@ pub struct AppOptions {
     pub data_dir: Option<PathBuf>,
     /// Save a screenshot of the first frames here, then close.
     pub screenshot: Option<PathBuf>,
+    /// Basemap to start with, overriding the saved one: `Some(None)` = built-in only.
+    pub basemap: Option<Option<TileSource>>,
     /// When the program started; with `PARK_ATLAS_TIMING=1` the time to the first frame is
     /// printed to stderr.
     pub started: Option<std::time::Instant>,
@@ -74,6 +85,8 @@ pub struct ScreenshotJob {
     pub frames: u32,
     /// Whether the screenshot was requested.
     pub requested: bool,
+    /// When the job started (tiles are waited for at most 10 s from here).
+    pub started: Option<std::time::Instant>,
     /// Set by the callback: Ok(()) when saved, Err(message) when not.
     pub result: ScreenshotSlot,
 }
@@ -114,6 +127,8 @@ pub struct ParkAtlasApp {
     sort: ProjectSort,
     export_path: Option<String>,
     open_path: Option<String>,
+    xyz_dialog: Option<(String, String)>,
+    folder_dialog: Option<String>,
     /// The problems window, when open.
     pub problems: Option<ProblemsDialog>,
     /// The toolbar message.
@@ -128,7 +143,7 @@ pub struct ParkAtlasApp {
 /// Frames to draw before taking the screenshot (fonts and layout settle).
 const SCREENSHOT_AFTER_FRAMES: u32 = 4;
 /// Give up on a screenshot after this many frames.
-const SCREENSHOT_MAX_FRAMES: u32 = 600;
+const SCREENSHOT_MAX_FRAMES: u32 = 6000;
 
 impl ParkAtlasApp {
     /// Creates the app for eframe: fonts, theme, data, saved state.
@@ -149,6 +164,11 @@ impl ParkAtlasApp {
             path,
             ..ScreenshotJob::default()
         });
+        let basemap = options
+            .basemap
+            .clone()
+            .unwrap_or_else(|| app.state.basemap.clone());
+        app.set_basemap(basemap, &cc.egui_ctx);
         app.started = options
             .started
             .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some());
@@ -173,6 +193,8 @@ impl ParkAtlasApp {
             sort: ProjectSort::default(),
             export_path: None,
             open_path: None,
+            xyz_dialog: None,
+            folder_dialog: None,
             problems: None,
             status: None,
             last_export: None,
@@ -296,6 +318,33 @@ impl ParkAtlasApp {
         }
     }
 
+    /// Shows a tile source under the parks, or only the built-in basemap. A tiles folder that
+    /// cannot be used is reported and the built-in basemap stays.
+    pub fn set_basemap(&mut self, source: Option<TileSource>, ctx: &egui::Context) {
+        if let Some(TileSource::Folder(dir)) = &source
+            && let Err(e) = crate::tiles::check_folder(dir)
+        {
+            self.status = Some(Status {
+                text: e,
+                error: true,
+            });
+            return;
+        }
+        if let Some(TileSource::Xyz { template, .. }) = &source
+            && let Err(e) = TileSource::check_template(template)
+        {
+            self.status = Some(Status {
+                text: e,
+                error: true,
+            });
+            return;
+        }
+        self.map.tiles = source
+            .clone()
+            .map(|s| crate::map::tile_layer::TileLayer::new(s, ctx, FetchOptions::default()));
+        self.state.basemap = source;
+    }
+
     /// Exports the selected parks.
     pub fn export(&mut self, path: &Path) {
         let parks = self.state.selection.parks(&self.atlas);
@@ -327,6 +376,30 @@ impl ParkAtlasApp {
                 });
             }
         }
+    }
+
+    fn clear_tile_cache(&mut self, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        let Some(dir) = TileCache::default_dir() else {
+            return;
+        };
+        let cache = TileCache {
+            dir,
+            limit_bytes: 0,
+        };
+        let status = match cache.clear() {
+            Ok(()) => Status {
+                text: lang.tr("Tile cache cleared").to_owned(),
+                error: false,
+            },
+            Err(e) => Status {
+                text: format!("{}: {e}", cache.dir.display()),
+                error: true,
+            },
+        };
+        // Start the layer afresh so that its tiles are fetched again.
+        self.set_basemap(self.state.basemap.clone(), ctx);
+        self.status = Some(status);
     }
 
     fn handle(&mut self, command: Command) {
@@ -379,6 +452,23 @@ impl ParkAtlasApp {
             }
             Command::ShowOpen => self.open_path = Some(String::new()),
             Command::ExportTo(p) => self.export(&p),
+            Command::SetBasemap(_) | Command::ClearTileCache => {}
+            Command::ShowXyz => {
+                let (t, a) = match &self.state.basemap {
+                    Some(TileSource::Xyz {
+                        template,
+                        attribution,
+                    }) => (template.clone(), attribution.clone()),
+                    _ => (String::from("https://"), String::new()),
+                };
+                self.xyz_dialog = Some((t, a));
+            }
+            Command::ShowTilesFolder => {
+                self.folder_dialog = Some(match &self.state.basemap {
+                    Some(TileSource::Folder(p)) => p.display().to_string(),
+                    _ => String::new(),
+                });
+            }
             Command::OpenPath(p) => {
                 self.open_path = None;
                 self.open(&p);
@@ -458,8 +548,17 @@ impl ParkAtlasApp {
             // The commands change what the panels show: draw again.
             ui.ctx().request_repaint();
         }
+        let ctx = ui.ctx().clone();
         for c in commands {
-            self.handle(c);
+            match c {
+                Command::SetBasemap(source) => {
+                    self.xyz_dialog = None;
+                    self.folder_dialog = None;
+                    self.set_basemap(source, &ctx);
+                }
+                Command::ClearTileCache => self.clear_tile_cache(&ctx),
+                other => self.handle(other),
+            }
         }
         self.refresh_shown();
         if let Some(frame) = self.map.last {
@@ -543,6 +642,8 @@ impl ParkAtlasApp {
                     self.commands.push(Command::SetLang(l));
                 }
             }
+            ui.separator();
+            self.basemap_menu_ui(ui);
             if let Some(s) = &self.status {
                 ui.separator();
                 let color = if s.error {
@@ -555,9 +656,150 @@ impl ParkAtlasApp {
         });
     }
 
+    fn basemap_menu_ui(&mut self, ui: &mut Ui) {
+        let lang = self.state.lang;
+        let current = match &self.state.basemap {
+            None => lang.tr("Built-in (offline)"),
+            Some(TileSource::Osm) => "OpenStreetMap",
+            Some(TileSource::Amap) => lang.tr("AMap 高德 (GCJ-02)"),
+            Some(TileSource::Xyz { .. }) => lang.tr("Custom XYZ…"),
+            Some(TileSource::Folder(_)) => lang.tr("Tiles folder…"),
+        };
+        let label = ui.label(lang.tr("Basemap"));
+        egui::ComboBox::from_id_salt("basemap")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                let b = &self.state.basemap;
+                if ui
+                    .selectable_label(b.is_none(), lang.tr("Built-in (offline)"))
+                    .clicked()
+                {
+                    self.commands.push(Command::SetBasemap(None));
+                }
+                if ui
+                    .selectable_label(*b == Some(TileSource::Osm), "OpenStreetMap")
+                    .clicked()
+                {
+                    self.commands
+                        .push(Command::SetBasemap(Some(TileSource::Osm)));
+                }
+                if ui
+                    .selectable_label(*b == Some(TileSource::Amap), lang.tr("AMap 高德 (GCJ-02)"))
+                    .clicked()
+                {
+                    self.commands
+                        .push(Command::SetBasemap(Some(TileSource::Amap)));
+                }
+                if ui
+                    .selectable_label(
+                        matches!(b, Some(TileSource::Xyz { .. })),
+                        lang.tr("Custom XYZ…"),
+                    )
+                    .clicked()
+                {
+                    self.commands.push(Command::ShowXyz);
+                }
+                if ui
+                    .selectable_label(
+                        matches!(b, Some(TileSource::Folder(_))),
+                        lang.tr("Tiles folder…"),
+                    )
+                    .clicked()
+                {
+                    self.commands.push(Command::ShowTilesFolder);
+                }
+                ui.separator();
+                if ui.button(lang.tr("Clear tile cache")).clicked() {
+                    self.commands.push(Command::ClearTileCache);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    }
+
     fn dialogs_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         let lang = self.state.lang;
+        if let Some((template, attribution)) = &mut self.xyz_dialog {
+            let mut close = false;
+            egui::Window::new(lang.tr("Custom XYZ…"))
+                .collapsible(false)
+                .resizable(false)
+                .show(&ctx, |ui| {
+                    egui::Grid::new("xyz").num_columns(2).show(ui, |ui| {
+                        let l = ui.label(lang.tr("URL template"));
+                        ui.add(
+                            egui::TextEdit::singleline(template)
+                                .desired_width(380.0)
+                                .hint_text("https://tiles.example/{z}/{x}/{y}.png"),
+                        )
+                        .labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label(lang.tr("Attribution"));
+                        ui.add(egui::TextEdit::singleline(attribution).desired_width(380.0))
+                            .labelled_by(l.id);
+                        ui.end_row();
+                    });
+                    if let Err(e) = TileSource::check_template(template) {
+                        ui.colored_label(egui::Color32::from_rgb(0xb0, 0x20, 0x20), e);
+                    }
+                    ui.horizontal(|ui| {
+                        let ok = TileSource::check_template(template).is_ok();
+                        if ui
+                            .add_enabled(ok, egui::Button::new(lang.tr("Apply")))
+                            .clicked()
+                        {
+                            self.commands
+                                .push(Command::SetBasemap(Some(TileSource::Xyz {
+                                    template: template.trim().to_owned(),
+                                    attribution: attribution.trim().to_owned(),
+                                })));
+                        }
+                        if ui.button(lang.tr("Cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            if close {
+                self.xyz_dialog = None;
+            }
+        }
+        if let Some(path) = &mut self.folder_dialog {
+            let mut close = false;
+            egui::Window::new(lang.tr("Tiles folder…"))
+                .collapsible(false)
+                .resizable(false)
+                .show(&ctx, |ui| {
+                    ui.weak("{z}/{x}/{y}.png | .jpg | .webp");
+                    ui.horizontal(|ui| {
+                        let l = ui.label(lang.tr("Folder"));
+                        ui.add(egui::TextEdit::singleline(path).desired_width(340.0))
+                            .labelled_by(l.id);
+                        if ui.button(lang.tr("Browse…")).clicked()
+                            && let Some(p) = rfd::FileDialog::new().pick_folder()
+                        {
+                            *path = p.display().to_string();
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.tr("Apply")).clicked() {
+                            self.commands
+                                .push(Command::SetBasemap(Some(TileSource::Folder(
+                                    PathBuf::from(path.trim()),
+                                ))));
+                        }
+                        if ui.button(lang.tr("Cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                    if let Some(s) = self.status.as_ref().filter(|s| s.error) {
+                        ui.colored_label(egui::Color32::from_rgb(0xb0, 0x20, 0x20), &s.text);
+                    }
+                });
+            if close {
+                self.folder_dialog = None;
+            }
+        }
         if let Some(path) = &mut self.export_path {
             let mut close = false;
             egui::Window::new(lang.tr("Export selected…")).collapsible(false).resizable(false).show(&ctx, |ui| {
@@ -662,7 +904,13 @@ impl ParkAtlasApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
-        if job.frames >= SCREENSHOT_AFTER_FRAMES && !job.requested {
+        let started = *job.started.get_or_insert_with(std::time::Instant::now);
+        let tiles_settled = self.map.tiles.as_ref().is_none_or(|t| t.status.settled());
+        let waited_enough = started.elapsed() >= std::time::Duration::from_secs(10);
+        if job.frames >= SCREENSHOT_AFTER_FRAMES
+            && (tiles_settled || waited_enough)
+            && !job.requested
+        {
             job.requested = true;
             let path = job.path.clone();
             let result = job.result.clone();

@@ -48,6 +48,8 @@ pub struct SavedState {
     pub selection: Selection,
     /// Map view.
     pub view: Option<View>,
+    /// Tile source under the parks; `None` = the built-in basemap only.
+    pub basemap: Option<crate::tiles::TileSource>,
 }
 
 impl SavedState {

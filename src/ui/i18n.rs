@@ -167,6 +167,23 @@ const ZH: &[(&str, &str)] = &[
     ("Name", "名称"),
     ("Figures", "数据"),
     ("2021 article only", "仅见2021年报道"),
+    ("Tiles unavailable:", "瓦片不可用："),
+    (
+        "retrying; built-in basemap shown beneath",
+        "正在重试；下方显示内置底图",
+    ),
+    ("corrupt cache entries replaced", "个损坏的缓存瓦片已替换"),
+    ("Basemap", "底图"),
+    ("Built-in (offline)", "内置（离线）"),
+    ("AMap 高德 (GCJ-02)", "高德地图（GCJ-02）"),
+    ("Custom XYZ…", "自定义 XYZ…"),
+    ("Tiles folder…", "本地瓦片文件夹…"),
+    ("Clear tile cache", "清除瓦片缓存"),
+    ("URL template", "URL 模板"),
+    ("Attribution", "版权说明"),
+    ("Apply", "应用"),
+    ("Folder", "文件夹"),
+    ("Tile cache cleared", "瓦片缓存已清除"),
 ];
 
 #[cfg(test)]
