@@ -346,3 +346,157 @@ fn every_character_of_the_embedded_data_has_a_glyph() {
         });
     h.run();
 }
+
+#[test]
+fn on_amap_tiles_parks_are_drawn_and_hit_in_gcj02_but_stay_wgs84() {
+    let mut saved = english().unwrap();
+    saved.view = Some(park_atlas::app::state::View {
+        lon: 110.2600,
+        lat: 21.6600,
+        zoom: 14.0,
+    });
+    let mut h = harness(Some(saved));
+    let wgs_pos = park_screen_pos(&h, "lianjiang_htz");
+    h.state_mut().fetch_options.cache = None;
+    h.state_mut()
+        .push(park_atlas::app::Command::SetBasemap(Some(
+            park_atlas::tiles::TileSource::Amap,
+        )));
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    assert!(frame.gcj);
+    let gcj_pos = park_screen_pos(&h, "lianjiang_htz");
+    // About 500 m at zoom 14: tens of pixels.
+    assert!(
+        (gcj_pos - wgs_pos).length() > 20.0,
+        "{wgs_pos:?} → {gcj_pos:?}"
+    );
+    // A click where the marker is drawn now selects it; where it was drawn before, nothing.
+    click_at(&mut h, wgs_pos, Modifiers::NONE);
+    assert!(selected(&h).is_empty());
+    click_at(&mut h, gcj_pos, Modifiers::NONE);
+    assert_eq!(selected(&h), ["lianjiang_htz"]);
+    // The data itself did not move: an export holds the WGS-84 point.
+    let p = h.state().atlas.park("lianjiang_htz").unwrap();
+    let c = geo::CoordsIter::coords_iter(p.geometry.as_ref().unwrap())
+        .next()
+        .unwrap();
+    assert_eq!((c.x, c.y), (110.26, 21.66));
+}
+
+#[test]
+fn a_hanging_tile_server_does_not_stall_the_window() {
+    // A server that accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().take(64) {
+            held.push(conn);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    let mut h = harness(english());
+    h.state_mut().fetch_options.cache = None;
+    let source = park_atlas::tiles::TileSource::Xyz {
+        template: format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),
+        attribution: "hanging test server".into(),
+    };
+    h.state_mut()
+        .push(park_atlas::app::Command::SetBasemap(Some(source)));
+    let started = std::time::Instant::now();
+    h.run();
+    let status = h.state().map.tiles.as_ref().unwrap().status.clone();
+    assert!(
+        status.visible > 0 && status.pending == status.visible,
+        "{status:?}"
+    );
+    // The window keeps answering while every tile hangs.
+    let pos = park_screen_pos(&h, "lianjiang_htz");
+    click_at(&mut h, pos, Modifiers::NONE);
+    assert_eq!(selected(&h), ["lianjiang_htz"]);
+    h.get_by_label("中文").click();
+    h.run();
+    h.get_by_label("筛选");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "frames waited for the network"
+    );
+}
+
+/// Serves a 500 for the first request of every tile, then a PNG.
+fn flaky_tile_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let img = image::RgbaImage::from_pixel(256, 256, image::Rgba([240, 200, 40, 255]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let png = png.into_inner();
+        let mut seen = std::collections::HashSet::new();
+        for conn in listener.incoming().take(400) {
+            let Ok(mut conn) = conn else { continue };
+            let mut buf = [0u8; 2048];
+            let n = conn.read(&mut buf).unwrap_or(0);
+            let path = String::from_utf8_lossy(&buf[..n])
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_owned();
+            let (status, body) = if seen.insert(path) {
+                ("500 Internal Server Error", b"no".to_vec())
+            } else {
+                ("200 OK", png.clone())
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(&body);
+        }
+    });
+    port
+}
+
+#[test]
+fn failed_tiles_are_retried_and_then_shown() {
+    let cache = tempfile::tempdir().unwrap();
+    let port = flaky_tile_server();
+    let mut h = harness(english());
+    h.state_mut().fetch_options.cache = Some(park_atlas::tiles::TileCache {
+        dir: cache.path().to_owned(),
+        limit_bytes: 64 << 20,
+    });
+    let source = park_atlas::tiles::TileSource::Xyz {
+        template: format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),
+        attribution: "flaky test server".into(),
+    };
+    h.state_mut()
+        .push(park_atlas::app::Command::SetBasemap(Some(source)));
+    h.run();
+    let t = std::time::Instant::now();
+    let mut saw_failures = false;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.step();
+        let s = h.state().map.tiles.as_ref().unwrap().status.clone();
+        saw_failures |= s.failed > 0;
+        if s.visible > 0 && s.loaded == s.visible {
+            break;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(15),
+            "tiles never arrived: {s:?}"
+        );
+    }
+    assert!(
+        saw_failures,
+        "the first answers were errors, shown as failed tiles"
+    );
+    assert!(
+        park_atlas::map::tile_status_text(&h.state().map.tiles.as_ref().unwrap().status, Lang::En)
+            .is_none()
+    );
+}

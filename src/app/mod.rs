@@ -138,6 +138,8 @@ pub struct ParkAtlasApp {
     commands: Vec<Command>,
     screenshot: Option<ScreenshotJob>,
     started: Option<std::time::Instant>,
+    /// How tile layers fetch and cache (tests point the cache elsewhere).
+    pub fetch_options: FetchOptions,
 }
 
 /// Frames to draw before taking the screenshot (fonts and layout settle).
@@ -201,6 +203,7 @@ impl ParkAtlasApp {
             commands: Vec::new(),
             screenshot: None,
             started: None,
+            fetch_options: FetchOptions::default(),
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -341,7 +344,7 @@ impl ParkAtlasApp {
         }
         self.map.tiles = source
             .clone()
-            .map(|s| crate::map::tile_layer::TileLayer::new(s, ctx, FetchOptions::default()));
+            .map(|s| crate::map::tile_layer::TileLayer::new(s, ctx, self.fetch_options.clone()));
         self.state.basemap = source;
     }
 

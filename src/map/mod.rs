@@ -860,7 +860,12 @@ fn draw_notes(
     painter.galley(rc.min + Vec2::new(4.0, 2.0), g, Color32::from_gray(30));
     if let Some(text) = tiles.and_then(|t| tile_status_text(&t.status, lang)) {
         let color = Color32::from_rgb(0x90, 0x30, 0x10);
-        let g = painter.layout_no_wrap(text, FontId::proportional(12.0), color);
+        let g = painter.layout(
+            text,
+            FontId::proportional(12.0),
+            color,
+            (rect.width() - 60.0).max(100.0),
+        );
         let rc = Rect::from_min_size(
             Pos2::new(
                 rect.center().x - g.size().x / 2.0 - 4.0,
@@ -885,7 +890,11 @@ pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String
             lang.tr("retrying; built-in basemap shown beneath")
         ));
         if let Some(e) = &s.last_error {
-            parts.push(format!("({e})"));
+            let short: String = e.chars().take(70).collect();
+            parts.push(format!(
+                "({short}{})",
+                if short.len() < e.len() { "…" } else { "" }
+            ));
         }
     }
     if s.corrupt_cache_entries > 0 {
