@@ -48,7 +48,7 @@ struct Cli {
     #[arg(long, value_name = "TEXT", default_value = "Custom tiles")]
     tile_attribution: String,
 
-    /// Folder of {z}/{x}/{y}.png tiles for --basemap tiles.
+    /// Folder of {z}/{x}/{y}.png tiles, or a raster .pmtiles file, for --basemap tiles.
     #[arg(long, value_name = "DIR")]
     tiles: Option<PathBuf>,
 
@@ -225,8 +225,9 @@ fn basemap_choice(cli: &Cli) -> Result<BasemapChoice> {
             let Some(dir) = cli.tiles.clone() else {
                 bail!(UsageError("--basemap tiles needs --tiles DIR".into()));
             };
-            park_atlas::tiles::check_folder(&dir).map_err(|e| anyhow::anyhow!("--tiles: {e}"))?;
-            Some(Some(TileSource::Folder(dir)))
+            Some(Some(
+                TileSource::local(&dir).map_err(|e| anyhow::anyhow!("--tiles: {e}"))?,
+            ))
         }
     })
 }

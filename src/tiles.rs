@@ -61,6 +61,8 @@ pub enum TileSource {
     },
     /// A local folder of `{z}/{x}/{y}.png` (or .jpg, .jpeg, .webp) files.
     Folder(PathBuf),
+    /// A local `.pmtiles` archive of raster tiles.
+    PmTiles(PathBuf),
 }
 
 /// User-Agent sent with every tile request (the OSM tile policy asks for a real one).
@@ -82,6 +84,21 @@ impl TileSource {
                 format!("xyz-{:016x}", h.finish())
             }
             TileSource::Folder(_) => "folder".into(),
+            TileSource::PmTiles(_) => "pmtiles".into(),
+        }
+    }
+
+    /// A local source for a path: a `.pmtiles` file or a tiles folder, checked.
+    pub fn local(path: &Path) -> Result<TileSource, String> {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pmtiles"))
+        {
+            check_pmtiles(path)?;
+            Ok(TileSource::PmTiles(path.to_owned()))
+        } else {
+            check_folder(path)?;
+            Ok(TileSource::Folder(path.to_owned()))
         }
     }
 
@@ -107,7 +124,7 @@ impl TileSource {
             TileSource::Osm => "© OpenStreetMap contributors".into(),
             TileSource::Amap => "© 高德地图 AutoNavi (GCJ-02)".into(),
             TileSource::Xyz { attribution, .. } => attribution.clone(),
-            TileSource::Folder(p) => format!("Tiles: {}", p.display()),
+            TileSource::Folder(p) | TileSource::PmTiles(p) => format!("Tiles: {}", p.display()),
         }
     }
 
@@ -130,7 +147,7 @@ impl TileSource {
                 ))
             }
             TileSource::Xyz { template, .. } => Some(fill(template, sub)),
-            TileSource::Folder(_) => None,
+            TileSource::Folder(_) | TileSource::PmTiles(_) => None,
         }
     }
 
@@ -391,6 +408,8 @@ impl TileFetcher {
             .http_status_as_error(false)
             .build()
             .into();
+        let archive: Arc<Mutex<Option<Result<Archive, String>>>> = Arc::new(Mutex::new(None));
+        let writes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let workers = (0..options.workers.max(1))
             .map(|_| {
                 let (job_rx, res_tx, agent, source, cache, notify) = (
@@ -401,6 +420,7 @@ impl TileFetcher {
                     options.cache.clone(),
                     notify.clone(),
                 );
+                let (archive, writes) = (archive.clone(), writes.clone());
                 std::thread::spawn(move || {
                     loop {
                         let job = match job_rx.lock() {
@@ -408,7 +428,10 @@ impl TileFetcher {
                             Err(_) => return,
                         };
                         let Ok(id) = job else { return };
-                        let fetched = fetch_one(&agent, &source, cache.as_ref(), id);
+                        let fetched = match &source {
+                            TileSource::PmTiles(path) => read_pmtiles_tile(&archive, path, id),
+                            _ => fetch_one(&agent, &source, cache.as_ref(), id, &writes),
+                        };
                         if res_tx.send(fetched).is_err() {
                             return;
                         }
@@ -452,11 +475,64 @@ impl Drop for TileFetcher {
     }
 }
 
+/// An open `.pmtiles` archive.
+type Archive = pmtiles2::PMTiles<std::fs::File>;
+
+/// Prune the cache after this many writes.
+const PRUNE_EVERY: usize = 64;
+
+fn open_pmtiles(path: &Path) -> Result<Archive, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pmtiles2::PMTiles::from_reader(file)
+        .map_err(|e| format!("{}: not a PMTiles archive ({e})", path.display()))
+}
+
+/// Checks that a `.pmtiles` file opens and holds raster tiles.
+pub fn check_pmtiles(path: &Path) -> Result<(), String> {
+    let a = open_pmtiles(path)?;
+    match a.tile_type {
+        pmtiles2::TileType::Png | pmtiles2::TileType::Jpeg | pmtiles2::TileType::WebP => Ok(()),
+        other => Err(format!(
+            "{}: {other:?} tiles; only raster (PNG, JPEG, WebP) archives are supported",
+            path.display()
+        )),
+    }
+}
+
+fn read_pmtiles_tile(
+    archive: &Mutex<Option<Result<Archive, String>>>,
+    path: &Path,
+    id: TileId,
+) -> Fetched {
+    let result = (|| {
+        let mut guard = archive
+            .lock()
+            .map_err(|_| TileError::Io("archive lock poisoned".into()))?;
+        let a = guard
+            .get_or_insert_with(|| open_pmtiles(path))
+            .as_mut()
+            .map_err(|e| TileError::Io(e.clone()))?;
+        let raw = a
+            .get_tile(u64::from(id.x), u64::from(id.y), id.z)
+            .map_err(|e| TileError::Io(format!("{}: {e}", path.display())))?
+            .ok_or(TileError::NotFound)?;
+        let bytes = pmtiles2::util::decompress_all(a.tile_compression, &raw)
+            .map_err(|e| TileError::Decode(e.to_string()))?;
+        Ok((decode(&bytes)?, Origin::Folder))
+    })();
+    Fetched {
+        id,
+        result,
+        corrupt_cache_entry: false,
+    }
+}
+
 fn fetch_one(
     agent: &ureq::Agent,
     source: &TileSource,
     cache: Option<&TileCache>,
     id: TileId,
+    writes: &std::sync::atomic::AtomicUsize,
 ) -> Fetched {
     let mut corrupt = false;
     if let TileSource::Folder(dir) = source {
@@ -493,6 +569,11 @@ fn fetch_one(
             if let Some(c) = cache {
                 // A cache that cannot be written is not worth failing the tile for.
                 let _ = c.put(&key, id, &bytes);
+                if writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % PRUNE_EVERY
+                    == PRUNE_EVERY - 1
+                {
+                    c.prune();
+                }
             }
             Ok((img, Origin::Network))
         }),

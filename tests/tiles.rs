@@ -294,3 +294,46 @@ fn a_local_folder_serves_its_tiles() {
     assert_eq!(&img.rgba[..3], &[200, 10, 10]);
     assert_eq!(got[1].result.as_ref().unwrap_err(), &TileError::NotFound);
 }
+
+#[test]
+fn a_pmtiles_archive_serves_its_raster_tiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zhanjiang.pmtiles");
+    let mut pm = pmtiles2::PMTiles::new(pmtiles2::TileType::Png, pmtiles2::Compression::None);
+    pm.add_tile(
+        pmtiles2::util::tile_id(9, 410, 226),
+        png_tile([10, 200, 90]),
+    )
+    .unwrap();
+    pm.add_tile(pmtiles2::util::tile_id(8, 205, 113), png_tile([10, 10, 90]))
+        .unwrap();
+    let mut file = std::fs::File::create(&path).unwrap();
+    pm.to_writer(&mut file).unwrap();
+    drop(file);
+
+    let source = TileSource::local(&path).unwrap();
+    assert_eq!(source, TileSource::PmTiles(path.clone()));
+    let f = TileFetcher::new(source, options(None, 1000), Arc::new(|| {}));
+    f.request(TILE);
+    f.request(TileId {
+        z: 8,
+        x: 205,
+        y: 113,
+    });
+    f.request(TileId { z: 9, x: 0, y: 0 });
+    let mut got = wait(&f, 3);
+    got.sort_by_key(|r| r.id);
+    // Sorted by (z, x, y): the zoom-8 tile, the missing one, then TILE.
+    assert_eq!(&got[0].result.as_ref().unwrap().0.rgba[..3], &[10, 10, 90]);
+    assert_eq!(got[1].result.as_ref().unwrap_err(), &TileError::NotFound);
+    assert_eq!(&got[2].result.as_ref().unwrap().0.rgba[..3], &[10, 200, 90]);
+
+    // A file that is not an archive is refused up front with a clear message.
+    let bad = dir.path().join("bad.pmtiles");
+    std::fs::write(&bad, b"not an archive").unwrap();
+    let err = TileSource::local(&bad).unwrap_err();
+    assert!(
+        err.contains("bad.pmtiles") && err.contains("PMTiles"),
+        "{err}"
+    );
+}

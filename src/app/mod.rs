@@ -468,7 +468,7 @@ impl ParkAtlasApp {
             }
             Command::ShowTilesFolder => {
                 self.folder_dialog = Some(match &self.state.basemap {
-                    Some(TileSource::Folder(p)) => p.display().to_string(),
+                    Some(TileSource::Folder(p) | TileSource::PmTiles(p)) => p.display().to_string(),
                     _ => String::new(),
                 });
             }
@@ -666,7 +666,7 @@ impl ParkAtlasApp {
             Some(TileSource::Osm) => "OpenStreetMap",
             Some(TileSource::Amap) => lang.tr("AMap 高德 (GCJ-02)"),
             Some(TileSource::Xyz { .. }) => lang.tr("Custom XYZ…"),
-            Some(TileSource::Folder(_)) => lang.tr("Tiles folder…"),
+            Some(TileSource::Folder(_) | TileSource::PmTiles(_)) => lang.tr("Tiles folder…"),
         };
         let label = ui.label(lang.tr("Basemap"));
         egui::ComboBox::from_id_salt("basemap")
@@ -773,7 +773,7 @@ impl ParkAtlasApp {
                 .collapsible(false)
                 .resizable(false)
                 .show(&ctx, |ui| {
-                    ui.weak("{z}/{x}/{y}.png | .jpg | .webp");
+                    ui.weak(lang.tr("A folder of {z}/{x}/{y}.png|jpg|webp tiles, or a .pmtiles file of raster tiles."));
                     ui.horizontal(|ui| {
                         let l = ui.label(lang.tr("Folder"));
                         ui.add(egui::TextEdit::singleline(path).desired_width(340.0))

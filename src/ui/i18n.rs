@@ -177,7 +177,11 @@ const ZH: &[(&str, &str)] = &[
     ("Built-in (offline)", "内置（离线）"),
     ("AMap 高德 (GCJ-02)", "高德地图（GCJ-02）"),
     ("Custom XYZ…", "自定义 XYZ…"),
-    ("Tiles folder…", "本地瓦片文件夹…"),
+    ("Tiles folder…", "本地瓦片（文件夹或 .pmtiles）…"),
+    (
+        "A folder of {z}/{x}/{y}.png|jpg|webp tiles, or a .pmtiles file of raster tiles.",
+        "{z}/{x}/{y}.png|jpg|webp 瓦片文件夹，或栅格 .pmtiles 文件。",
+    ),
     ("Clear tile cache", "清除瓦片缓存"),
     ("URL template", "URL 模板"),
     ("Attribution", "版权说明"),
