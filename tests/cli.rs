@@ -213,3 +213,20 @@ fn export_refuses_unknown_ids_and_formats_without_writing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("could not write"), "{}", stderr(&o));
 }
+
+#[test]
+fn basemap_options_are_checked_before_the_window_opens() {
+    let o = run(&["--basemap", "xyz"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--tile-url"), "{}", stderr(&o));
+    let o = run(&["--tiles", "/tmp", "--basemap", "osm"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--basemap", "xyz", "--tile-url", "ftp://x/{z}/{x}/{y}"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("http"), "{}", stderr(&o));
+    let o = run(&["--basemap", "tiles", "--tiles", "/no/such/folder"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/no/such/folder"), "{}", stderr(&o));
+    let o = run(&["--basemap", "google"]);
+    assert_eq!(o.status.code(), Some(2));
+}
