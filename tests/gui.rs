@@ -500,3 +500,51 @@ fn failed_tiles_are_retried_and_then_shown() {
             .is_none()
     );
 }
+
+#[test]
+fn a_pmtiles_file_can_be_chosen_in_the_basemap_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pack.pmtiles");
+    let mut pm = pmtiles2::PMTiles::new(pmtiles2::TileType::Png, pmtiles2::Compression::None);
+    let img = image::RgbaImage::from_pixel(256, 256, image::Rgba([1, 2, 3, 255]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    pm.add_tile(pmtiles2::util::tile_id(9, 412, 225), png.into_inner())
+        .unwrap();
+    pm.to_writer(&mut std::fs::File::create(&path).unwrap())
+        .unwrap();
+
+    let mut h = harness(english());
+    h.get_by_label("Basemap").click();
+    h.run();
+    h.get_by_label("Tiles folder…").click();
+    h.run();
+    h.get_by_label("Folder").focus();
+    h.get_by_label("Folder").type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_label("Apply").click();
+    h.run();
+    assert_eq!(
+        h.state().state.basemap,
+        Some(park_atlas::tiles::TileSource::PmTiles(path.clone()))
+    );
+    assert!(h.state().map.tiles.is_some());
+
+    // A folder that is not a tiles folder is refused and the basemap stays.
+    h.get_by_label("Basemap").click();
+    h.run();
+    h.get_by_label("Tiles folder…").click();
+    h.run();
+    h.get_by_label("Folder").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Folder")
+        .type_text(dir.path().join("empty").to_str().unwrap());
+    h.run();
+    h.get_by_label("Apply").click();
+    h.run();
+    assert_eq!(
+        h.state().state.basemap,
+        Some(park_atlas::tiles::TileSource::PmTiles(path))
+    );
+    h.get_by_label_contains("empty");
+}

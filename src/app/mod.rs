@@ -324,28 +324,34 @@ impl ParkAtlasApp {
     /// Shows a tile source under the parks, or only the built-in basemap. A tiles folder that
     /// cannot be used is reported and the built-in basemap stays.
     pub fn set_basemap(&mut self, source: Option<TileSource>, ctx: &egui::Context) {
-        if let Some(TileSource::Folder(dir)) = &source
-            && let Err(e) = crate::tiles::check_folder(dir)
-        {
-            self.status = Some(Status {
-                text: e,
-                error: true,
-            });
-            return;
+        let checked = match source {
+            // A local path becomes a folder or a .pmtiles source, whichever it is.
+            Some(TileSource::Folder(p) | TileSource::PmTiles(p)) => TileSource::local(&p).map(Some),
+            Some(TileSource::Xyz {
+                template,
+                attribution,
+            }) => TileSource::check_template(&template).map(|()| {
+                Some(TileSource::Xyz {
+                    template,
+                    attribution,
+                })
+            }),
+            other => Ok(other),
+        };
+        match checked {
+            Ok(source) => {
+                self.map.tiles = source.clone().map(|s| {
+                    crate::map::tile_layer::TileLayer::new(s, ctx, self.fetch_options.clone())
+                });
+                self.state.basemap = source;
+            }
+            Err(e) => {
+                self.status = Some(Status {
+                    text: e,
+                    error: true,
+                })
+            }
         }
-        if let Some(TileSource::Xyz { template, .. }) = &source
-            && let Err(e) = TileSource::check_template(template)
-        {
-            self.status = Some(Status {
-                text: e,
-                error: true,
-            });
-            return;
-        }
-        self.map.tiles = source
-            .clone()
-            .map(|s| crate::map::tile_layer::TileLayer::new(s, ctx, self.fetch_options.clone()));
-        self.state.basemap = source;
     }
 
     /// Exports the selected parks.
@@ -704,7 +710,7 @@ impl ParkAtlasApp {
                 }
                 if ui
                     .selectable_label(
-                        matches!(b, Some(TileSource::Folder(_))),
+                        matches!(b, Some(TileSource::Folder(_) | TileSource::PmTiles(_))),
                         lang.tr("Tiles folder…"),
                     )
                     .clicked()
@@ -767,100 +773,85 @@ impl ParkAtlasApp {
                 self.xyz_dialog = None;
             }
         }
+        let error = self
+            .status
+            .as_ref()
+            .filter(|s| s.error)
+            .map(|s| s.text.clone());
         if let Some(path) = &mut self.folder_dialog {
-            let mut close = false;
-            egui::Window::new(lang.tr("Tiles folder…"))
-                .collapsible(false)
-                .resizable(false)
-                .show(&ctx, |ui| {
-                    ui.weak(lang.tr("A folder of {z}/{x}/{y}.png|jpg|webp tiles, or a .pmtiles file of raster tiles."));
-                    ui.horizontal(|ui| {
-                        let l = ui.label(lang.tr("Folder"));
-                        ui.add(egui::TextEdit::singleline(path).desired_width(340.0))
-                            .labelled_by(l.id);
-                        if ui.button(lang.tr("Browse…")).clicked()
-                            && let Some(p) = rfd::FileDialog::new().pick_folder()
-                        {
-                            *path = p.display().to_string();
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.tr("Apply")).clicked() {
-                            self.commands
-                                .push(Command::SetBasemap(Some(TileSource::Folder(
-                                    PathBuf::from(path.trim()),
-                                ))));
-                        }
-                        if ui.button(lang.tr("Cancel")).clicked() {
-                            close = true;
-                        }
-                    });
-                    if let Some(s) = self.status.as_ref().filter(|s| s.error) {
-                        ui.colored_label(egui::Color32::from_rgb(0xb0, 0x20, 0x20), &s.text);
-                    }
-                });
-            if close {
-                self.folder_dialog = None;
+            let browse: [(&str, Browse); 2] = [
+                (lang.tr("Browse…"), browse_folder),
+                (".pmtiles…", browse_pmtiles),
+            ];
+            let hint = lang.tr(
+                "A folder of {z}/{x}/{y}.png|jpg|webp tiles, or a .pmtiles file of raster tiles.",
+            );
+            match path_window(
+                &ctx,
+                lang,
+                lang.tr("Tiles folder…"),
+                None,
+                hint,
+                lang.tr("Folder"),
+                path,
+                &browse,
+                lang.tr("Apply"),
+                error.as_deref(),
+            ) {
+                Answer::Ok => {
+                    let p = PathBuf::from(path.trim());
+                    self.commands
+                        .push(Command::SetBasemap(Some(TileSource::Folder(p))));
+                }
+                Answer::Cancel => self.folder_dialog = None,
+                Answer::None => {}
             }
         }
         if let Some(path) = &mut self.export_path {
-            let mut close = false;
-            egui::Window::new(lang.tr("Export selected…")).collapsible(false).resizable(false).show(&ctx, |ui| {
-                ui.label(format!("{} {}", self.state.selection.len(), lang.tr("selected")));
-                ui.horizontal(|ui| {
-                    let label = ui.label(lang.tr("File"));
-                    ui.add(egui::TextEdit::singleline(path).desired_width(340.0)).labelled_by(label.id);
-                    if ui.button(lang.tr("Browse…")).clicked()
-                        && let Some(p) = rfd::FileDialog::new()
-                            .add_filter("GeoJSON", &["geojson", "json"])
-                            .add_filter("CSV", &["csv"])
-                            .set_file_name("parks.geojson")
-                            .save_file()
-                    {
-                        *path = p.display().to_string();
-                    }
-                });
-                ui.weak(lang.tr("Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv)."));
-                ui.horizontal(|ui| {
-                    if ui.button(lang.tr("Export")).clicked() {
-                        self.commands.push(Command::ExportTo(PathBuf::from(path.trim())));
-                    }
-                    if ui.button(lang.tr("Cancel")).clicked() {
-                        close = true;
-                    }
-                });
-                if let Some(s) = self.status.as_ref().filter(|s| s.error) {
-                    ui.colored_label(egui::Color32::from_rgb(0xb0, 0x20, 0x20), &s.text);
-                }
-            });
-            if close {
-                self.export_path = None;
+            let top = format!("{} {}", self.state.selection.len(), lang.tr("selected"));
+            let hint = lang.tr(
+                "Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv).",
+            );
+            let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_save)];
+            match path_window(
+                &ctx,
+                lang,
+                lang.tr("Export selected…"),
+                Some(&top),
+                hint,
+                lang.tr("File"),
+                path,
+                &browse,
+                lang.tr("Export"),
+                error.as_deref(),
+            ) {
+                Answer::Ok => self
+                    .commands
+                    .push(Command::ExportTo(PathBuf::from(path.trim()))),
+                Answer::Cancel => self.export_path = None,
+                Answer::None => {}
             }
         }
         if let Some(path) = &mut self.open_path {
-            let mut close = false;
-            egui::Window::new(lang.tr("Open data…")).collapsible(false).resizable(false).show(&ctx, |ui| {
-                ui.weak(lang.tr("A parks or counties GeoJSON file, or a dataset folder. You can also drop files on the window."));
-                ui.horizontal(|ui| {
-                    let label = ui.label(lang.tr("File"));
-                    ui.add(egui::TextEdit::singleline(path).desired_width(340.0)).labelled_by(label.id);
-                    if ui.button(lang.tr("Browse…")).clicked()
-                        && let Some(p) = rfd::FileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).pick_file()
-                    {
-                        *path = p.display().to_string();
-                    }
-                });
-                ui.horizontal(|ui| {
-                    if ui.button(lang.tr("Open")).clicked() {
-                        self.commands.push(Command::OpenPath(PathBuf::from(path.trim())));
-                    }
-                    if ui.button(lang.tr("Cancel")).clicked() {
-                        close = true;
-                    }
-                });
-            });
-            if close {
-                self.open_path = None;
+            let hint = lang.tr("A parks or counties GeoJSON file, or a dataset folder. You can also drop files on the window.");
+            let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_open)];
+            match path_window(
+                &ctx,
+                lang,
+                lang.tr("Open data…"),
+                None,
+                hint,
+                lang.tr("File"),
+                path,
+                &browse,
+                lang.tr("Open"),
+                None,
+            ) {
+                Answer::Ok => self
+                    .commands
+                    .push(Command::OpenPath(PathBuf::from(path.trim()))),
+                Answer::Cancel => self.open_path = None,
+                Answer::None => {}
             }
         }
         if let Some(p) = &self.problems {
@@ -948,6 +939,92 @@ impl eframe::App for ParkAtlasApp {
             storage.set_string(STORAGE_KEY, self.state.to_json());
         }
     }
+}
+
+/// What a dialog's buttons did this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Ok,
+    Cancel,
+    None,
+}
+
+/// A native file dialog; `None` when cancelled or when no dialog is available.
+type Browse = fn() -> Option<PathBuf>;
+
+fn browse_save() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .add_filter("CSV", &["csv"])
+        .set_file_name("parks.geojson")
+        .save_file()
+}
+
+fn browse_open() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .pick_file()
+}
+
+fn browse_folder() -> Option<PathBuf> {
+    rfd::FileDialog::new().pick_folder()
+}
+
+fn browse_pmtiles() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("PMTiles", &["pmtiles"])
+        .pick_file()
+}
+
+/// A small window with a path field (which always works) and buttons for the system's file
+/// dialogs (where one is available), then OK / Cancel.
+#[allow(clippy::too_many_arguments)]
+fn path_window(
+    ctx: &egui::Context,
+    lang: Lang,
+    title: &str,
+    top: Option<&str>,
+    hint: &str,
+    field: &str,
+    path: &mut String,
+    browse: &[(&str, Browse)],
+    ok: &str,
+    error: Option<&str>,
+) -> Answer {
+    let mut answer = Answer::None;
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            if let Some(t) = top {
+                ui.label(t);
+            }
+            ui.weak(hint);
+            ui.horizontal(|ui| {
+                let label = ui.label(field);
+                ui.add(egui::TextEdit::singleline(path).desired_width(340.0))
+                    .labelled_by(label.id);
+                for (text, pick) in browse {
+                    if ui.button(*text).clicked()
+                        && let Some(p) = pick()
+                    {
+                        *path = p.display().to_string();
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button(ok).clicked() {
+                    answer = Answer::Ok;
+                }
+                if ui.button(lang.tr("Cancel")).clicked() {
+                    answer = Answer::Cancel;
+                }
+            });
+            if let Some(e) = error {
+                ui.colored_label(egui::Color32::from_rgb(0xb0, 0x20, 0x20), e);
+            }
+        });
+    answer
 }
 
 fn initial_atlas(dir: Option<&Path>) -> (Atlas, Option<ProblemsDialog>) {
