@@ -80,6 +80,23 @@ impl SpatialIndex {
     /// metres count; areas count when they contain the point. Parks come first, nearest
     /// first, smaller roles (anchor sites) before the zones around them; then counties.
     pub fn at_point(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Vec<Hit> {
+        self.hits(atlas, lon, lat, tolerance_m, &[Layer::Park, Layer::County])
+    }
+
+    /// Like [`SpatialIndex::at_point`] for parks only, without testing the county polygons
+    /// (what hovering needs on every frame).
+    pub fn parks_at_point(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Vec<Hit> {
+        self.hits(atlas, lon, lat, tolerance_m, &[Layer::Park])
+    }
+
+    fn hits(
+        &self,
+        atlas: &Atlas,
+        lon: f64,
+        lat: f64,
+        tolerance_m: f64,
+        layers: &[Layer],
+    ) -> Vec<Hit> {
         let tol_lat = tolerance_m / METRES_PER_DEGREE;
         let tol_lon = tolerance_m / (METRES_PER_DEGREE * lat.to_radians().cos().max(0.01));
         let query = AABB::from_corners(
@@ -90,6 +107,7 @@ impl SpatialIndex {
         let mut hits: Vec<Hit> = self
             .tree
             .locate_in_envelope_intersecting(&query)
+            .filter(|e| layers.contains(&e.data.0))
             .filter_map(|e| {
                 let (layer, index) = e.data;
                 let g = match layer {
@@ -119,9 +137,8 @@ impl SpatialIndex {
 
     /// The first park at a point, if any (see [`SpatialIndex::at_point`]).
     pub fn park_at(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Option<usize> {
-        self.at_point(atlas, lon, lat, tolerance_m)
-            .into_iter()
-            .find(|h| h.layer == Layer::Park)
+        self.parks_at_point(atlas, lon, lat, tolerance_m)
+            .first()
             .map(|h| h.index)
     }
 

@@ -142,6 +142,8 @@ pub struct MapView {
     land: Option<(CacheKey, CachedShapes)>,
     counties: Option<(CacheKey, CachedShapes)>,
     county_labels: Option<(u64, Vec<(Position, usize)>)>,
+    /// The city's bounds for the data generation they were computed for.
+    bounds: Option<(u64, Option<geo::Rect<f64>>)>,
 }
 
 impl Default for MapView {
@@ -155,6 +157,7 @@ impl Default for MapView {
             land: None,
             counties: None,
             county_labels: None,
+            bounds: None,
         }
     }
 }
@@ -248,7 +251,10 @@ impl MapView {
     /// Shows the map in all the space left in `ui`. Returns what the user did.
     pub fn ui(&mut self, ui: &mut Ui, input: &MapInput<'_>) -> Option<MapAction> {
         let atlas = input.atlas;
-        let bounds = city_bounds(atlas);
+        if self.bounds.is_none_or(|b| b.0 != input.generation) {
+            self.bounds = Some((input.generation, city_bounds(atlas)));
+        }
+        let bounds = self.bounds.and_then(|b| b.1);
         let city_center = bounds.map_or(Position::new(110.36, 21.27), |b| {
             Position::new(b.center().x, b.center().y)
         });
@@ -487,9 +493,9 @@ fn park_at_screen(input: &MapInput<'_>, scr: &Screen<'_>, p: Pos2) -> Option<usi
     let tolerance_m = f64::from(12.0 / px_per_m);
     input
         .index
-        .at_point(input.atlas, pos.x(), pos.y(), tolerance_m)
+        .parks_at_point(input.atlas, pos.x(), pos.y(), tolerance_m)
         .into_iter()
-        .filter(|h| h.layer == Layer::Park && input.shown.get(h.index).copied().unwrap_or(false))
+        .filter(|h| input.shown.get(h.index).copied().unwrap_or(false))
         .find(|h| {
             // The marker itself must be under the pointer: hit radius = marker radius + 3 px.
             let park = &input.atlas.parks[h.index];
