@@ -283,3 +283,43 @@ fn truncating_a_valid_file_anywhere_never_panics() {
         assert!(io::has_errors(&problems), "cut at {cut} passed");
     }
 }
+
+#[test]
+fn randomly_damaged_files_never_panic() {
+    // A fixed-seed xorshift: the same damage every run.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let tax = taxonomy();
+    let original = io::dataset::embedded::PARKS.as_bytes();
+    let mut errors = 0;
+    for _ in 0..300 {
+        let mut bytes = original.to_vec();
+        for _ in 0..(1 + next() % 8) {
+            let at = (next() % bytes.len() as u64) as usize;
+            match next() % 3 {
+                0 => bytes[at] = (next() % 256) as u8,
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, b"{}[],:\"0-e.\\"[(next() % 12) as usize]),
+            }
+        }
+        let problems = validate_file("damaged.geojson", &bytes, &tax);
+        if io::has_errors(&problems) {
+            errors += 1;
+            // Every error says where it is.
+            for p in problems.iter().filter(|p| p.is_error()) {
+                assert!(!p.message.is_empty() && p.file == "damaged.geojson");
+            }
+        }
+    }
+    assert!(
+        errors > 200,
+        "only {errors} of 300 damaged files were refused"
+    );
+}
