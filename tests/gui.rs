@@ -548,3 +548,44 @@ fn a_pmtiles_file_can_be_chosen_in_the_basemap_menu() {
     );
     h.get_by_label_contains("empty");
 }
+
+/// Every accessible node's rectangle, for layout checks.
+fn node_rects(h: &Harness<'_, ParkAtlasApp>) -> Vec<(egui::Rect, String)> {
+    h.root()
+        .children_recursive()
+        .filter_map(|n| {
+            let b = n.accesskit_node().raw_bounds()?;
+            let r = egui::Rect::from_min_max(
+                egui::pos2(b.x0 as f32, b.y0 as f32),
+                egui::pos2(b.x1 as f32, b.y1 as f32),
+            );
+            Some((r, n.accesskit_node().label().unwrap_or_default()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_details_panel_never_spills_out_of_the_window() {
+    let atlas = io::load_embedded().unwrap().atlas;
+    let ids: Vec<String> = atlas.parks.iter().map(|p| p.id.clone()).collect();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut cases: Vec<Vec<&str>> = vec![vec![]];
+        cases.extend(ids.iter().map(|id| vec![id.as_str()]));
+        cases.push(ids.iter().map(String::as_str).collect());
+        for sel in cases {
+            let mut saved = SavedState {
+                version: STATE_VERSION,
+                lang,
+                ..SavedState::default()
+            };
+            saved.selection.extend(sel.iter().copied());
+            let h = harness(Some(saved));
+            for (r, label) in node_rects(&h) {
+                assert!(
+                    r.max.x <= 1280.5,
+                    "{lang:?} {sel:?}: {label:?} at {r:?} leaves the window"
+                );
+            }
+        }
+    }
+}

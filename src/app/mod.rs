@@ -140,6 +140,7 @@ pub struct ParkAtlasApp {
     started: Option<std::time::Instant>,
     /// How tile layers fetch and cache (tests point the cache elsewhere).
     pub fetch_options: FetchOptions,
+    panel_widths: Option<(f32, f32)>,
 }
 
 /// Frames to draw before taking the screenshot (fonts and layout settle).
@@ -204,6 +205,7 @@ impl ParkAtlasApp {
             screenshot: None,
             started: None,
             fetch_options: FetchOptions::default(),
+            panel_widths: None,
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -491,7 +493,7 @@ impl ParkAtlasApp {
         self.input_ui(ui);
         let lang = self.state.lang;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
-        egui::Panel::left("filters")
+        let left = egui::Panel::left("filters")
             .resizable(true)
             .default_size(270.0)
             .size_range(220.0..=340.0)
@@ -506,7 +508,7 @@ impl ParkAtlasApp {
                     &mut self.commands,
                 );
             });
-        egui::Panel::right("details")
+        let right = egui::Panel::right("details")
             .resizable(true)
             .default_size(400.0)
             .size_range(280.0..=520.0)
@@ -520,6 +522,13 @@ impl ParkAtlasApp {
                     &mut self.commands,
                 );
             });
+        // A panel that changed width this frame was laid out against the old width of the
+        // map: draw once more so that nothing is left overlapping.
+        let widths = (left.response.rect.width(), right.response.rect.width());
+        if self.panel_widths != Some(widths) {
+            self.panel_widths = Some(widths);
+            ui.ctx().request_repaint();
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {

@@ -86,13 +86,20 @@ pub fn details_ui(
     commands: &mut Vec<Command>,
 ) {
     let parks = selection.parks(atlas);
+    let width = ui.available_width();
     ScrollArea::vertical()
         .id_salt("details_scroll")
+        .max_width(width)
         .auto_shrink([false, false])
-        .show(ui, |ui| match parks.as_slice() {
-            [] => overview_ui(ui, atlas, lang),
-            [one] => park_ui(ui, atlas, one, lang, sort, commands),
-            many => compare_ui(ui, atlas, many, lang, commands),
+        .show(ui, |ui| {
+            // Everything wraps to the panel's width rather than widening the panel.
+            ui.set_max_width(width - 12.0);
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+            match parks.as_slice() {
+                [] => overview_ui(ui, atlas, lang),
+                [one] => park_ui(ui, atlas, one, lang, sort, commands),
+                many => compare_ui(ui, atlas, many, lang, commands),
+            }
         });
 }
 
@@ -333,12 +340,13 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
         .striped(true)
         .resizable(true)
         .vscroll(false)
-        .column(Column::initial(105.0).at_least(50.0).clip(true))
-        .column(Column::initial(70.0).at_least(40.0).clip(true))
-        .column(Column::initial(72.0).at_least(50.0).clip(true))
-        .column(Column::initial(36.0).clip(true))
-        .column(Column::initial(70.0).at_least(40.0).clip(true))
-        .column(Column::remainder().at_least(50.0).clip(true))
+        .column(Column::initial(92.0).at_least(50.0).clip(true))
+        .column(Column::initial(62.0).at_least(40.0).clip(true))
+        .column(Column::initial(66.0).at_least(50.0).clip(true))
+        .column(Column::initial(34.0).clip(true))
+        .column(Column::initial(62.0).at_least(40.0).clip(true))
+        .column(Column::initial(56.0).at_least(40.0).clip(true))
+        .column(Column::remainder().at_least(30.0))
         .header(20.0, |mut h| {
             for (by, label) in [
                 (SortBy::Name, lang.tr("Project")),
@@ -362,6 +370,9 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
             }
             h.col(|ui| {
                 ui.label(RichText::new(lang.tr("Status date")).strong().small());
+            });
+            h.col(|ui| {
+                ui.label(RichText::new(lang.tr("Sources")).strong().small());
             });
         })
         .body(|mut body| {
@@ -405,11 +416,13 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                             .on_hover_text(pr.status.as_deref().unwrap_or(""));
                     });
                     row.col(|ui| {
-                        ui.horizontal(|ui| {
-                            ui.label(
-                                RichText::new(pr.status_date.as_deref().unwrap_or("—")).small(),
-                            )
+                        ui.label(RichText::new(pr.status_date.as_deref().unwrap_or("—")).small())
                             .on_hover_text(pr.status_date.as_deref().unwrap_or(""));
+                    });
+                    row.col(|ui| {
+                        // The sources wrap inside their own column: always visible.
+                        ui.horizontal_wrapped(|ui| {
+                            ui.spacing_mut().item_spacing.x = 2.0;
                             let ids: Vec<&str> = pr.source_ids.iter().map(String::as_str).collect();
                             source_refs(ui, &p.sources, &ids);
                         });

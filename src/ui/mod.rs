@@ -24,13 +24,13 @@ pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
     } else {
         Color32::WHITE
     };
-    egui::Frame::new()
-        .fill(color)
-        .corner_radius(8.0)
-        .inner_margin(egui::Margin::symmetric(6, 1))
-        .show(ui, |ui| {
-            ui.label(RichText::new(name).color(text_color).size(12.5));
-        });
+    // One atomic label (text on a coloured background), so that a wrapped row can move the
+    // whole chip to the next line.
+    let text = RichText::new(format!(" {name} "))
+        .color(text_color)
+        .background_color(color)
+        .size(12.5);
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
 }
 
 /// Small "[n]" links to sources, numbered by their place in `sources`. Hover shows the
