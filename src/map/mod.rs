@@ -332,6 +332,9 @@ impl MapView {
                 let mut obstacles: Vec<Rect> = Vec::new();
                 let visible = visible_parks(input, &scr, rect);
                 draw_parks(&painter, &scr, input, &visible, *hovered, &mut obstacles);
+                // Notes and the scale bar first, so that labels keep clear of them.
+                obstacles.extend(draw_notes(&painter, rect, input.lang, tiles.as_ref()));
+                obstacles.extend(draw_scale_bar(&painter, projector, rect));
                 draw_labels(
                     &painter,
                     &scr,
@@ -341,8 +344,6 @@ impl MapView {
                     county_labels.as_ref().map(|c| c.1.as_slice()),
                     &mut obstacles,
                 );
-                draw_scale_bar(&painter, projector, rect);
-                draw_notes(&painter, rect, input.lang, tiles.as_ref());
                 draw_legend(ui, rect, input);
 
                 if let Some(i) = *hovered
@@ -798,11 +799,11 @@ pub fn scale_bar_length(metres_per_px: f64) -> (f64, f32) {
     (nice, (nice / metres_per_px) as f32)
 }
 
-fn draw_scale_bar(painter: &egui::Painter, projector: &Projector, rect: Rect) {
+fn draw_scale_bar(painter: &egui::Painter, projector: &Projector, rect: Rect) -> Option<Rect> {
     let center = projector.unproject(rect.center().to_vec2());
     let px_per_m = f64::from(projector.scale_pixel_per_meter(center));
     if px_per_m <= 0.0 {
-        return;
+        return None;
     }
     let (metres, px) = scale_bar_length(1.0 / px_per_m);
     let origin = rect.left_bottom() + Vec2::new(12.0, -14.0);
@@ -830,6 +831,7 @@ fn draw_scale_bar(painter: &egui::Painter, projector: &Projector, rect: Rect) {
         FontId::proportional(12.0),
         Color32::from_gray(30),
     );
+    Some(bg)
 }
 
 fn draw_notes(
@@ -837,7 +839,8 @@ fn draw_notes(
     rect: Rect,
     lang: Lang,
     tiles: Option<&tile_layer::TileLayer>,
-) {
+) -> Vec<Rect> {
+    let mut boxes = Vec::new();
     let mut attribution = String::new();
     if let Some(t) = tiles {
         attribution.push_str(&t.source().attribution());
@@ -852,6 +855,7 @@ fn draw_notes(
     );
     painter.rect_filled(rc, 2.0, Color32::from_white_alpha(200));
     painter.galley(rc.min + Vec2::new(3.0, 1.0), g, Color32::from_gray(40));
+    boxes.push(rc);
     let note = lang.tr("Locations are approximate (halo = uncertainty).");
     let g = painter.layout_no_wrap(
         note.to_owned(),
@@ -864,6 +868,7 @@ fn draw_notes(
     );
     painter.rect_filled(rc, 3.0, Color32::from_white_alpha(210));
     painter.galley(rc.min + Vec2::new(4.0, 2.0), g, Color32::from_gray(30));
+    boxes.push(rc);
     if let Some(text) = tiles.and_then(|t| tile_status_text(&t.status, lang)) {
         let color = Color32::from_rgb(0x90, 0x30, 0x10);
         let g = painter.layout(
@@ -881,7 +886,9 @@ fn draw_notes(
         );
         painter.rect_filled(rc, 3.0, Color32::from_white_alpha(225));
         painter.galley(rc.min + Vec2::new(4.0, 2.0), g, color);
+        boxes.push(rc);
     }
+    boxes
 }
 
 /// The status line for tiles, when something is wrong.

@@ -156,7 +156,7 @@ pub fn park_ui(
         }
     });
     row(ui, lang.tr("Tier"), |ui| {
-        ui.label(lang.tr(p.tier.as_str()));
+        ui.label(lang.tier(p.tier));
         source_refs(ui, &p.sources, &p.source_ids("tier_source_ids"));
     });
     if let Some(d) = p.text("tier_detail") {
@@ -169,7 +169,7 @@ pub fn park_ui(
         });
     }
     row(ui, lang.tr("Role"), |ui| {
-        ui.label(lang.tr(p.role.as_str()));
+        ui.label(lang.role(p.role));
     });
     if let Some(parent) = p.parent_id.as_deref().and_then(|id| atlas.park(id)) {
         row(ui, lang.tr("Parent zone"), |ui| {
@@ -372,7 +372,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                 ui.label(RichText::new(lang.tr("Status date")).strong().small());
             });
             h.col(|ui| {
-                ui.label(RichText::new(lang.tr("Sources")).strong().small());
+                ui.label(RichText::new(lang.tr("Ref.")).strong().small());
             });
         })
         .body(|mut body| {
@@ -465,7 +465,7 @@ fn compare_ui(
             RichText::new(format!(
                 "{} · {} · {} {} · {}: {invest}",
                 atlas.county_names(p, zh),
-                lang.tr(p.tier.as_str()),
+                lang.tier(p.tier),
                 p.projects.len(),
                 lang.tr("projects"),
                 lang.tr("Investment"),

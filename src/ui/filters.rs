@@ -89,7 +89,7 @@ pub fn filters_ui(
                         let count = atlas.parks.iter().filter(|p| p.tier == t).count();
                         ui.horizontal(|ui| {
                             let mut on = filter.tiers.contains(&t);
-                            if ui.checkbox(&mut on, lang.tr(t.as_str())).changed() {
+                            if ui.checkbox(&mut on, lang.tier(t)).changed() {
                                 if on {
                                     filter.tiers.insert(t);
                                 } else {

@@ -29,6 +29,39 @@ impl Lang {
         }
     }
 
+    /// A role's name in this language.
+    pub fn role(self, role: crate::model::Role) -> &'static str {
+        use crate::model::Role;
+        let en = match role {
+            Role::AgglomerationZone => "Agglomeration zone (the \"1\")",
+            Role::AgglomerationSection => "Section of the agglomeration zone",
+            Role::CountyPark => "County park (an \"N\" park)",
+            Role::Park => "Park",
+            Role::AnchorSite => "Anchor site",
+            Role::Infrastructure => "Infrastructure",
+            Role::Designation => "Designation",
+        };
+        match self {
+            Lang::En => en,
+            Lang::Zh => self.tr(role.as_str()),
+        }
+    }
+
+    /// A tier's name in this language.
+    pub fn tier(self, tier: crate::model::Tier) -> &'static str {
+        use crate::model::Tier;
+        let en = match tier {
+            Tier::National => "National",
+            Tier::Provincial => "Provincial",
+            Tier::Municipal => "Municipal",
+            Tier::Unknown => "Unknown",
+        };
+        match self {
+            Lang::En => en,
+            Lang::Zh => self.tr(tier.as_str()),
+        }
+    }
+
     /// The text in this language.
     pub fn tr(self, en: &'static str) -> &'static str {
         match self {
@@ -96,6 +129,7 @@ const ZH: &[(&str, &str)] = &[
     ("Metric", "指标"),
     ("Value", "数值"),
     ("Sources", "来源"),
+    ("Ref.", "来源"),
     ("Notes", "说明"),
     ("No projects recorded.", "暂无项目记录。"),
     ("No targets recorded.", "暂无目标记录。"),
@@ -199,6 +233,19 @@ mod tests {
         assert_eq!(Lang::Zh.tr("Filters"), "筛选");
         assert_eq!(Lang::En.tr("Filters"), "Filters");
         assert_eq!(Lang::Zh.tr("no such text"), "no such text");
+    }
+
+    #[test]
+    fn roles_and_tiers_have_names_in_both_languages() {
+        use crate::model::{Role, Tier};
+        for r in Role::ALL {
+            assert_ne!(Lang::En.role(r), r.as_str());
+            assert_ne!(Lang::Zh.role(r), r.as_str());
+        }
+        for t in Tier::ALL {
+            assert_ne!(Lang::En.tier(t), t.as_str());
+            assert_ne!(Lang::Zh.tier(t), t.as_str());
+        }
     }
 
     #[test]
