@@ -49,18 +49,9 @@ pub fn filters_ui(
                                 .iter()
                                 .filter(|p| p.clusters.contains(&c.id))
                                 .count();
-                            ui.horizontal(|ui| {
-                                let (rect, _) =
-                                    ui.allocate_exact_size(Vec2::splat(11.0), Sense::hover());
-                                let [r, g, b] = c.rgb();
-                                ui.painter()
-                                    .rect_filled(rect, 2.0, Color32::from_rgb(r, g, b));
-                                let mut on = filter.clusters.contains(&c.id);
-                                if ui.checkbox(&mut on, c.name(zh)).changed() {
-                                    toggle(&mut filter.clusters, &c.id, on);
-                                }
-                                ui.weak(count.to_string());
-                            });
+                            let [r, g, b] = c.rgb();
+                            let swatch = Some(Color32::from_rgb(r, g, b));
+                            facet_row(ui, &mut filter.clusters, &c.id, c.name(zh), count, swatch);
                         }
                     }
                 });
@@ -73,13 +64,7 @@ pub fn filters_ui(
                             .iter()
                             .filter(|p| p.county_adcodes.contains(&c.adcode))
                             .count();
-                        ui.horizontal(|ui| {
-                            let mut on = filter.counties.contains(&c.adcode);
-                            if ui.checkbox(&mut on, c.name(zh)).changed() {
-                                toggle(&mut filter.counties, &c.adcode, on);
-                            }
-                            ui.weak(count.to_string());
-                        });
+                        facet_row(ui, &mut filter.counties, &c.adcode, c.name(zh), count, None);
                     }
                 });
             egui::CollapsingHeader::new(lang.tr("Tiers"))
@@ -87,17 +72,7 @@ pub fn filters_ui(
                 .show(ui, |ui| {
                     for t in Tier::ALL {
                         let count = atlas.parks.iter().filter(|p| p.tier == t).count();
-                        ui.horizontal(|ui| {
-                            let mut on = filter.tiers.contains(&t);
-                            if ui.checkbox(&mut on, lang.tier(t)).changed() {
-                                if on {
-                                    filter.tiers.insert(t);
-                                } else {
-                                    filter.tiers.remove(&t);
-                                }
-                            }
-                            ui.weak(count.to_string());
-                        });
+                        facet_row(ui, &mut filter.tiers, &t, lang.tier(t), count, None);
                     }
                 });
         });
@@ -167,10 +142,29 @@ pub fn filters_ui(
         });
 }
 
-fn toggle(set: &mut std::collections::BTreeSet<String>, id: &str, on: bool) {
-    if on {
-        set.insert(id.to_owned());
-    } else {
-        set.remove(id);
-    }
+/// One filter value: an optional colour swatch, a checkbox that adds the value to or removes
+/// it from `set`, and how many parks have it.
+fn facet_row<T: Ord + Clone>(
+    ui: &mut Ui,
+    set: &mut std::collections::BTreeSet<T>,
+    value: &T,
+    label: &str,
+    count: usize,
+    swatch: Option<Color32>,
+) {
+    ui.horizontal(|ui| {
+        if let Some(color) = swatch {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(11.0), Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, color);
+        }
+        let mut on = set.contains(value);
+        if ui.checkbox(&mut on, label).changed() {
+            if on {
+                set.insert(value.clone());
+            } else {
+                set.remove(value);
+            }
+        }
+        ui.weak(count.to_string());
+    });
 }
