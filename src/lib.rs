@@ -18,14 +18,16 @@ pub mod io;
 pub mod model;
 pub mod query;
 pub mod spatial;
-#[cfg(feature = "gui")]
-pub mod tiles;
 
 pub use io::{Problem, Severity};
 pub use model::Atlas;
 
 #[cfg(feature = "gui")]
 pub mod app;
+#[cfg(feature = "gui")]
+pub mod command;
+#[cfg(feature = "gui")]
+pub mod i18n;
 #[cfg(feature = "gui")]
 pub mod map;
 #[cfg(feature = "gui")]

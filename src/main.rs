@@ -191,14 +191,14 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
 }
 
 #[cfg(feature = "gui")]
-type BasemapChoice = Option<Option<park_atlas::tiles::TileSource>>;
+type BasemapChoice = Option<Option<park_atlas::map::tiles::TileSource>>;
 #[cfg(not(feature = "gui"))]
 type BasemapChoice = ();
 
 /// The basemap asked for on the command line: `None` = keep the saved one.
 #[cfg(feature = "gui")]
 fn basemap_choice(cli: &Cli) -> Result<BasemapChoice> {
-    use park_atlas::tiles::TileSource;
+    use park_atlas::map::tiles::TileSource;
     if cli.tile_url.is_some() && cli.basemap != Some(BasemapArg::Xyz) {
         bail!(UsageError("--tile-url goes with --basemap xyz".into()));
     }
@@ -312,11 +312,7 @@ fn print_problems(problems: &[Problem]) {
 }
 
 fn load(dir: Option<&Path>) -> Result<Atlas> {
-    let loaded = match dir {
-        Some(d) => io::load_dir(d),
-        None => io::load_embedded(),
-    };
-    match loaded {
+    match io::load(dir) {
         Ok(l) => {
             print_problems(&l.warnings);
             Ok(l.atlas)
@@ -408,14 +404,7 @@ fn cell(s: &str, width: usize) -> String {
 }
 
 fn totals_text(totals: &std::collections::BTreeMap<String, f64>, chinese: bool) -> String {
-    if totals.is_empty() {
-        return "unknown".into();
-    }
-    totals
-        .iter()
-        .map(|(c, a)| query::format_amount(*a, c, chinese))
-        .collect::<Vec<_>>()
-        .join(" + ")
+    query::format_totals(totals, chinese).unwrap_or_else(|| "unknown".into())
 }
 
 fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
@@ -448,7 +437,7 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
         let clusters: Vec<&str> = p
             .clusters
             .iter()
-            .map(|c| atlas.taxonomy.cluster(c).map_or(c.as_str(), |c| c.name(zh)))
+            .map(|c| atlas.taxonomy.cluster_name(c, zh))
             .collect();
         let invest = if s.projects == 0 {
             String::new()

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Atlas, Park, Role, Tier};
+use crate::model::{Atlas, Park, Project, Role, Tier};
 
 /// Which parks to show. Within one facet any value matches (any-of); facets combine with AND;
 /// an empty facet does not filter.
@@ -226,5 +226,141 @@ pub fn format_amount(amount: f64, currency: &str, chinese: bool) -> String {
         format!("{} m {currency}", trim(format!("{:.2}", amount / 1e6)))
     } else {
         format!("{} {currency}", trim(format!("{amount:.2}")))
+    }
+}
+
+/// Totals per currency as one line ("69.3 亿 CNY + 10 bn EUR"); `None` when there is no
+/// known amount. Currencies are listed side by side, never added.
+pub fn format_totals(totals: &BTreeMap<String, f64>, chinese: bool) -> Option<String> {
+    (!totals.is_empty()).then(|| {
+        totals
+            .iter()
+            .map(|(c, a)| format_amount(*a, c, chinese))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    })
+}
+
+/// Columns a projects table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum SortBy {
+    /// File order.
+    #[default]
+    None,
+    /// Project name.
+    Name,
+    /// Investor.
+    Investor,
+    /// Amount (grouped by currency, largest first; unknown last).
+    Amount,
+    /// Year.
+    Year,
+    /// Status.
+    Status,
+}
+
+/// How a projects table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProjectSort {
+    /// Column.
+    pub by: SortBy,
+    /// Descending.
+    pub descending: bool,
+}
+
+impl ProjectSort {
+    /// A click on a column header: the same column flips the direction, another starts
+    /// ascending.
+    pub fn click(&mut self, by: SortBy) {
+        if self.by == by {
+            self.descending = !self.descending;
+        } else {
+            *self = ProjectSort {
+                by,
+                descending: false,
+            };
+        }
+    }
+
+    /// Project indices in display order (stable: equal keys keep file order).
+    pub fn order(&self, projects: &[Project], zh: bool) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..projects.len()).collect();
+        let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
+        match self.by {
+            SortBy::None => {}
+            SortBy::Name => idx.sort_by_cached_key(|&i| projects[i].name(zh).to_lowercase()),
+            SortBy::Investor => idx.sort_by_cached_key(|&i| text(&projects[i].investor)),
+            SortBy::Status => idx.sort_by_cached_key(|&i| text(&projects[i].status)),
+            SortBy::Year => idx.sort_by_key(|&i| projects[i].year),
+            SortBy::Amount => idx.sort_by(|&a, &b| {
+                let (pa, pb) = (&projects[a], &projects[b]);
+                // Known amounts first, by currency, then largest first.
+                (pa.amount.is_none(), &pa.currency)
+                    .cmp(&(pb.amount.is_none(), &pb.currency))
+                    .then(
+                        pb.amount
+                            .unwrap_or(0.0)
+                            .total_cmp(&pa.amount.unwrap_or(0.0)),
+                    )
+            }),
+        }
+        if self.descending {
+            idx.reverse();
+        }
+        idx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, amount: Option<f64>, currency: &str, year: Option<i32>) -> Project {
+        Project {
+            name_en: Some(name.into()),
+            amount,
+            currency: amount.map(|_| currency.to_owned()),
+            year,
+            ..Project::default()
+        }
+    }
+
+    #[test]
+    fn totals_are_joined_per_currency_and_never_added() {
+        let mut t = BTreeMap::new();
+        assert_eq!(format_totals(&t, false), None);
+        t.insert("CNY".to_owned(), 3e9);
+        t.insert("EUR".to_owned(), 1e10);
+        assert_eq!(
+            format_totals(&t, false).as_deref(),
+            Some("3 bn CNY + 10 bn EUR")
+        );
+        assert_eq!(
+            format_totals(&t, true).as_deref(),
+            Some("30 亿 CNY + 100 亿 EUR")
+        );
+    }
+
+    #[test]
+    fn projects_sort_by_amount_per_currency_with_unknown_last() {
+        let ps = vec![
+            project("a", None, "", Some(2020)),
+            project("b", Some(5.0), "EUR", Some(2018)),
+            project("c", Some(1.0), "CNY", None),
+            project("d", Some(9.0), "CNY", Some(2019)),
+        ];
+        let mut sort = ProjectSort::default();
+        assert_eq!(sort.order(&ps, false), vec![0, 1, 2, 3]);
+        sort.click(SortBy::Amount);
+        assert_eq!(sort.order(&ps, false), vec![3, 2, 1, 0]);
+        sort.click(SortBy::Amount);
+        assert!(sort.descending);
+        assert_eq!(sort.order(&ps, false), vec![0, 1, 2, 3]);
+        sort.click(SortBy::Year);
+        assert!(!sort.descending);
+        assert_eq!(sort.order(&ps, false), vec![2, 1, 3, 0]);
+        sort.click(SortBy::Name);
+        sort.click(SortBy::Name);
+        assert_eq!(sort.order(&ps, false), vec![3, 2, 1, 0]);
     }
 }

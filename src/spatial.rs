@@ -6,7 +6,7 @@ use geo::{Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Point,
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use crate::model::{Atlas, Role};
+use crate::model::Atlas;
 
 /// Which list of the atlas an index entry points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,7 +124,7 @@ impl SpatialIndex {
             .collect();
         let rank = |h: &Hit| match h.layer {
             Layer::County => 9,
-            Layer::Park => atlas.parks.get(h.index).map_or(8, |p| role_rank(p.role)),
+            Layer::Park => atlas.parks.get(h.index).map_or(8, |p| p.role.extent_rank()),
         };
         hits.sort_by(|a, b| {
             (a.layer, rank(a))
@@ -167,17 +167,6 @@ impl SpatialIndex {
             .filter(|(l, _)| *l == Layer::Park)
             .map(|(_, i)| i)
             .collect()
-    }
-}
-
-/// Anchor sites and infrastructure sort before the parks around them, parks before zones.
-fn role_rank(role: Role) -> u8 {
-    match role {
-        Role::AnchorSite | Role::Infrastructure => 0,
-        Role::Designation => 1,
-        Role::CountyPark | Role::Park => 2,
-        Role::AgglomerationSection => 3,
-        Role::AgglomerationZone => 4,
     }
 }
 

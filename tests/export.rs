@@ -16,7 +16,7 @@ fn atlas() -> park_atlas::Atlas {
 fn geojson_export_then_load_gives_identical_parks() {
     let a = atlas();
     let all: Vec<&Park> = a.parks.iter().collect();
-    let text = geojson_string(&all);
+    let text = geojson_string(&all).unwrap();
     let (parsed, problems) = parse_geojson("export.geojson", text.as_bytes(), Some(&a.taxonomy));
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(parsed.parks.len(), a.parks.len());
@@ -26,7 +26,7 @@ fn geojson_export_then_load_gives_identical_parks() {
     // And a second round trip gives the very same text.
     let again: Vec<&Park> = parsed.parks.iter().collect();
     assert!(
-        geojson_string(&again) == text,
+        geojson_string(&again).unwrap() == text,
         "the second export differs from the first"
     );
 }
@@ -47,7 +47,7 @@ fn unknown_properties_survive_load_and_export() {
         .unwrap()
         .extra
         .insert("archived".into(), json!(true));
-    let text = geojson_string(&[&park]);
+    let text = geojson_string(&[&park]).unwrap();
     let (parsed, problems) = parse_geojson("x.geojson", text.as_bytes(), Some(&a.taxonomy));
     assert!(problems.is_empty(), "{problems:#?}");
     let back = &parsed.parks[0];
@@ -61,7 +61,7 @@ fn unknown_properties_survive_load_and_export() {
 fn exported_geojson_is_rfc7946_shaped() {
     let a = atlas();
     let basf = a.park("basf_zhanjiang_verbund").unwrap();
-    let v: serde_json::Value = serde_json::from_str(&geojson_string(&[basf])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&geojson_string(&[basf]).unwrap()).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
     assert!(v.get("crs").is_none(), "RFC 7946 has no crs member");
     let f = &v["features"][0];

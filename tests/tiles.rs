@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use park_atlas::tiles::{
+use park_atlas::map::tiles::{
     FetchOptions, Fetched, Origin, TileCache, TileError, TileFetcher, TileId, TileSource,
 };
 
@@ -274,8 +274,8 @@ fn a_local_folder_serves_its_tiles() {
     let tile_dir = dir.path().join("9/410");
     std::fs::create_dir_all(&tile_dir).unwrap();
     std::fs::write(tile_dir.join("226.png"), png_tile([200, 10, 10])).unwrap();
-    assert!(park_atlas::tiles::check_folder(dir.path()).is_ok());
-    assert!(park_atlas::tiles::check_folder(&dir.path().join("nope")).is_err());
+    assert!(park_atlas::map::tiles::check_folder(dir.path()).is_ok());
+    assert!(park_atlas::map::tiles::check_folder(&dir.path().join("nope")).is_err());
     let f = TileFetcher::new(
         TileSource::Folder(dir.path().to_owned()),
         options(None, 1000),
@@ -331,7 +331,7 @@ fn a_pmtiles_archive_serves_its_raster_tiles() {
     // A file that is not an archive is refused up front with a clear message.
     let bad = dir.path().join("bad.pmtiles");
     std::fs::write(&bad, b"not an archive").unwrap();
-    let err = TileSource::local(&bad).unwrap_err();
+    let err = TileSource::local(&bad).unwrap_err().to_string();
     assert!(
         err.contains("bad.pmtiles") && err.contains("PMTiles"),
         "{err}"

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
 use crate::query::{Filter, Selection};
-use crate::ui::i18n::Lang;
 
 /// Storage key.
 pub const STORAGE_KEY: &str = "park_atlas_state";
@@ -49,7 +49,7 @@ pub struct SavedState {
     /// Map view.
     pub view: Option<View>,
     /// Tile source under the parks; `None` = the built-in basemap only.
-    pub basemap: Option<crate::tiles::TileSource>,
+    pub basemap: Option<crate::map::tiles::TileSource>,
 }
 
 impl SavedState {

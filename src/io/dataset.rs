@@ -138,6 +138,55 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, Vec<Problem>> {
     load_files(&DatasetFiles::from_dir(dir)?)
 }
 
+/// Loads a dataset folder, or the embedded Zhanjiang dataset when `dir` is `None` (what both
+/// the window and the command line start from).
+pub fn load(dir: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
+    match dir {
+        Some(d) => load_dir(d),
+        None => load_embedded(),
+    }
+}
+
+/// Opens a file or a dataset folder on top of `current`, the way the window's "Open data…"
+/// does: a folder replaces everything; a single GeoJSON file replaces the parks (if it has
+/// parks) and the counties (if it has counties), and its other features replace the other
+/// features. The result must pass the same cross-file checks as a dataset; any error refuses
+/// it and `current` stays as it was.
+pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
+    if path.is_dir() {
+        return load_dir(path);
+    }
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Problem::file_level(
+            Severity::Error,
+            &label,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
+    let (parsed, mut problems) = parse_geojson(&label, &bytes, Some(&current.taxonomy));
+    if has_errors(&problems) {
+        return Err(problems);
+    }
+    let mut atlas = current.clone();
+    if !parsed.parks.is_empty() {
+        atlas.parks = parsed.parks;
+    }
+    if !parsed.counties.is_empty() {
+        atlas.counties = parsed.counties;
+    }
+    atlas.others = parsed.others;
+    check_references(&atlas, &label, &parsed.park_feature_index, &mut problems);
+    if has_errors(&problems) {
+        Err(problems)
+    } else {
+        Ok(Loaded {
+            atlas,
+            warnings: problems,
+        })
+    }
+}
+
 /// Parses and checks a taxonomy file.
 pub fn parse_taxonomy(file: &str, bytes: &[u8]) -> (Option<Taxonomy>, Vec<Problem>) {
     let mut problems = Vec::new();

@@ -31,6 +31,9 @@ pub enum ExportError {
     /// CSV encoding failed.
     #[error("could not encode CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// JSON encoding failed (nothing was written).
+    #[error("could not encode GeoJSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 /// Export formats.
@@ -82,7 +85,7 @@ pub fn export_parks(
     };
     match format {
         Format::GeoJson => {
-            write(path, geojson_string(parks).as_bytes())?;
+            write(path, geojson_string(parks)?.as_bytes())?;
             Ok(ExportReport {
                 files: vec![path.to_owned()],
                 parks: parks.len(),
@@ -111,10 +114,10 @@ pub fn projects_csv_path(path: &Path) -> PathBuf {
 }
 
 /// The parks as an RFC 7946 FeatureCollection.
-pub fn geojson_string(parks: &[&Park]) -> String {
+pub fn geojson_string(parks: &[&Park]) -> Result<String, ExportError> {
     let features: Vec<Value> = parks.iter().map(|p| park_feature(p)).collect();
     let fc = json!({ "type": "FeatureCollection", "features": features });
-    serde_json::to_string_pretty(&fc).unwrap_or_default()
+    Ok(serde_json::to_string_pretty(&fc)?)
 }
 
 fn opt<T: Into<Value> + Clone>(v: &Option<T>) -> Value {
@@ -229,10 +232,8 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
-    w.into_inner().map_err(|e| ExportError::Write {
-        path: PathBuf::new(),
-        source: e.into_error(),
-    })
+    w.into_inner()
+        .map_err(|e| ExportError::Csv(csv::Error::from(e.into_error())))
 }
 
 /// The parks as CSV: one row per park; investment totals in one column per currency.

@@ -8,7 +8,9 @@ pub mod problem;
 pub mod read;
 pub mod text;
 
-pub use dataset::{DatasetFiles, Loaded, load_dir, load_embedded, load_files, validate_file};
+pub use dataset::{
+    DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, validate_file,
+};
 pub use export::{ExportError, ExportReport, Format, export_parks};
 pub use problem::{Problem, Severity, has_errors};
 pub use read::{ParsedFile, parse_geojson};

@@ -12,8 +12,23 @@ pub struct Decoded<'a> {
     pub converted_from: Option<&'static str>,
 }
 
+/// Why bytes could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// A byte-order mark promised an encoding the bytes do not follow.
+    #[error("the file starts with a {0} byte-order mark but is not valid {0}")]
+    BadBom(&'static str),
+    /// Neither UTF-8 nor GBK.
+    #[error(
+        "the file is not UTF-8 text (first bad byte at offset {0}) and not GBK either; \
+         save it as UTF-8 and try again"
+    )]
+    NotUtf8(usize),
+}
+
 /// Decodes file bytes. Errors name the byte offset of the first undecodable byte.
-pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         if enc == encoding_rs::UTF_8 {
@@ -22,7 +37,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
                     text: Cow::Borrowed(t),
                     converted_from: None,
                 })
-                .map_err(|e| not_utf8(e.valid_up_to() + bom_len));
+                .map_err(|e| DecodeError::NotUtf8(e.valid_up_to() + bom_len));
         }
         return enc
             .decode_without_bom_handling_and_without_replacement(body)
@@ -30,13 +45,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
                 text: Cow::Owned(t.into_owned()),
                 converted_from: Some(enc.name()),
             })
-            .ok_or_else(|| {
-                format!(
-                    "the file starts with a {} byte-order mark but is not valid {}",
-                    enc.name(),
-                    enc.name()
-                )
-            });
+            .ok_or(DecodeError::BadBom(enc.name()));
     }
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(Decoded {
@@ -49,15 +58,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
                 text: Cow::Owned(t.into_owned()),
                 converted_from: Some("GBK/GB18030"),
             })
-            .ok_or_else(|| not_utf8(e.valid_up_to())),
+            .ok_or(DecodeError::NotUtf8(e.valid_up_to())),
     }
-}
-
-fn not_utf8(offset: usize) -> String {
-    format!(
-        "the file is not UTF-8 text (first bad byte at offset {offset}) and not GBK either; \
-         save it as UTF-8 and try again"
-    )
 }
 
 #[cfg(test)]
@@ -83,6 +85,7 @@ mod tests {
     #[test]
     fn latin1_bytes_are_refused_with_the_offset() {
         let err = decode(b"{\"name\": \"caf\xe9 \"}").unwrap_err();
-        assert!(err.contains("offset 13"), "{err}");
+        assert_eq!(err, DecodeError::NotUtf8(13));
+        assert!(err.to_string().contains("offset 13"), "{err}");
     }
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions};
 use walkers::{Position, Projector};
 
-use crate::tiles::{FetchOptions, TileError, TileFetcher, TileId, TileSource, backoff_seconds};
+use crate::map::tiles::{
+    FetchOptions, TileError, TileFetcher, TileId, TileSource, backoff_seconds,
+};
 
 enum Slot {
     Pending,

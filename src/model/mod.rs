@@ -139,6 +139,19 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// How much ground a feature of this role typically covers, from 0 (a designation on a
+    /// site) to 4 (the agglomeration zone). Maps draw larger features first so that smaller
+    /// ones stay on top, and hit-tests prefer smaller ones: one order, used both ways.
+    pub fn extent_rank(self) -> u8 {
+        match self {
+            Role::Designation => 0,
+            Role::AnchorSite | Role::Infrastructure => 1,
+            Role::CountyPark | Role::Park => 2,
+            Role::AgglomerationSection => 3,
+            Role::AgglomerationZone => 4,
+        }
+    }
 }
 
 impl fmt::Display for Role {

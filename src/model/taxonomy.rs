@@ -78,6 +78,11 @@ impl Taxonomy {
         self.clusters.iter().find(|c| c.id == id)
     }
 
+    /// A cluster's name in the chosen language, or its id when the taxonomy does not know it.
+    pub fn cluster_name<'a>(&'a self, id: &'a str, zh: bool) -> &'a str {
+        self.cluster(id).map_or(id, |c| c.name(zh))
+    }
+
     /// The group with this id.
     pub fn group(&self, id: &str) -> Option<&ClusterGroup> {
         self.groups.iter().find(|g| g.id == id)

@@ -1,135 +1,52 @@
-//! The right panel: one park's details, a comparison of several, or the city overview.
+//! The right panel when parks are selected: one park in full (names, county, tier, role,
+//! area, location accuracy, planned industries, the projects table, targets, facts, sources),
+//! or a comparison of several with totals per currency.
 
 use egui::{Color32, RichText, ScrollArea, Ui};
 use egui_extras::{Column, TableBuilder};
-use serde::{Deserialize, Serialize};
 
-use crate::app::Command;
-use crate::model::{Atlas, Park, Project};
-use crate::query::{Selection, format_amount, investment_by_cluster, summarize};
-use crate::ui::i18n::Lang;
-use crate::ui::{cluster_chip, source_refs, sources_list};
+use super::ViewContext;
+use super::overview::OverviewPanel;
+use super::widgets::{article_only_badge, cluster_chip, row, source_refs, sources_list, unknown};
+use crate::command::Command;
+use crate::i18n::Lang;
+use crate::model::{Atlas, Park};
+use crate::query::{ProjectSort, SortBy, format_amount, format_totals, summarize};
 
-/// Columns the projects table sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum SortBy {
-    /// File order.
-    #[default]
-    None,
-    /// Project name.
-    Name,
-    /// Investor.
-    Investor,
-    /// Amount (per currency, unknown last).
-    Amount,
-    /// Year.
-    Year,
-    /// Status.
-    Status,
+/// The right panel: details of the selection, or the city overview when nothing is selected.
+#[derive(Debug, Default)]
+pub struct DetailsPanel {
+    /// How the projects table is sorted.
+    pub sort: ProjectSort,
+    /// The city overview, shown when nothing is selected.
+    pub overview: OverviewPanel,
 }
 
-/// Sort state of the projects table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ProjectSort {
-    /// Column.
-    pub by: SortBy,
-    /// Descending.
-    pub descending: bool,
-}
-
-impl ProjectSort {
-    fn click(&mut self, by: SortBy) {
-        if self.by == by {
-            self.descending = !self.descending;
-        } else {
-            *self = ProjectSort {
-                by,
-                descending: false,
-            };
-        }
+impl DetailsPanel {
+    /// Draws the panel for the current selection.
+    pub fn ui(&mut self, ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+        let (atlas, lang) = (view.atlas, view.lang);
+        let parks = view.selection.parks(atlas);
+        let width = ui.available_width();
+        ScrollArea::vertical()
+            .id_salt("details_scroll")
+            .max_width(width)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                // Everything wraps to the panel's width rather than widening the panel.
+                ui.set_max_width(width - 12.0);
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+                match parks.as_slice() {
+                    [] => self.overview.ui(ui, view),
+                    [one] => park_ui(ui, atlas, one, lang, &mut self.sort, commands),
+                    many => compare_ui(ui, atlas, many, lang, commands),
+                }
+            });
     }
-
-    /// Project indices in display order.
-    pub fn order(&self, projects: &[Project], zh: bool) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..projects.len()).collect();
-        let key_str = |p: &Project| match self.by {
-            SortBy::Name => p.name(zh).to_lowercase(),
-            SortBy::Investor => p.investor.clone().unwrap_or_default().to_lowercase(),
-            SortBy::Status => p.status.clone().unwrap_or_default().to_lowercase(),
-            _ => String::new(),
-        };
-        match self.by {
-            SortBy::None => {}
-            SortBy::Amount => idx.sort_by(|&a, &b| {
-                let (pa, pb) = (&projects[a], &projects[b]);
-                (pa.currency.clone(), pa.amount.map(|x| -x))
-                    .partial_cmp(&(pb.currency.clone(), pb.amount.map(|x| -x)))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            }),
-            SortBy::Year => idx.sort_by_key(|&i| projects[i].year),
-            _ => idx.sort_by_key(|&i| key_str(&projects[i])),
-        }
-        if self.descending {
-            idx.reverse();
-        }
-        idx
-    }
-}
-
-/// Draws the panel for the current selection.
-pub fn details_ui(
-    ui: &mut Ui,
-    atlas: &Atlas,
-    selection: &Selection,
-    lang: Lang,
-    sort: &mut ProjectSort,
-    commands: &mut Vec<Command>,
-) {
-    let parks = selection.parks(atlas);
-    let width = ui.available_width();
-    ScrollArea::vertical()
-        .id_salt("details_scroll")
-        .max_width(width)
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            // Everything wraps to the panel's width rather than widening the panel.
-            ui.set_max_width(width - 12.0);
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
-            match parks.as_slice() {
-                [] => overview_ui(ui, atlas, lang),
-                [one] => park_ui(ui, atlas, one, lang, sort, commands),
-                many => compare_ui(ui, atlas, many, lang, commands),
-            }
-        });
-}
-
-/// Marks a claim that only the 2021 conference article makes.
-fn article_only_badge(ui: &mut Ui, lang: Lang) {
-    ui.label(
-        RichText::new(lang.tr("2021 article only"))
-            .small()
-            .color(Color32::from_rgb(0xb0, 0x50, 0x00)),
-    )
-    .on_hover_text(lang.tr("Only the 2021 conference article makes this claim."));
-}
-
-fn unknown(ui: &mut Ui, lang: Lang) {
-    ui.label(
-        RichText::new(lang.tr("unknown"))
-            .italics()
-            .color(Color32::from_gray(120)),
-    );
-}
-
-fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui)) {
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{label}:")).strong());
-        add(ui);
-    });
 }
 
 /// One park in full.
-pub fn park_ui(
+fn park_ui(
     ui: &mut Ui,
     atlas: &Atlas,
     p: &Park,
@@ -239,17 +156,8 @@ pub fn park_ui(
         ui.weak(lang.tr("No projects recorded."));
     } else {
         projects_table(ui, p, lang, sort);
-        let s = summarize(atlas, &[p]);
-        if !s.totals.is_empty() {
-            ui.label(format!(
-                "{}: {}",
-                lang.tr("Totals"),
-                s.totals
-                    .iter()
-                    .map(|(c, a)| format_amount(*a, c, zh))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            ));
+        if let Some(t) = format_totals(&summarize(atlas, &[p]).totals, zh) {
+            ui.label(format!("{}: {t}", lang.tr("Totals")));
         }
     }
 
@@ -451,16 +359,8 @@ fn compare_ui(
         if ui.link(RichText::new(p.name(zh)).strong()).clicked() {
             commands.push(Command::SelectAndFly(p.id.clone()));
         }
-        let s = summarize(atlas, &[*p]);
-        let invest = if s.totals.is_empty() {
-            lang.tr("unknown").to_owned()
-        } else {
-            s.totals
-                .iter()
-                .map(|(c, a)| format_amount(*a, c, zh))
-                .collect::<Vec<_>>()
-                .join(" + ")
-        };
+        let invest = format_totals(&summarize(atlas, &[*p]).totals, zh)
+            .unwrap_or_else(|| lang.tr("unknown").to_owned());
         ui.label(
             RichText::new(format!(
                 "{} · {} · {} {} · {}: {invest}",
@@ -487,124 +387,5 @@ fn compare_ui(
     ));
     for (c, a) in &s.totals {
         ui.label(RichText::new(format_amount(*a, c, zh)).strong());
-    }
-}
-
-/// The city-wide figures and a chart of signed investment by cluster.
-pub fn overview_ui(ui: &mut Ui, atlas: &Atlas, lang: Lang) {
-    let zh = lang.is_zh();
-    ui.heading(lang.tr("City overview"));
-    ui.weak(lang.tr("Nothing selected: click a park on the map or in the list."));
-    if let Some(city) = &atlas.citywide {
-        ui.label(RichText::new(if zh { &city.title_zh } else { &city.title_en }).strong());
-        for f in &city.figures {
-            ui.horizontal_wrapped(|ui| {
-                let value = match (f.value, f.unit.as_deref()) {
-                    (Some(v), Some(u))
-                        if u.len() == 3 && u.chars().all(|c| c.is_ascii_uppercase()) =>
-                    {
-                        format_amount(v, u, zh)
-                    }
-                    (Some(v), Some("%")) => format!("{v} %"),
-                    (Some(v), Some(u)) => format!("{v} {}", lang.tr_unit(u)),
-                    (Some(v), None) => v.to_string(),
-                    (None, _) => String::new(),
-                };
-                let q = f
-                    .qualifier
-                    .as_deref()
-                    .map(|q| format!("{q} "))
-                    .unwrap_or_default();
-                ui.label(format!("{}:", if zh { &f.label_zh } else { &f.label_en }));
-                if value.is_empty() {
-                    ui.label(RichText::new(&f.text).small());
-                } else {
-                    ui.label(RichText::new(format!("{q}{value}")).strong())
-                        .on_hover_text(&f.text);
-                }
-                if let Some(p) = &f.period {
-                    ui.weak(format!("({p})"));
-                }
-                let ids: Vec<&str> = f.source_ids.iter().map(String::as_str).collect();
-                source_refs(ui, &city.sources, &ids);
-                if f.article_only {
-                    article_only_badge(ui, lang);
-                }
-            });
-        }
-    }
-    ui.separator();
-    ui.label(RichText::new(lang.tr("Signed investment by cluster")).strong());
-    ui.weak(lang.tr("CNY only; other currencies are listed below, never added."));
-    let all: Vec<&Park> = atlas.parks.iter().collect();
-    let by_cluster = investment_by_cluster(&all);
-    let bars: Vec<egui_plot::Bar> = atlas
-        .taxonomy
-        .clusters
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let v = by_cluster.get(&(c.id.clone(), "CNY".to_owned()))?;
-            let [r, g, b] = c.rgb();
-            Some(
-                egui_plot::Bar::new(i as f64, v / 1e8)
-                    .name(c.name(zh))
-                    .fill(Color32::from_rgb(r, g, b))
-                    .width(0.7),
-            )
-        })
-        .collect();
-    let n = atlas.taxonomy.clusters.len();
-    let names: Vec<String> = atlas
-        .taxonomy
-        .clusters
-        .iter()
-        .map(|c| c.name(zh).to_owned())
-        .collect();
-    let bars: Vec<egui_plot::Bar> = bars
-        .into_iter()
-        .map(|mut b| {
-            // Top-down in taxonomy order.
-            b.argument = (n - 1) as f64 - b.argument;
-            b
-        })
-        .collect();
-    egui_plot::Plot::new("investment_by_cluster")
-        .height(22.0 * n as f64 as f32 + 40.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .show_grid([true, false])
-        .x_axis_label(if zh {
-            "亿元（人民币）"
-        } else {
-            "100 m CNY (亿元)"
-        })
-        .y_axis_min_width(110.0)
-        .y_axis_formatter(move |mark, _| {
-            let i = (n as f64 - 1.0 - mark.value).round();
-            if (mark.value - mark.value.round()).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .show(ui, |plot| {
-            plot.bar_chart(egui_plot::BarChart::new("CNY", bars).horizontal())
-        });
-    for ((cluster, cur), v) in &by_cluster {
-        if cur != "CNY" {
-            let name = atlas
-                .taxonomy
-                .cluster(cluster)
-                .map_or(cluster.as_str(), |c| c.name(zh));
-            ui.label(format!("{name}: {}", format_amount(*v, cur, zh)));
-        }
-    }
-    if let Some(city) = &atlas.citywide {
-        ui.separator();
-        ui.label(RichText::new(lang.tr("Sources")).strong());
-        sources_list(ui, &city.sources);
     }
 }

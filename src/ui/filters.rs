@@ -1,152 +1,194 @@
 //! The left panel: search, cluster/county/tier filters with counts, and the list of matching
-//! parks.
+//! parks (virtualised: only the rows on screen are laid out).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use egui::{Color32, RichText, ScrollArea, Sense, Ui, Vec2};
 
-use crate::app::Command;
+use super::ViewContext;
+use crate::command::{Command, toggle_held};
 use crate::model::{Atlas, Tier};
-use crate::query::{Filter, Selection};
-use crate::ui::i18n::Lang;
+use crate::query::Filter;
 
-/// Draws the filters and the list; changes `filter` in place and pushes commands.
-pub fn filters_ui(
-    ui: &mut Ui,
-    atlas: &Atlas,
-    filter: &mut Filter,
-    shown: &[usize],
-    selection: &Selection,
-    lang: Lang,
-    commands: &mut Vec<Command>,
-) {
-    let zh = lang.is_zh();
-    // Long names are cut with "…" (the full name is in the list below) rather than widening
-    // the panel.
-    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-    ui.heading(lang.tr("Filters"));
-    ui.add(
-        egui::TextEdit::singleline(&mut filter.text)
-            .hint_text(lang.tr("Search names, projects, investors"))
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(ui.label(lang.tr("Search")).id);
+/// How many parks have each facet value; computed once per data change.
+#[derive(Debug, Default)]
+struct FacetCounts {
+    clusters: BTreeMap<String, usize>,
+    counties: BTreeMap<String, usize>,
+    tiers: BTreeMap<Tier, usize>,
+}
 
-    ScrollArea::vertical()
-        .id_salt("filters_scroll")
-        .max_height(ui.available_height() * 0.55)
-        .show(ui, |ui| {
-            egui::CollapsingHeader::new(lang.tr("Industry clusters"))
-                .default_open(true)
-                .show(ui, |ui| {
-                    for group in &atlas.taxonomy.groups {
-                        ui.label(
-                            RichText::new(if zh { &group.name_zh } else { &group.name_en })
-                                .strong()
-                                .size(12.5),
-                        );
-                        for c in atlas.taxonomy.clusters_in(&group.id) {
-                            let count = atlas
-                                .parks
-                                .iter()
-                                .filter(|p| p.clusters.contains(&c.id))
-                                .count();
-                            let [r, g, b] = c.rgb();
-                            let swatch = Some(Color32::from_rgb(r, g, b));
-                            facet_row(ui, &mut filter.clusters, &c.id, c.name(zh), count, swatch);
-                        }
-                    }
-                });
-            egui::CollapsingHeader::new(lang.tr("Counties"))
-                .default_open(false)
-                .show(ui, |ui| {
-                    for c in &atlas.counties {
-                        let count = atlas
-                            .parks
-                            .iter()
-                            .filter(|p| p.county_adcodes.contains(&c.adcode))
-                            .count();
-                        facet_row(ui, &mut filter.counties, &c.adcode, c.name(zh), count, None);
-                    }
-                });
-            egui::CollapsingHeader::new(lang.tr("Tiers"))
-                .default_open(false)
-                .show(ui, |ui| {
-                    for t in Tier::ALL {
-                        let count = atlas.parks.iter().filter(|p| p.tier == t).count();
-                        facet_row(ui, &mut filter.tiers, &t, lang.tier(t), count, None);
-                    }
-                });
-        });
-
-    ui.separator();
-    ui.horizontal_wrapped(|ui| {
-        if ui
-            .add_enabled(
-                !shown.is_empty(),
-                egui::Button::new(lang.tr("Select all shown")),
-            )
-            .clicked()
-        {
-            commands.push(Command::SelectAllShown);
+impl FacetCounts {
+    fn of(atlas: &Atlas) -> FacetCounts {
+        let mut c = FacetCounts::default();
+        for p in &atlas.parks {
+            for id in &p.clusters {
+                *c.clusters.entry(id.clone()).or_default() += 1;
+            }
+            for a in &p.county_adcodes {
+                *c.counties.entry(a.clone()).or_default() += 1;
+            }
+            *c.tiers.entry(p.tier).or_default() += 1;
         }
-        if ui
-            .add_enabled(
-                !filter.is_empty(),
-                egui::Button::new(lang.tr("Clear filters")),
-            )
-            .clicked()
-        {
-            *filter = Filter::default();
-        }
-        if ui
-            .add_enabled(
-                !selection.is_empty(),
-                egui::Button::new(lang.tr("Clear selection")),
-            )
-            .clicked()
-        {
-            commands.push(Command::ClearSelection);
-        }
-    });
-    ui.label(
-        RichText::new(format!(
-            "{} ({} / {})",
-            lang.tr("Parks shown"),
-            shown.len(),
-            atlas.parks.len()
-        ))
-        .strong(),
-    );
-    if shown.is_empty() {
-        ui.weak(lang.tr("No park matches the filters."));
+        c
     }
-    ScrollArea::vertical()
-        .id_salt("park_list")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for &i in shown {
-                let p = &atlas.parks[i];
-                let selected = selection.contains(&p.id);
-                let r = ui
-                    .selectable_label(selected, p.name(zh))
-                    .on_hover_text(p.name(!zh));
-                if r.clicked() {
-                    let toggle =
-                        ui.input(|i| i.modifiers.command || i.modifiers.ctrl || i.modifiers.shift);
-                    commands.push(if toggle {
-                        Command::Toggle(p.id.clone())
-                    } else {
-                        Command::SelectAndFly(p.id.clone())
+}
+
+/// The filters panel; its only state is a cache of the facet counts.
+#[derive(Debug, Default)]
+pub struct FiltersPanel {
+    counts: Option<(u64, FacetCounts)>,
+}
+
+/// Height of one row of the park list.
+const ROW_HEIGHT: f32 = 20.0;
+
+impl FiltersPanel {
+    /// Draws the panel. Filter changes and clicks become commands.
+    pub fn ui(&mut self, ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+        let (atlas, lang) = (view.atlas, view.lang);
+        let zh = lang.is_zh();
+        if self.counts.as_ref().is_none_or(|c| c.0 != view.generation) {
+            self.counts = Some((view.generation, FacetCounts::of(atlas)));
+        }
+        let Some((_, counts)) = &self.counts else {
+            return;
+        };
+        let mut filter = view.filter.clone();
+        // Long names are cut with "…" (the full name is in the list below) rather than widening
+        // the panel.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        ui.heading(lang.tr("Filters"));
+        let label = ui.label(lang.tr("Search"));
+        ui.add(
+            egui::TextEdit::singleline(&mut filter.text)
+                .hint_text(lang.tr("Search names, projects, investors"))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+
+        ScrollArea::vertical()
+            .id_salt("filters_scroll")
+            .max_height(ui.available_height() * 0.55)
+            .show(ui, |ui| {
+                egui::CollapsingHeader::new(lang.tr("Industry clusters"))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for group in &atlas.taxonomy.groups {
+                            ui.label(
+                                RichText::new(if zh { &group.name_zh } else { &group.name_en })
+                                    .strong()
+                                    .size(12.5),
+                            );
+                            for c in atlas.taxonomy.clusters_in(&group.id) {
+                                let [r, g, b] = c.rgb();
+                                facet_row(
+                                    ui,
+                                    &mut filter.clusters,
+                                    &c.id,
+                                    c.name(zh),
+                                    counts.clusters.get(&c.id).copied().unwrap_or(0),
+                                    Some(Color32::from_rgb(r, g, b)),
+                                );
+                            }
+                        }
                     });
-                }
+                egui::CollapsingHeader::new(lang.tr("Counties"))
+                    .default_open(false)
+                    .show(ui, |ui| {
+                        for c in &atlas.counties {
+                            let n = counts.counties.get(&c.adcode).copied().unwrap_or(0);
+                            facet_row(ui, &mut filter.counties, &c.adcode, c.name(zh), n, None);
+                        }
+                    });
+                egui::CollapsingHeader::new(lang.tr("Tiers"))
+                    .default_open(false)
+                    .show(ui, |ui| {
+                        for t in Tier::ALL {
+                            let n = counts.tiers.get(&t).copied().unwrap_or(0);
+                            facet_row(ui, &mut filter.tiers, &t, lang.tier(t), n, None);
+                        }
+                    });
+            });
+
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(
+                    !view.shown.is_empty(),
+                    egui::Button::new(lang.tr("Select all shown")),
+                )
+                .clicked()
+            {
+                commands.push(Command::SelectAllShown);
+            }
+            if ui
+                .add_enabled(
+                    !view.filter.is_empty(),
+                    egui::Button::new(lang.tr("Clear filters")),
+                )
+                .clicked()
+            {
+                filter = Filter::default();
+            }
+            if ui
+                .add_enabled(
+                    !view.selection.is_empty(),
+                    egui::Button::new(lang.tr("Clear selection")),
+                )
+                .clicked()
+            {
+                commands.push(Command::ClearSelection);
             }
         });
+        if filter != *view.filter {
+            commands.push(Command::SetFilter(filter));
+        }
+        ui.label(
+            RichText::new(format!(
+                "{} ({} / {})",
+                lang.tr("Parks shown"),
+                view.shown.len(),
+                atlas.parks.len()
+            ))
+            .strong(),
+        );
+        if view.shown.is_empty() {
+            ui.weak(lang.tr("No park matches the filters."));
+        }
+        let toggle = ui.input(|i| toggle_held(&i.modifiers));
+        ScrollArea::vertical()
+            .id_salt("park_list")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, view.shown.len(), |ui, rows| {
+                for &i in view.shown.get(rows).unwrap_or_default() {
+                    let Some(p) = atlas.parks.get(i) else {
+                        continue;
+                    };
+                    let r = ui
+                        .add_sized(
+                            [ui.available_width(), ROW_HEIGHT - 2.0],
+                            egui::Button::selectable(view.selection.contains(&p.id), p.name(zh))
+                                .truncate(),
+                        )
+                        .on_hover_text(p.name(!zh));
+                    if r.clicked() {
+                        commands.push(if toggle {
+                            Command::Toggle(p.id.clone())
+                        } else {
+                            Command::SelectAndFly(p.id.clone())
+                        });
+                    }
+                }
+            });
+    }
 }
 
 /// One filter value: an optional colour swatch, a checkbox that adds the value to or removes
 /// it from `set`, and how many parks have it.
 fn facet_row<T: Ord + Clone>(
     ui: &mut Ui,
-    set: &mut std::collections::BTreeSet<T>,
+    set: &mut BTreeSet<T>,
     value: &T,
     label: &str,
     count: usize,

@@ -1,99 +1,73 @@
-//! Panels and widgets: filters, park details, the city overview, dialogs, fonts and the two
-//! interface languages.
+//! Panels and dialogs, each a struct with a `ui` method (as in egui's demo app). A panel reads
+//! a [`ViewContext`] (the app's state for this frame, read-only) and pushes
+//! [`Command`](crate::command::Command)s; it never changes app state itself. The app
+//! ([`crate::app`]) lays the panels out and applies the commands.
+//!
+//! - [`toolbar`]: the top bar (open, export, zoom, language, basemap menu, status line).
+//! - [`filters`]: the left panel (search, facets with counts, the list of matching parks).
+//! - [`details`]: the right panel for one park or a comparison of several.
+//! - [`overview`]: the right panel when nothing is selected (city-wide figures, chart).
+//! - [`dialogs`]: export, open, custom XYZ, tiles folder, and the problems window.
+//! - [`widgets`]: chips, source links and other small pieces the panels share.
+//! - [`fonts`]: the Chinese fallback font.
 
 pub mod details;
+pub mod dialogs;
 pub mod filters;
 pub mod fonts;
-pub mod i18n;
+pub mod overview;
+pub mod toolbar;
+pub mod widgets;
 
-use egui::{Color32, RichText, Ui};
+use crate::i18n::Lang;
+use crate::map::tiles::TileSource;
+use crate::model::Atlas;
+use crate::query::{Filter, Selection};
 
-use crate::model::{Atlas, Sources};
-
-/// A coloured chip for a cluster.
-pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
-    let (name, color) = match atlas.taxonomy.cluster(id) {
-        Some(c) => {
-            let [r, g, b] = c.rgb();
-            (c.name(zh).to_owned(), Color32::from_rgb(r, g, b))
-        }
-        None => (id.to_owned(), Color32::GRAY),
-    };
-    let text_color = if color.r() as u32 + color.g() as u32 + color.b() as u32 > 450 {
-        Color32::BLACK
-    } else {
-        Color32::WHITE
-    };
-    // One atomic label (text on a coloured background), so that a wrapped row can move the
-    // whole chip to the next line.
-    let text = RichText::new(format!(" {name} "))
-        .color(text_color)
-        .background_color(color)
-        .size(12.5);
-    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+/// What the panels may read this frame.
+#[derive(Clone, Copy)]
+pub struct ViewContext<'a> {
+    /// The data on screen.
+    pub atlas: &'a Atlas,
+    /// Bumped whenever `atlas` changes (panels key their caches on it).
+    pub generation: u64,
+    /// The filters.
+    pub filter: &'a Filter,
+    /// Indices of the parks that pass the filters.
+    pub shown: &'a [usize],
+    /// Selected parks.
+    pub selection: &'a Selection,
+    /// Interface language.
+    pub lang: Lang,
+    /// Tile source under the parks (`None`: the built-in basemap only).
+    pub basemap: Option<&'a TileSource>,
+    /// The status line.
+    pub status: Option<&'a Status>,
 }
 
-/// Small "[n]" links to sources, numbered by their place in `sources`. Hover shows the
-/// outlet and date; click opens the address.
-pub fn source_refs(ui: &mut Ui, sources: &Sources, ids: &[&str]) {
-    for id in ids {
-        let Some((n, (_, s))) = sources
-            .iter()
-            .enumerate()
-            .find(|(_, (k, _))| k.as_str() == *id)
-        else {
-            ui.weak(format!("[{id}?]"));
-            continue;
-        };
-        let hover = format!(
-            "{}{}{}",
-            s.title
-                .as_deref()
-                .map(|t| format!("{t}\n"))
-                .unwrap_or_default(),
-            s.outlet.as_deref().unwrap_or(""),
-            s.date
-                .as_deref()
-                .map(|d| format!(", {d}"))
-                .unwrap_or_default()
-        );
-        let text = RichText::new(format!("[{}]", n + 1)).small();
-        match s.link() {
-            Some(url) => {
-                ui.hyperlink_to(text, url).on_hover_text(hover);
-            }
-            None => {
-                ui.label(text)
-                    .on_hover_text(format!("{hover}\n{}", s.url.as_deref().unwrap_or("")));
-            }
+/// A message in the toolbar's status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Shown in red.
+    pub error: bool,
+}
+
+impl Status {
+    /// Good news.
+    pub fn info(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            error: false,
         }
     }
-}
 
-/// The numbered list of sources.
-pub fn sources_list(ui: &mut Ui, sources: &Sources) {
-    for (n, (_, s)) in sources.iter().enumerate() {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("[{}]", n + 1)).small().strong());
-            let mut text = String::new();
-            if let Some(t) = &s.title {
-                text.push_str(t);
-                text.push_str(" — ");
-            }
-            text.push_str(s.outlet.as_deref().unwrap_or(""));
-            if let Some(d) = &s.date {
-                text.push_str(&format!(" ({d})"));
-            }
-            match s.link() {
-                Some(url) => {
-                    ui.hyperlink_to(RichText::new(text).small(), url)
-                        .on_hover_text(url);
-                }
-                None => {
-                    ui.label(RichText::new(text).small())
-                        .on_hover_text(s.url.as_deref().unwrap_or(""));
-                }
-            }
-        });
+    /// Something went wrong.
+    pub fn error(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            error: true,
+        }
     }
 }

@@ -1,8 +1,13 @@
 //! Raster tile sources for the basemap: OpenStreetMap, AMap (GCJ-02), a custom XYZ template,
-//! and a local `{z}/{x}/{y}.png|jpg` folder — fetched on worker threads (never on the UI
-//! thread), cached on disk with a size limit, and decoded to RGBA.
+//! a local `{z}/{x}/{y}.png|jpg|webp` folder and raster PMTiles archives — fetched on worker
+//! threads (never on the UI thread), cached on disk with a size limit, and decoded to RGBA.
 //!
-//! No egui here: the window turns [`TileImage`]s into textures and draws them.
+//! No egui here: [`super::tile_layer`] turns [`TileImage`]s into textures and draws them.
+//!
+//! Why not walkers' own `HttpTiles`: it draws its tiles itself (we need the built-in basemap
+//! underneath and the parks above, in our order), never retries a failed tile, and reports no
+//! status; a planner offline or behind a flaky proxy must see the basemap and be told why
+//! tiles are missing. It also has no local folder source.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -89,7 +94,7 @@ impl TileSource {
     }
 
     /// A local source for a path: a `.pmtiles` file or a tiles folder, checked.
-    pub fn local(path: &Path) -> Result<TileSource, String> {
+    pub fn local(path: &Path) -> Result<TileSource, SourceError> {
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("pmtiles"))
@@ -152,14 +157,14 @@ impl TileSource {
     }
 
     /// Checks a custom template: http(s) with `{z}`, `{x}` and `{y}`.
-    pub fn check_template(template: &str) -> Result<(), String> {
+    pub fn check_template(template: &str) -> Result<(), SourceError> {
         let t = template.trim();
         if !(t.starts_with("http://") || t.starts_with("https://")) {
-            return Err("the template must start with http:// or https://".into());
+            return Err(SourceError::NotHttp);
         }
         for part in ["{z}", "{x}", "{y}"] {
             if !t.contains(part) {
-                return Err(format!("the template has no {part}"));
+                return Err(SourceError::MissingPart(part));
             }
         }
         Ok(())
@@ -179,6 +184,46 @@ impl std::fmt::Debug for TileImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "TileImage({}×{})", self.size[0], self.size[1])
     }
+}
+
+/// Why a tile source cannot be used (reported when the user picks it; the previous basemap
+/// stays).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// A custom template that is not an http(s) URL.
+    #[error("the template must start with http:// or https://")]
+    NotHttp,
+    /// A custom template without one of `{z}`, `{x}`, `{y}`.
+    #[error("the template has no {0}")]
+    MissingPart(&'static str),
+    /// A local folder or file that cannot be read.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The folder or file.
+        path: PathBuf,
+        /// The system's reason.
+        message: String,
+    },
+    /// A folder without `{z}/{x}/{y}` tiles.
+    #[error("{0}: no {{z}}/{{x}}/{{y}} tile folders found")]
+    NoTiles(PathBuf),
+    /// A file that is not a PMTiles archive.
+    #[error("{path}: not a PMTiles archive ({message})")]
+    NotPmTiles {
+        /// The file.
+        path: PathBuf,
+        /// The reader's reason.
+        message: String,
+    },
+    /// A PMTiles archive of vector tiles.
+    #[error("{path}: {kind} tiles; only raster (PNG, JPEG, WebP) archives are supported")]
+    NotRaster {
+        /// The file.
+        path: PathBuf,
+        /// The tile type it holds.
+        kind: String,
+    },
 }
 
 /// Why a tile is not there.
@@ -408,7 +453,7 @@ impl TileFetcher {
             .http_status_as_error(false)
             .build()
             .into();
-        let archive: Arc<Mutex<Option<Result<Archive, String>>>> = Arc::new(Mutex::new(None));
+        let archive: Arc<Mutex<Option<Result<Archive, SourceError>>>> = Arc::new(Mutex::new(None));
         let writes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let workers = (0..options.workers.max(1))
             .map(|_| {
@@ -481,26 +526,31 @@ type Archive = pmtiles2::PMTiles<std::fs::File>;
 /// Prune the cache after this many writes.
 const PRUNE_EVERY: usize = 64;
 
-fn open_pmtiles(path: &Path) -> Result<Archive, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    pmtiles2::PMTiles::from_reader(file)
-        .map_err(|e| format!("{}: not a PMTiles archive ({e})", path.display()))
+fn open_pmtiles(path: &Path) -> Result<Archive, SourceError> {
+    let file = std::fs::File::open(path).map_err(|e| SourceError::Unreadable {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    pmtiles2::PMTiles::from_reader(file).map_err(|e| SourceError::NotPmTiles {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 /// Checks that a `.pmtiles` file opens and holds raster tiles.
-pub fn check_pmtiles(path: &Path) -> Result<(), String> {
+pub fn check_pmtiles(path: &Path) -> Result<(), SourceError> {
     let a = open_pmtiles(path)?;
     match a.tile_type {
         pmtiles2::TileType::Png | pmtiles2::TileType::Jpeg | pmtiles2::TileType::WebP => Ok(()),
-        other => Err(format!(
-            "{}: {other:?} tiles; only raster (PNG, JPEG, WebP) archives are supported",
-            path.display()
-        )),
+        other => Err(SourceError::NotRaster {
+            path: path.to_owned(),
+            kind: format!("{other:?}"),
+        }),
     }
 }
 
 fn read_pmtiles_tile(
-    archive: &Mutex<Option<Result<Archive, String>>>,
+    archive: &Mutex<Option<Result<Archive, SourceError>>>,
     path: &Path,
     id: TileId,
 ) -> Fetched {
@@ -511,7 +561,7 @@ fn read_pmtiles_tile(
         let a = guard
             .get_or_insert_with(|| open_pmtiles(path))
             .as_mut()
-            .map_err(|e| TileError::Io(e.clone()))?;
+            .map_err(|e| TileError::Io(e.to_string()))?;
         let raw = a
             .get_tile(u64::from(id.x), u64::from(id.y), id.z)
             .map_err(|e| TileError::Io(format!("{}: {e}", path.display())))?
@@ -619,18 +669,18 @@ fn read_folder_tile(dir: &Path, id: TileId) -> Result<Vec<u8>, TileError> {
 
 /// Checks that a tiles folder can be used: it exists, is readable, and has at least one
 /// zoom-level folder.
-pub fn check_folder(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn check_folder(dir: &Path) -> Result<(), SourceError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| SourceError::Unreadable {
+        path: dir.to_owned(),
+        message: e.to_string(),
+    })?;
     let has_zoom = entries
         .flatten()
         .any(|e| e.path().is_dir() && e.file_name().to_string_lossy().parse::<u8>().is_ok());
     if has_zoom {
         Ok(())
     } else {
-        Err(format!(
-            "{}: no {{z}}/{{x}}/{{y}} tile folders found",
-            dir.display()
-        ))
+        Err(SourceError::NoTiles(dir.to_owned()))
     }
 }
 
@@ -665,9 +715,8 @@ mod tests {
         );
         assert!(TileSource::check_template("ftp://x/{z}/{x}/{y}").is_err());
         assert!(
-            TileSource::check_template("https://x/{z}/{x}.png")
-                .unwrap_err()
-                .contains("{y}")
+            TileSource::check_template("https://x/{z}/{x}.png").unwrap_err()
+                == SourceError::MissingPart("{y}")
         );
         assert!(TileSource::check_template("https://x/{z}/{x}/{y}.png").is_ok());
     }

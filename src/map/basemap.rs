@@ -1,4 +1,5 @@
-//! Tessellated basemap layers (land, county fills and outlines), cached.
+//! The built-in basemap: land and county polygons (fills and outlines), tessellated and
+//! cached.
 //!
 //! Shapes are projected to Web-Mercator pixels at one zoom level, simplified to half a pixel,
 //! triangulated (earcut) and stored relative to a reference point. Each frame only moves and

@@ -1,0 +1,202 @@
+//! [`ParkAtlasApp::apply`]: the one place where the app's state changes in answer to what the
+//! user did, and the actions behind it (open data, export, basemap, tile cache).
+
+use std::path::Path;
+
+use geo::InteriorPoint;
+use walkers::Position;
+
+use super::ParkAtlasApp;
+use crate::command::{Command, Dialog};
+use crate::io;
+use crate::map::tiles::{TileCache, TileSource};
+use crate::model::Atlas;
+use crate::spatial::SpatialIndex;
+use crate::ui::Status;
+use crate::ui::dialogs::ProblemsWindow;
+
+impl ParkAtlasApp {
+    /// Applies one command.
+    pub fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        match command {
+            Command::Select(id) => self.state.selection.select_only(&id),
+            Command::Toggle(id) => self.state.selection.toggle(&id),
+            Command::SelectAndFly(id) => {
+                self.state.selection.select_only(&id);
+                if let Some(pos) = self
+                    .atlas
+                    .park(&id)
+                    .and_then(|p| p.geometry.as_ref())
+                    .and_then(|g| g.interior_point())
+                {
+                    self.map.fly_to(Position::new(pos.x(), pos.y()), 10.5);
+                }
+            }
+            Command::ClearSelection => self.state.selection.clear(),
+            Command::SelectAllShown => {
+                let atlas = &self.atlas;
+                let ids = self
+                    .shown
+                    .list
+                    .iter()
+                    .filter_map(|&i| atlas.parks.get(i))
+                    .map(|p| p.id.as_str());
+                self.state.selection.extend(ids);
+            }
+            Command::SetFilter(f) => self.state.filter = f,
+            Command::FitCity => self.map.fit_city(),
+            Command::ZoomIn => {
+                let _ = self.map.memory.zoom_in();
+            }
+            Command::ZoomOut => {
+                let _ = self.map.memory.zoom_out();
+            }
+            Command::SetLang(l) => self.state.lang = l,
+            Command::Show(Dialog::Export) if self.state.selection.is_empty() => {
+                self.status = Some(Status::error(
+                    lang.tr("Select parks first (click on the map or use “Select all shown”)."),
+                ));
+            }
+            Command::Show(d) => self.dialogs.show(d, self.state.basemap.as_ref()),
+            Command::Close(d) => self.dialogs.close(d),
+            Command::CloseDialogs => self.dialogs = Default::default(),
+            Command::ExportTo(p) => self.export(&p),
+            Command::OpenPath(p) => {
+                self.dialogs.open = None;
+                self.open(&p);
+            }
+            Command::SetBasemap(source) => self.set_basemap(source, ctx),
+            Command::ClearTileCache => self.clear_tile_cache(ctx),
+        }
+    }
+
+    /// Replaces the data on screen (new index, new generation, selection kept where the ids
+    /// still exist, view fitted to the new data).
+    fn set_atlas(&mut self, atlas: Atlas) {
+        self.index = SpatialIndex::build(&atlas);
+        self.atlas = atlas;
+        self.generation += 1;
+        self.state.selection.retain_known(&self.atlas);
+        self.map.hovered = None;
+        self.map.fit_city();
+    }
+
+    /// Loads a file or folder; on any error the data on screen stays and the problems are
+    /// listed.
+    pub fn open(&mut self, path: &Path) {
+        let label = path.display().to_string();
+        let lang = self.state.lang;
+        match io::open_path(&self.atlas, path) {
+            Ok(loaded) => {
+                let (parks, others) = (loaded.atlas.parks.len(), loaded.atlas.others.len());
+                self.set_atlas(loaded.atlas);
+                let mut text = format!("{label}: {parks} {}", lang.tr("parks"));
+                if others > 0 {
+                    text.push_str(&format!(", {others} {}", lang.tr("other features")));
+                }
+                self.status = Some(Status::info(text));
+                self.dialogs.problems = (!loaded.warnings.is_empty()).then(|| ProblemsWindow {
+                    title: "Loaded with warnings",
+                    lines: loaded.warnings.iter().map(ToString::to_string).collect(),
+                    kept: false,
+                });
+            }
+            Err(problems) => {
+                let errors = problems.iter().filter(|p| p.is_error()).count();
+                self.status = Some(Status::error(format!(
+                    "{label}: {errors} {}",
+                    lang.tr("error(s)")
+                )));
+                self.dialogs.problems = Some(ProblemsWindow {
+                    title: "Problems in the data",
+                    lines: problems.iter().map(ToString::to_string).collect(),
+                    kept: true,
+                });
+            }
+        }
+    }
+
+    /// Shows a tile source under the parks, or only the built-in basemap. A source that cannot
+    /// be used is reported (in its dialog when one is open) and the basemap on screen stays.
+    pub fn set_basemap(&mut self, source: Option<TileSource>, ctx: &egui::Context) {
+        let checked = match source {
+            // A local path becomes a folder or a .pmtiles source, whichever it is.
+            Some(TileSource::Folder(p) | TileSource::PmTiles(p)) => TileSource::local(&p).map(Some),
+            Some(TileSource::Xyz {
+                template,
+                attribution,
+            }) => TileSource::check_template(&template).map(|()| {
+                Some(TileSource::Xyz {
+                    template,
+                    attribution,
+                })
+            }),
+            other => Ok(other),
+        };
+        match checked {
+            Ok(source) => {
+                self.map.tiles = source.clone().map(|s| {
+                    crate::map::tile_layer::TileLayer::new(s, ctx, self.fetch_options.clone())
+                });
+                self.state.basemap = source;
+                self.dialogs.xyz = None;
+                self.dialogs.tiles = None;
+            }
+            Err(e) => match &mut self.dialogs.tiles {
+                Some(d) => d.error = Some(e.to_string()),
+                None => self.status = Some(Status::error(e.to_string())),
+            },
+        }
+    }
+
+    /// Exports the selected parks. Success closes the export dialog and reports the files in
+    /// the status line; a failure is shown in the dialog (or the status line).
+    pub fn export(&mut self, path: &Path) {
+        let parks = self.state.selection.parks(&self.atlas);
+        let lang = self.state.lang;
+        match io::export_parks(&self.atlas, &parks, path) {
+            Ok(report) => {
+                let files: Vec<String> = report
+                    .files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect();
+                self.status = Some(Status::info(format!(
+                    "{} {} ({} {})",
+                    lang.tr("Wrote"),
+                    files.join(", "),
+                    report.parks,
+                    lang.tr("parks")
+                )));
+                self.last_export = Some(report);
+                self.dialogs.export = None;
+            }
+            Err(e) => {
+                let text = format!("{}: {e}", lang.tr("Export failed"));
+                match &mut self.dialogs.export {
+                    Some(d) => d.error = Some(text),
+                    None => self.status = Some(Status::error(text)),
+                }
+            }
+        }
+    }
+
+    fn clear_tile_cache(&mut self, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        let Some(dir) = TileCache::default_dir() else {
+            return;
+        };
+        let cache = TileCache {
+            dir,
+            limit_bytes: 0,
+        };
+        let status = match cache.clear() {
+            Ok(()) => Status::info(lang.tr("Tile cache cleared")),
+            Err(e) => Status::error(format!("{}: {e}", cache.dir.display())),
+        };
+        // Start the layer afresh so that its tiles are fetched again.
+        self.set_basemap(self.state.basemap.clone(), ctx);
+        self.status = Some(status);
+    }
+}

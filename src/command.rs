@@ -1,0 +1,70 @@
+//! What the user can ask of the window. Panels and the map read the app's state and push
+//! [`Command`]s; the app applies them in one function ([`crate::app::ParkAtlasApp::apply`])
+//! after the frame's UI is drawn. This module sits below the panels, the map and the app, so
+//! that none of them imports another to talk.
+
+use std::path::PathBuf;
+
+use crate::i18n::Lang;
+use crate::map::tiles::TileSource;
+use crate::query::Filter;
+
+/// Something the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Select only this park.
+    Select(String),
+    /// Add or remove this park.
+    Toggle(String),
+    /// Select only this park and centre the map on it.
+    SelectAndFly(String),
+    /// Empty the selection.
+    ClearSelection,
+    /// Select every park that passes the filters.
+    SelectAllShown,
+    /// Replace the filters.
+    SetFilter(Filter),
+    /// Show the whole city.
+    FitCity,
+    /// Zoom in one level.
+    ZoomIn,
+    /// Zoom out one level.
+    ZoomOut,
+    /// Switch the interface language.
+    SetLang(Lang),
+    /// Open a dialog.
+    Show(Dialog),
+    /// Close a dialog.
+    Close(Dialog),
+    /// Close every dialog (Escape).
+    CloseDialogs,
+    /// Export the selected parks to this file.
+    ExportTo(PathBuf),
+    /// Load a parks/counties file or a dataset folder.
+    OpenPath(PathBuf),
+    /// Show this tile source under the parks (`None`: the built-in basemap only).
+    SetBasemap(Option<TileSource>),
+    /// Delete the on-disk tile cache.
+    ClearTileCache,
+}
+
+/// The window's dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    /// Export the selection.
+    Export,
+    /// Open a file or folder.
+    Open,
+    /// Custom XYZ tile source.
+    Xyz,
+    /// Local tiles folder or .pmtiles archive.
+    TilesFolder,
+    /// The list of problems in opened data.
+    Problems,
+}
+
+/// True when a click should add to / remove from the selection instead of replacing it
+/// (Ctrl, Shift, or Cmd on a Mac).
+pub fn toggle_held(modifiers: &egui::Modifiers) -> bool {
+    modifiers.command || modifiers.ctrl || modifiers.shift
+}

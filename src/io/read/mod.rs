@@ -1,0 +1,334 @@
+//! GeoJSON text → features, with validation a user can act on.
+//!
+//! Any RFC 7946 text loads: a FeatureCollection, a single Feature or a bare Geometry, with
+//! foreign members (GDAL's `name` and `crs`) kept. Features whose properties follow the
+//! park schema (they have a `role`, `clusters` or `projects` member) become [`Park`]s, those
+//! with an `adcode` become [`County`]s, and all others stay [`GenericFeature`]s with every
+//! property. Each problem names the file, the feature index and id, the field, and what was
+//! expected.
+
+use serde_json::{Map, Value};
+
+mod fields;
+mod geometry;
+mod park;
+
+use super::problem::{Problem, Severity, describe};
+use super::text;
+use crate::model::{County, Extra, GenericFeature, Park, Taxonomy};
+use fields::Fields;
+use geometry::read_geometry;
+use park::read_park;
+
+/// Largest file we read: far above any real parks file, well below what would exhaust memory.
+pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
+
+/// What one GeoJSON file held.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    /// Features that follow the park schema.
+    pub parks: Vec<Park>,
+    /// Index in the file's `features` of each park (parallel to `parks`).
+    pub park_feature_index: Vec<usize>,
+    /// Features with an `adcode`.
+    pub counties: Vec<County>,
+    /// Every other feature, untouched.
+    pub others: Vec<GenericFeature>,
+    /// Members of the top-level object other than `type` and `features` (`name`, `crs`, …).
+    pub foreign_members: Extra,
+}
+
+/// Where we are in a file, for problem messages.
+struct Ctx<'a> {
+    file: &'a str,
+    location: String,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, severity: Severity, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            severity,
+            file: self.file.to_owned(),
+            location: self.location.clone(),
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+    fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.push(Severity::Error, field, message);
+    }
+    fn warn(&mut self, field: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, field, message);
+    }
+}
+
+/// Reads a GeoJSON file's bytes. Always returns what could be read, plus every problem found;
+/// callers refuse the data when any problem is an error.
+pub fn parse_geojson(
+    file: &str,
+    bytes: &[u8],
+    taxonomy: Option<&Taxonomy>,
+) -> (ParsedFile, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut out = ParsedFile::default();
+    let Some(root) = parse_json(file, bytes, &mut problems) else {
+        return (out, problems);
+    };
+    let mut ctx = Ctx {
+        file,
+        location: String::new(),
+        problems: &mut problems,
+    };
+    let Value::Object(mut root) = root else {
+        ctx.error(
+            "",
+            format!(
+                "not GeoJSON: expected an object with a \"type\" member, found {}",
+                describe(&root)
+            ),
+        );
+        return (out, problems);
+    };
+    let kind = match root.get("type") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            ctx.error(
+                "type",
+                format!("not GeoJSON: expected a string, found {}", describe(other)),
+            );
+            return (out, problems);
+        }
+        None => {
+            ctx.error(
+                "",
+                "not GeoJSON: the top-level object has no \"type\" member",
+            );
+            return (out, problems);
+        }
+    };
+    match kind.as_str() {
+        "FeatureCollection" => {
+            let features = match root.shift_remove("features") {
+                Some(Value::Array(a)) => a,
+                Some(other) => {
+                    ctx.error("features", format!("expected an array of features, found {}", describe(&other)));
+                    return (out, problems);
+                }
+                None => {
+                    ctx.error("features", "a FeatureCollection needs a \"features\" array");
+                    return (out, problems);
+                }
+            };
+            root.shift_remove("type");
+            out.foreign_members = root;
+            for (i, f) in features.into_iter().enumerate() {
+                read_feature(&mut ctx, &mut out, i, &format!("features[{i}]"), f, taxonomy);
+            }
+        }
+        "Feature" => read_feature(&mut ctx, &mut out, 0, "feature", Value::Object(root), taxonomy),
+        _ if GEOMETRY_TYPES.contains(&kind.as_str()) => {
+            ctx.location = "geometry".into();
+            let geometry = read_geometry(&mut ctx, "", &Value::Object(root));
+            out.others.push(GenericFeature { id: None, properties: Map::new(), geometry });
+        }
+        other => ctx.error("type", format!(
+            "not GeoJSON: unknown type {other:?} (expected FeatureCollection, Feature or a geometry type)"
+        )),
+    }
+    (out, problems)
+}
+
+/// Parses JSON text, turning decoding and syntax failures into problems with line and column.
+pub fn parse_json(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Value> {
+    if bytes.len() > MAX_FILE_BYTES {
+        problems.push(Problem::file_level(
+            Severity::Error,
+            file,
+            format!(
+                "the file is {} MB, more than the {} MB this program reads",
+                bytes.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+        return None;
+    }
+    let decoded = match text::decode(bytes) {
+        Ok(d) => d,
+        Err(msg) => {
+            problems.push(Problem::file_level(Severity::Error, file, msg.to_string()));
+            return None;
+        }
+    };
+    if let Some(enc) = decoded.converted_from {
+        problems.push(Problem::file_level(
+            Severity::Warning,
+            file,
+            format!("the file is {enc}-encoded, not UTF-8; it was converted (save it as UTF-8 to silence this)"),
+        ));
+    }
+    if decoded.text.trim().is_empty() {
+        problems.push(Problem::file_level(
+            Severity::Error,
+            file,
+            "the file is empty",
+        ));
+        return None;
+    }
+    match serde_json::from_str::<Value>(&decoded.text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let msg = e.to_string();
+            let what = if msg.starts_with("recursion limit exceeded") {
+                "not valid JSON: nested more than 128 levels deep".to_owned()
+            } else {
+                // serde_json appends " at line L column C"; we give the position ourselves.
+                let bare = msg.split(" at line ").next().unwrap_or(&msg);
+                format!("not valid JSON: {bare}")
+            };
+            problems.push(Problem {
+                severity: Severity::Error,
+                file: file.to_owned(),
+                location: format!("line {}, column {}", e.line(), e.column()),
+                field: String::new(),
+                message: what,
+            });
+            None
+        }
+    }
+}
+
+pub(super) const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+fn read_feature(
+    ctx: &mut Ctx<'_>,
+    out: &mut ParsedFile,
+    index: usize,
+    location: &str,
+    value: Value,
+    taxonomy: Option<&Taxonomy>,
+) {
+    ctx.location = location.to_owned();
+    let Value::Object(mut obj) = value else {
+        ctx.error(
+            "",
+            format!("expected a Feature object, found {}", describe(&value)),
+        );
+        return;
+    };
+    match obj.get("type") {
+        Some(Value::String(t)) if t == "Feature" => {}
+        Some(other) => {
+            ctx.error(
+                "type",
+                format!("expected \"Feature\", found {}", describe(other)),
+            );
+            return;
+        }
+        None => {
+            ctx.error("type", "a feature needs \"type\": \"Feature\"");
+            return;
+        }
+    }
+    let feature_id = obj.shift_remove("id");
+    let mut props = match obj.shift_remove("properties") {
+        Some(Value::Object(p)) => p,
+        None | Some(Value::Null) => Map::new(),
+        Some(other) => {
+            ctx.error(
+                "properties",
+                format!("expected an object or null, found {}", describe(&other)),
+            );
+            return;
+        }
+    };
+    let label = feature_id
+        .as_ref()
+        .and_then(id_text)
+        .or_else(|| props.get("id").and_then(id_text))
+        .or_else(|| props.get("adcode").and_then(id_text));
+    if let Some(l) = &label {
+        ctx.location = format!("{location} (id '{l}')");
+    }
+    let geometry = match obj.get("geometry") {
+        None => {
+            ctx.error(
+                "geometry",
+                "a feature needs a \"geometry\" member (null when it has no location)",
+            );
+            None
+        }
+        Some(Value::Null) => None,
+        Some(g) => read_geometry(ctx, "geometry", g),
+    };
+    let is_park = ["role", "clusters", "projects"]
+        .iter()
+        .any(|k| props.contains_key(*k));
+    if is_park {
+        if let Some(park) = read_park(ctx, feature_id, &mut props, geometry, taxonomy) {
+            out.parks.push(park);
+            out.park_feature_index.push(index);
+        }
+    } else if props.contains_key("adcode") {
+        let mut f = Fields {
+            ctx,
+            props: &mut props,
+            prefix: String::new(),
+        };
+        let adcode = match f.props.shift_remove("adcode") {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
+            Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
+            Some(other) => {
+                f.ctx.error(
+                    "adcode",
+                    format!(
+                        "expected an administrative code (string or whole number), found {}",
+                        describe(&other)
+                    ),
+                );
+                None
+            }
+            None => None,
+        };
+        let name_zh = f.opt_str("name_zh").or_else(|| {
+            f.props
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+        let name_en = f.opt_str("name_en");
+        let kind = f.opt_str("kind");
+        if let Some(adcode) = adcode {
+            out.counties.push(County {
+                adcode,
+                name_zh,
+                name_en,
+                kind,
+                geometry,
+                extra: props,
+            });
+        }
+    } else {
+        out.others.push(GenericFeature {
+            id: feature_id,
+            properties: props,
+            geometry,
+        });
+    }
+}
+
+pub(super) fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

