@@ -19,12 +19,11 @@ impl Lang {
         self == Lang::Zh
     }
 
-    /// A unit word of the data ("projects", "enterprises", "parks") in this language.
+    /// A unit word of the data ("projects", "enterprises", "parks") in this language; other
+    /// units as they are.
     pub fn tr_unit(self, unit: &str) -> String {
-        match (self, unit) {
-            (Lang::Zh, "projects") => "个项目".into(),
-            (Lang::Zh, "enterprises") => "家企业".into(),
-            (Lang::Zh, "parks") => "个园区".into(),
+        match (self, ZH.iter().find(|(e, _)| *e == unit)) {
+            (Lang::Zh, Some((_, z))) if UNITS.contains(&unit) => (*z).to_owned(),
             _ => unit.to_owned(),
         }
     }
@@ -71,6 +70,9 @@ impl Lang {
     }
 }
 
+/// Unit words of the city-wide figures that are translated.
+const UNITS: [&str; 3] = ["projects", "enterprises", "parks"];
+
 /// English → Chinese.
 const ZH: &[(&str, &str)] = &[
     ("Park Atlas", "湛江产业园区图"),
@@ -84,7 +86,6 @@ const ZH: &[(&str, &str)] = &[
     ("Counties", "县（市、区）"),
     ("Tiers", "级别"),
     ("Select all shown", "全选显示的园区"),
-    ("Clear", "清除"),
     ("Clear filters", "清除筛选"),
     ("Clear selection", "清除选择"),
     ("Parks shown", "显示的园区"),
@@ -93,12 +94,10 @@ const ZH: &[(&str, &str)] = &[
     ("Fit city", "全市视图"),
     ("Zoom in", "放大"),
     ("Zoom out", "缩小"),
-    ("Language", "语言"),
     ("national", "国家级"),
     ("provincial", "省级"),
     ("municipal", "市级"),
     ("unknown", "未知"),
-    ("Unknown", "未知"),
     ("agglomeration_zone", "大型产业集聚区（“1”）"),
     ("agglomeration_section", "集聚区片区"),
     ("county_park", "县域省级园区（“N”）"),
@@ -112,7 +111,6 @@ const ZH: &[(&str, &str)] = &[
     ("Parent zone", "所属园区"),
     ("Area", "面积"),
     ("Location", "位置"),
-    ("Approximate location", "大致位置"),
     (
         "approximate location, within about {} km",
         "大致位置，误差约 {} 公里",
@@ -126,8 +124,6 @@ const ZH: &[(&str, &str)] = &[
     ("Status", "状态"),
     ("Status date", "状态日期"),
     ("Targets", "目标"),
-    ("Metric", "指标"),
-    ("Value", "数值"),
     ("Sources", "来源"),
     ("Ref.", "来源"),
     ("Notes", "说明"),
@@ -181,25 +177,16 @@ const ZH: &[(&str, &str)] = &[
         "Locations are approximate (halo = uncertainty).",
         "位置为大致位置（光圈表示误差范围）。",
     ),
-    ("status as of", "状态时间"),
-    ("Parks", "园区"),
-    ("Projects", "项目"),
     ("Facts", "其他信息"),
-    ("Other features", "其他要素"),
     (
         "Official code (GB/T 37028-2018)",
         "国标代码（GB/T 37028-2018）",
     ),
-    ("Tier detail", "级别说明"),
     ("Confidence", "可信度"),
     ("2021 article claim", "2021 年报道表述"),
     ("Verification", "核实情况"),
     ("No park matches the filters.", "没有符合筛选条件的园区。"),
     ("selected", "已选"),
-    ("shown", "显示"),
-    ("Compare", "对比"),
-    ("Name", "名称"),
-    ("Figures", "数据"),
     ("2021 article only", "仅见2021年报道"),
     ("Tiles unavailable:", "瓦片不可用："),
     (
@@ -222,6 +209,11 @@ const ZH: &[(&str, &str)] = &[
     ("Apply", "应用"),
     ("Folder", "文件夹"),
     ("Tile cache cleared", "瓦片缓存已清除"),
+    ("100 m CNY (亿元)", "亿元（人民币）"),
+    ("error(s)", "个错误"),
+    ("other features", "个其他要素"),
+    ("enterprises", "家企业"),
+    ("Name a file or folder first.", "请先填写文件或文件夹路径。"),
 ];
 
 #[cfg(test)]
@@ -246,6 +238,73 @@ mod tests {
             assert_ne!(Lang::En.tier(t), t.as_str());
             assert_ne!(Lang::Zh.tier(t), t.as_str());
         }
+    }
+
+    /// The English keys of every `.tr("…")` call in the non-test code of `src/`.
+    fn keys_used_in_the_code() -> std::collections::BTreeSet<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut keys = std::collections::BTreeSet::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (at, _) in code.match_indices(".tr(") {
+                let rest = code[at + 4..].trim_start();
+                let Some(body) = rest.strip_prefix('"') else {
+                    continue; // a key that is not a literal (roles, tiers, units)
+                };
+                let mut key = String::new();
+                let mut chars = body.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => key.extend(chars.next()),
+                        c => key.push(c),
+                    }
+                }
+                keys.insert(key);
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_text_the_code_shows_has_a_chinese_entry() {
+        let keys = keys_used_in_the_code();
+        assert!(keys.len() > 80, "the scan found only {} keys", keys.len());
+        let missing: Vec<&String> = keys
+            .iter()
+            .filter(|k| !ZH.iter().any(|(e, _)| e == k))
+            .collect();
+        assert!(missing.is_empty(), "no Chinese for {missing:?}");
+    }
+
+    #[test]
+    fn every_entry_of_the_table_is_used() {
+        use crate::model::{Role, Tier};
+        let mut used = keys_used_in_the_code();
+        used.extend(Role::ALL.iter().map(|r| r.as_str().to_owned()));
+        used.extend(Tier::ALL.iter().map(|t| t.as_str().to_owned()));
+        used.extend(UNITS.iter().map(|u| (*u).to_owned()));
+        let unused: Vec<&str> = ZH
+            .iter()
+            .map(|(e, _)| *e)
+            .filter(|e| !used.contains(*e))
+            .collect();
+        assert!(unused.is_empty(), "never shown: {unused:?}");
     }
 
     #[test]

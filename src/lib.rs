@@ -1,17 +1,25 @@
-//! Park Atlas: Zhanjiang's industrial parks as data — load, validate, query and export.
+//! Park Atlas: Zhanjiang's industrial parks as data — load, validate, query and export — and
+//! the desktop window over it. `docs/ARCHITECTURE.md` walks through the layers.
 //!
-//! The modules, in the order data flows through them:
-//! - [`io`]: GeoJSON and JSON files in (with validation a user can act on), the embedded
-//!   Zhanjiang dataset, GeoJSON and CSV out, atomic writes.
+//! The core, in the order data flows through it (no egui, eframe or walkers here; the command
+//! line and the window call the same functions):
+//! - [`io`]: files in and out — decoding ([`io::text`]), GeoJSON reading with validation a
+//!   user can act on ([`io::read`]), datasets and the embedded Zhanjiang data
+//!   ([`io::dataset`]), GeoJSON and CSV exports ([`io::export`]), atomic writes.
 //! - [`model`]: the domain as plain data — [`model::Atlas`], parks, counties, projects,
 //!   targets, the industry taxonomy and the city-wide figures.
-//! - [`query`]: filters, selections and summaries (totals per currency).
+//! - [`query`]: filters, selections, summaries (totals per currency), project sorting.
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
 //!
-//! With the `gui` feature (on by default) the window is here too, in [`app`], [`ui`] and
-//! [`map`]; the four modules above know nothing of it. The command line and the window call
-//! the same functions.
+//! The window, with the `gui` feature (on by default), from the bottom up:
+//! - [`i18n`]: the interface's two languages.
+//! - [`command`]: what a user can ask for; panels and the map push [`command::Command`]s.
+//! - [`map`]: walkers glue and the map's layers (basemap, tiles, parks, labels, overlays),
+//!   with the tile sources in [`map::tiles`].
+//! - [`ui`]: panels and dialogs, each a struct with a `ui` method.
+//! - [`app`]: the eframe app — layout shell, saved state, the one function that applies
+//!   commands, `--screenshot`.
 
 pub mod gcj02;
 pub mod io;

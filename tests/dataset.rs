@@ -452,3 +452,57 @@ fn a_box_query_returns_what_lies_in_the_box() {
     }
     assert!(!found.contains("lianjiang_htz"));
 }
+
+#[test]
+fn load_without_a_folder_is_the_embedded_city() {
+    let a = io::load(None).unwrap().atlas;
+    assert_eq!(a.parks.len(), atlas().parks.len());
+    let missing = io::load(Some(std::path::Path::new("/no/such/folder"))).unwrap_err();
+    assert!(missing.iter().any(|p| p.is_error()));
+}
+
+#[test]
+fn opening_a_file_replaces_only_what_it_holds() {
+    let base = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    // A parks file with two parks: the parks change, the counties stay.
+    let two: Vec<_> = base
+        .parks
+        .iter()
+        .filter(|p| p.id == "lianjiang_nuclear" || p.id == "lianjiang_htz")
+        .collect();
+    let parks = dir.path().join("two.geojson");
+    std::fs::write(&parks, io::export::geojson_string(&two).unwrap()).unwrap();
+    let opened = io::open_path(&base, &parks).unwrap().atlas;
+    assert_eq!(opened.parks.len(), 2);
+    assert_eq!(opened.counties.len(), base.counties.len());
+    // A file of other features: parks and counties stay, the features are added.
+    let other = dir.path().join("roads.geojson");
+    std::fs::write(
+        &other,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"road"},"geometry":{"type":"LineString","coordinates":[[110.3,21.2],[110.4,21.3]]}}]}"#,
+    )
+    .unwrap();
+    let opened = io::open_path(&base, &other).unwrap().atlas;
+    assert_eq!(opened.parks.len(), base.parks.len());
+    assert_eq!(opened.others.len(), 1);
+    // A broken file is refused with located problems.
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    let problems = io::open_path(&base, &bad).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.is_error() && p.to_string().contains("bad.geojson"))
+    );
+}
+
+#[test]
+fn cluster_names_fall_back_to_the_id_and_roles_rank_by_extent() {
+    let a = atlas();
+    assert_eq!(a.taxonomy.cluster_name("green_steel", false), "Green steel");
+    assert_eq!(a.taxonomy.cluster_name("no_such", true), "no_such");
+    assert!(Role::AgglomerationZone.extent_rank() > Role::CountyPark.extent_rank());
+    assert!(Role::CountyPark.extent_rank() > Role::AnchorSite.extent_rank());
+    assert!(Role::AnchorSite.extent_rank() > Role::Designation.extent_rank());
+}

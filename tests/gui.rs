@@ -591,3 +591,67 @@ fn the_details_panel_never_spills_out_of_the_window() {
         }
     }
 }
+
+#[test]
+fn enter_submits_the_export_dialog_and_its_error_stays_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(english());
+    let pos = park_screen_pos(&h, "xuwen_port");
+    click_at(&mut h, pos, Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    // A path with no known extension: the dialog stays open and says why.
+    let field = h.get_by_label("File");
+    field.focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    let bad = dir.path().join("parks.txt");
+    h.get_by_label("File").type_text(bad.to_str().unwrap());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label_contains("Export failed: cannot tell the format");
+    assert!(
+        h.state().status.is_none(),
+        "the error belongs to the dialog"
+    );
+    // A good path, submitted with Enter: written, dialog closed.
+    h.get_by_label("File").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    let good = dir.path().join("port.geojson");
+    h.get_by_label("File").type_text(good.to_str().unwrap());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(good.exists());
+    assert!(h.state().dialogs.export.is_none());
+    assert!(h.query_by_label("Browse…").is_none());
+    // The open dialog starts clean: no export error carried over.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert!(h.query_by_label_contains("Export failed").is_none());
+}
+
+#[test]
+fn escape_closes_every_dialog_before_it_clears_the_selection() {
+    let mut h = harness(english());
+    let pos = park_screen_pos(&h, "xuwen_port");
+    click_at(&mut h, pos, Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    h.get_by_label("Basemap").click();
+    h.run();
+    h.get_by_label("Custom XYZ…").click();
+    h.run();
+    assert!(h.state().dialogs.open.is_some() && h.state().dialogs.xyz.is_some());
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().dialogs.any_open());
+    assert_eq!(
+        selected(&h),
+        ["xuwen_port"],
+        "the first Escape only closes dialogs"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(selected(&h).is_empty());
+}

@@ -61,7 +61,15 @@ impl ParkAtlasApp {
             Command::Show(d) => self.dialogs.show(d, self.state.basemap.as_ref()),
             Command::Close(d) => self.dialogs.close(d),
             Command::CloseDialogs => self.dialogs = Default::default(),
+            Command::ExportTo(p) if p.as_os_str().is_empty() => {
+                if let Some(d) = &mut self.dialogs.export {
+                    d.error = Some(lang.tr("Name a file or folder first.").to_owned());
+                }
+            }
             Command::ExportTo(p) => self.export(&p),
+            Command::OpenPath(p) if p.as_os_str().is_empty() => {
+                self.status = Some(Status::error(lang.tr("Name a file or folder first.")));
+            }
             Command::OpenPath(p) => {
                 self.dialogs.open = None;
                 self.open(&p);
@@ -97,7 +105,6 @@ impl ParkAtlasApp {
                 }
                 self.status = Some(Status::info(text));
                 self.dialogs.problems = (!loaded.warnings.is_empty()).then(|| ProblemsWindow {
-                    title: "Loaded with warnings",
                     lines: loaded.warnings.iter().map(ToString::to_string).collect(),
                     kept: false,
                 });
@@ -109,7 +116,6 @@ impl ParkAtlasApp {
                     lang.tr("error(s)")
                 )));
                 self.dialogs.problems = Some(ProblemsWindow {
-                    title: "Problems in the data",
                     lines: problems.iter().map(ToString::to_string).collect(),
                     kept: true,
                 });

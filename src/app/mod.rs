@@ -306,7 +306,6 @@ fn initial_atlas(dir: Option<&std::path::Path>) -> (Atlas, Option<ProblemsWindow
     match io::load(dir) {
         Ok(l) => {
             let problems = (!l.warnings.is_empty()).then(|| ProblemsWindow {
-                title: "Loaded with warnings",
                 lines: l.warnings.iter().map(ToString::to_string).collect(),
                 kept: false,
             });
@@ -317,7 +316,6 @@ fn initial_atlas(dir: Option<&std::path::Path>) -> (Atlas, Option<ProblemsWindow
             (
                 atlas,
                 Some(ProblemsWindow {
-                    title: "Problems in the data",
                     lines: problems.iter().map(ToString::to_string).collect(),
                     kept: true,
                 }),

@@ -50,9 +50,6 @@ pub struct TilesDialog {
 /// Problems found in data that was opened (errors: refused; warnings: loaded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemsWindow {
-    /// Title, in English (translated when drawn): "Problems in the data" or "Loaded with
-    /// warnings".
-    pub title: &'static str,
     /// One line per problem.
     pub lines: Vec<String>,
     /// True when the data on screen was kept (the data was refused).
@@ -246,7 +243,12 @@ fn xyz_ui(ctx: &egui::Context, lang: Lang, d: &mut XyzDialog, out: &mut Vec<Comm
 }
 
 fn problems_ui(ctx: &egui::Context, lang: Lang, p: &ProblemsWindow, out: &mut Vec<Command>) {
-    egui::Window::new(lang.tr(p.title))
+    let title = if p.kept {
+        lang.tr("Problems in the data")
+    } else {
+        lang.tr("Loaded with warnings")
+    };
+    egui::Window::new(title)
         .collapsible(false)
         .default_width(640.0)
         .show(ctx, |ui| {
