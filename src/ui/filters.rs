@@ -40,9 +40,6 @@ pub struct FiltersPanel {
     counts: Option<(u64, FacetCounts)>,
 }
 
-/// Height of one row of the park list.
-const ROW_HEIGHT: f32 = 20.0;
-
 impl FiltersPanel {
     /// Draws the panel. Filter changes and clicks become commands.
     pub fn ui(&mut self, ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
@@ -157,20 +154,17 @@ impl FiltersPanel {
             ui.weak(lang.tr("No park matches the filters."));
         }
         let toggle = ui.input(|i| toggle_held(&i.modifiers));
+        let row_height = ui.text_style_height(&egui::TextStyle::Button);
         ScrollArea::vertical()
             .id_salt("park_list")
             .auto_shrink([false, false])
-            .show_rows(ui, ROW_HEIGHT, view.shown.len(), |ui, rows| {
+            .show_rows(ui, row_height, view.shown.len(), |ui, rows| {
                 for &i in view.shown.get(rows).unwrap_or_default() {
                     let Some(p) = atlas.parks.get(i) else {
                         continue;
                     };
                     let r = ui
-                        .add_sized(
-                            [ui.available_width(), ROW_HEIGHT - 2.0],
-                            egui::Button::selectable(view.selection.contains(&p.id), p.name(zh))
-                                .truncate(),
-                        )
+                        .selectable_label(view.selection.contains(&p.id), p.name(zh))
                         .on_hover_text(p.name(!zh));
                     if r.clicked() {
                         commands.push(if toggle {
