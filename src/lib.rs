@@ -10,6 +10,7 @@
 //!   targets, the industry taxonomy and the city-wide figures.
 //! - [`query`]: filters, selections, summaries (totals per currency), project sorting.
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
+//! - [`synth`]: seeded synthetic parks and parcels at scale (benchmarks, tests).
 //! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
 //!
 //! The window, with the `gui` feature (on by default), from the bottom up:
@@ -26,6 +27,7 @@ pub mod io;
 pub mod model;
 pub mod query;
 pub mod spatial;
+pub mod synth;
 
 pub use io::{Problem, Severity};
 pub use model::Atlas;

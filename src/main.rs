@@ -12,6 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use park_atlas::Atlas;
+
+/// mimalloc: loading big files is allocation-bound; see Cargo.toml.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use park_atlas::io::{self, Problem, Severity};
 use park_atlas::model::{Role, Tier};
 use park_atlas::query::{self, Filter};
@@ -88,6 +92,29 @@ enum Command {
         ids: Vec<String>,
         /// Output file: .geojson, .json or .csv.
         #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write seeded synthetic data for trying Park Atlas at scale: a dataset folder of N parks
+    /// as polygons inside Zhanjiang's counties (with the embedded counties and clusters), or
+    /// with --parcels a GeoJSON file of N generic polygons. Not real data.
+    Generate {
+        /// Number of parks (or parcels).
+        #[arg(long, short = 'n', default_value_t = 1000)]
+        count: usize,
+        /// Projects per park.
+        #[arg(long, default_value_t = 10)]
+        projects: usize,
+        /// Vertices per polygon.
+        #[arg(long, default_value_t = 48)]
+        vertices: usize,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write a parcel layer (generic polygons) to the --out file instead of a parks folder.
+        #[arg(long)]
+        parcels: bool,
+        /// Output: a folder (parks) or a .geojson file (--parcels).
+        #[arg(long, short, value_name = "PATH")]
         out: PathBuf,
     },
 }
@@ -186,6 +213,33 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
         Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
         Some(Command::Export { filters, ids, out }) => {
             export(&load(cli.data.as_deref())?, &filters, &ids, &out)
+        }
+        Some(Command::Generate {
+            count,
+            projects,
+            vertices,
+            seed,
+            parcels,
+            out,
+        }) => {
+            let options = park_atlas::synth::SynthOptions {
+                features: count,
+                projects,
+                vertices,
+                seed,
+            };
+            if parcels {
+                park_atlas::synth::write_parcels(options, &out)?;
+                println!("wrote {} ({count} parcels)", out.display());
+            } else {
+                let n = park_atlas::synth::write_dataset(options, &out)?;
+                println!(
+                    "wrote {} ({n} parks, {} projects)",
+                    out.display(),
+                    n * projects
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{Contains, Geometry, Intersects};
+use geo::{BoundingRect, Contains, CoordsIter, Geometry, Intersects};
 use serde_json::Value;
 
 use super::problem::{Problem, Severity, has_errors};
@@ -334,6 +334,14 @@ pub fn check_references(
 ) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let adcodes: HashSet<&str> = atlas.counties.iter().map(|c| c.adcode.as_str()).collect();
+    let county_boxes: Vec<(&str, &Geometry<f64>, geo::Rect<f64>)> = atlas
+        .counties
+        .iter()
+        .filter_map(|c| {
+            let g = c.geometry.as_ref()?;
+            Some((c.adcode.as_str(), g, g.bounding_rect()?))
+        })
+        .collect();
     let location = |i: usize, id: &str| {
         let fi = feature_index.get(i).copied().unwrap_or(i);
         format!("features[{fi}] (id '{id}')")
@@ -392,13 +400,33 @@ pub fn check_references(
             }
         }
         if let Some(g) = &park.geometry
-            && !atlas.counties.is_empty()
+            && !county_boxes.is_empty()
         {
-            let inside: Vec<&str> = atlas
-                .counties
+            let Some(gb) = g.bounding_rect() else {
+                continue;
+            };
+            let near: Vec<&(&str, &Geometry<f64>, geo::Rect<f64>)> = county_boxes
                 .iter()
-                .filter(|c| c.geometry.as_ref().is_some_and(|cg| touches(cg, g)))
-                .map(|c| c.adcode.as_str())
+                .filter(|(_, _, r)| r.intersects(&gb))
+                .collect();
+            // Fast path: a point of the park lies in a county it lists (one point-in-polygon
+            // test instead of intersecting the outlines).
+            let listed_holds_it = g
+                .coords_iter()
+                .next()
+                .map(geo::Point::from)
+                .is_some_and(|p| {
+                    near.iter().any(|(a, cg, _)| {
+                        park.county_adcodes.iter().any(|b| b == a) && cg.contains(&p)
+                    })
+                });
+            if listed_holds_it {
+                continue;
+            }
+            let inside: Vec<&str> = near
+                .iter()
+                .filter(|(_, cg, _)| touches(cg, g))
+                .map(|(a, _, _)| *a)
                 .collect();
             if inside.is_empty() {
                 push(

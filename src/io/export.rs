@@ -9,7 +9,7 @@ use geo::{Centroid, Geometry};
 use serde_json::{Map, Value, json};
 use wkt::ToWkt;
 
-use super::atomic::write_atomic;
+use super::atomic::{write_atomic, write_atomic_with};
 use crate::model::{Atlas, Park, Project, Source, Target};
 use crate::query::summarize;
 
@@ -85,7 +85,12 @@ pub fn export_parks(
     };
     match format {
         Format::GeoJson => {
-            write(path, geojson_string(parks)?.as_bytes())?;
+            write_atomic_with(path, |w| write_geojson(parks, w)).map_err(|source| {
+                ExportError::Write {
+                    path: path.to_owned(),
+                    source,
+                }
+            })?;
             Ok(ExportReport {
                 files: vec![path.to_owned()],
                 parks: parks.len(),
@@ -113,11 +118,30 @@ pub fn projects_csv_path(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}-projects.csv"))
 }
 
-/// The parks as an RFC 7946 FeatureCollection.
+/// Streams the parks as an RFC 7946 FeatureCollection, one feature per line (as GDAL writes
+/// it): memory stays at one feature whatever the number of parks.
+pub fn write_geojson(parks: &[&Park], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(b"{\"type\": \"FeatureCollection\", \"features\": [\n")?;
+    for (i, p) in parks.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *w, &park_feature(p)?)?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// The parks as an RFC 7946 FeatureCollection (text).
 pub fn geojson_string(parks: &[&Park]) -> Result<String, ExportError> {
-    let features: Vec<Value> = parks.iter().map(|p| park_feature(p)).collect();
-    let fc = json!({ "type": "FeatureCollection", "features": features });
-    Ok(serde_json::to_string_pretty(&fc)?)
+    let mut out = Vec::new();
+    write_geojson(parks, &mut out).map_err(|e| ExportError::Write {
+        path: PathBuf::from("(memory)"),
+        source: e,
+    })?;
+    String::from_utf8(out).map_err(|e| ExportError::Write {
+        path: PathBuf::from("(memory)"),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
 }
 
 fn opt<T: Into<Value> + Clone>(v: &Option<T>) -> Value {
@@ -168,7 +192,7 @@ fn source_value(s: &Source) -> Value {
 }
 
 /// One park as a GeoJSON Feature with all its properties.
-pub fn park_feature(p: &Park) -> Value {
+pub fn park_feature(p: &Park) -> Result<Value, serde_json::Error> {
     let mut o = Map::new();
     o.insert("id".into(), json!(p.id));
     o.insert("name_zh".into(), opt(&p.name_zh));
@@ -195,18 +219,22 @@ pub fn park_feature(p: &Park) -> Value {
         .collect();
     o.insert("sources".into(), Value::Object(sources));
     let props = with_extra(o, &p.extra);
-    json!({
+    let geometry = match &p.geometry {
+        Some(g) => geometry_value(g)?,
+        None => Value::Null,
+    };
+    Ok(json!({
         "type": "Feature",
         "id": p.id,
         "properties": props,
-        "geometry": p.geometry.as_ref().map_or(Value::Null, geometry_value),
-    })
+        "geometry": geometry,
+    }))
 }
 
 /// A geo geometry as a GeoJSON geometry object.
-pub fn geometry_value(g: &Geometry<f64>) -> Value {
+pub fn geometry_value(g: &Geometry<f64>) -> Result<Value, serde_json::Error> {
     let gj = geojson::Geometry::new(geojson::GeometryValue::from(g));
-    serde_json::to_value(gj).unwrap_or(Value::Null)
+    serde_json::to_value(gj)
 }
 
 /// Neutralises a text cell that a spreadsheet would run as a formula (OWASP: a leading

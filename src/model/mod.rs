@@ -379,17 +379,41 @@ pub struct Atlas {
     pub citywide: Option<Citywide>,
     /// Basemap land polygons, when the dataset has them.
     pub land: Vec<Geometry<f64>>,
+    /// Park id → index, built on the first lookup.
+    pub ids: IdIndex,
+}
+
+/// A park-id lookup table, built on first use. A clone starts empty (the parks of a cloned
+/// atlas are often replaced), and a lookup that finds a stale entry searches the list instead,
+/// so the table can never give a wrong answer.
+#[derive(Debug, Default)]
+pub struct IdIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+
+impl Clone for IdIndex {
+    fn clone(&self) -> Self {
+        IdIndex::default()
+    }
 }
 
 impl Atlas {
-    /// Index of the park with this id.
+    /// Index of the park with this id (the first, if several have it).
     pub fn park_index(&self, id: &str) -> Option<usize> {
-        self.parks.iter().position(|p| p.id == id)
+        let map = self.ids.0.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(self.parks.len());
+            for (i, p) in self.parks.iter().enumerate() {
+                m.entry(p.id.clone()).or_insert(i);
+            }
+            m
+        });
+        match map.get(id) {
+            Some(&i) if self.parks.get(i).is_some_and(|p| p.id == id) => Some(i),
+            _ => self.parks.iter().position(|p| p.id == id),
+        }
     }
 
     /// The park with this id.
     pub fn park(&self, id: &str) -> Option<&Park> {
-        self.parks.iter().find(|p| p.id == id)
+        self.park_index(id).and_then(|i| self.parks.get(i))
     }
 
     /// The county with this adcode.

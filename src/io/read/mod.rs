@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 mod fields;
 mod geometry;
 mod park;
+mod stream;
 
 use super::problem::{Problem, Severity, describe};
 use super::text;
@@ -19,6 +20,7 @@ use crate::model::{County, Extra, GenericFeature, Park, Taxonomy};
 use fields::Fields;
 use geometry::read_geometry;
 use park::read_park;
+use stream::{Features, Root};
 
 /// Largest file we read: far above any real parks file, well below what would exhaust memory.
 pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
@@ -64,7 +66,8 @@ impl Ctx<'_> {
 }
 
 /// Reads a GeoJSON file's bytes. Always returns what could be read, plus every problem found;
-/// callers refuse the data when any problem is an error.
+/// callers refuse the data when any problem is an error. Features are read one at a time as
+/// the text is parsed (see [`stream`]), so memory follows the data kept, not the file.
 pub fn parse_geojson(
     file: &str,
     bytes: &[u8],
@@ -72,7 +75,7 @@ pub fn parse_geojson(
 ) -> (ParsedFile, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut out = ParsedFile::default();
-    let Some(root) = parse_json(file, bytes, &mut problems) else {
+    let Some(text) = decode_text(file, bytes, &mut problems) else {
         return (out, problems);
     };
     let mut ctx = Ctx {
@@ -80,15 +83,32 @@ pub fn parse_geojson(
         location: String::new(),
         problems: &mut problems,
     };
-    let Value::Object(mut root) = root else {
-        ctx.error(
-            "",
-            format!(
-                "not GeoJSON: expected an object with a \"type\" member, found {}",
-                describe(&root)
-            ),
-        );
-        return (out, problems);
+    let parsed = {
+        let mut on_feature = |i: usize, f: Value| {
+            read_feature(
+                &mut ctx,
+                &mut out,
+                i,
+                &format!("features[{i}]"),
+                f,
+                taxonomy,
+            );
+        };
+        stream::parse_root(&text, &mut on_feature)
+    };
+    let (mut root, features) = match parsed {
+        Err(e) => {
+            ctx.problems.push(json_problem(file, &e));
+            return (out, problems);
+        }
+        Ok(Root::NotObject(what)) => {
+            ctx.error(
+                "",
+                format!("not GeoJSON: expected an object with a \"type\" member, found {what}"),
+            );
+            return (out, problems);
+        }
+        Ok(Root::Object { members, features }) => (members, features),
     };
     let kind = match root.get("type") {
         Some(Value::String(s)) => s.clone(),
@@ -108,24 +128,18 @@ pub fn parse_geojson(
         }
     };
     match kind.as_str() {
-        "FeatureCollection" => {
-            let features = match root.shift_remove("features") {
-                Some(Value::Array(a)) => a,
-                Some(other) => {
-                    ctx.error("features", format!("expected an array of features, found {}", describe(&other)));
-                    return (out, problems);
-                }
-                None => {
-                    ctx.error("features", "a FeatureCollection needs a \"features\" array");
-                    return (out, problems);
-                }
-            };
-            root.shift_remove("type");
-            out.foreign_members = root;
-            for (i, f) in features.into_iter().enumerate() {
-                read_feature(&mut ctx, &mut out, i, &format!("features[{i}]"), f, taxonomy);
+        "FeatureCollection" => match features {
+            Features::Streamed => {
+                root.shift_remove("type");
+                out.foreign_members = root;
             }
-        }
+            Features::NotArray(what) => {
+                ctx.error("features", format!("expected an array of features, found {what}"));
+            }
+            Features::Absent => {
+                ctx.error("features", "a FeatureCollection needs a \"features\" array");
+            }
+        },
         "Feature" => read_feature(&mut ctx, &mut out, 0, "feature", Value::Object(root), taxonomy),
         _ if GEOMETRY_TYPES.contains(&kind.as_str()) => {
             ctx.location = "geometry".into();
@@ -139,8 +153,12 @@ pub fn parse_geojson(
     (out, problems)
 }
 
-/// Parses JSON text, turning decoding and syntax failures into problems with line and column.
-pub fn parse_json(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Value> {
+/// Checks the size and decodes the bytes (UTF-8, UTF-16, GBK), reporting what went wrong.
+fn decode_text<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    problems: &mut Vec<Problem>,
+) -> Option<std::borrow::Cow<'a, str>> {
     if bytes.len() > MAX_FILE_BYTES {
         problems.push(Problem::file_level(
             Severity::Error,
@@ -175,24 +193,35 @@ pub fn parse_json(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Opti
         ));
         return None;
     }
-    match serde_json::from_str::<Value>(&decoded.text) {
+    Some(decoded.text)
+}
+
+/// A JSON syntax error as a problem located by line and column.
+fn json_problem(file: &str, e: &serde_json::Error) -> Problem {
+    let msg = e.to_string();
+    let what = if msg.starts_with("recursion limit exceeded") {
+        "not valid JSON: nested more than 128 levels deep".to_owned()
+    } else {
+        // serde_json appends " at line L column C"; we give the position ourselves.
+        let bare = msg.split(" at line ").next().unwrap_or(&msg);
+        format!("not valid JSON: {bare}")
+    };
+    Problem {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        location: format!("line {}, column {}", e.line(), e.column()),
+        field: String::new(),
+        message: what,
+    }
+}
+
+/// Parses JSON text, turning decoding and syntax failures into problems with line and column.
+pub fn parse_json(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Value> {
+    let text = decode_text(file, bytes, problems)?;
+    match serde_json::from_str::<Value>(&text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let msg = e.to_string();
-            let what = if msg.starts_with("recursion limit exceeded") {
-                "not valid JSON: nested more than 128 levels deep".to_owned()
-            } else {
-                // serde_json appends " at line L column C"; we give the position ourselves.
-                let bare = msg.split(" at line ").next().unwrap_or(&msg);
-                format!("not valid JSON: {bare}")
-            };
-            problems.push(Problem {
-                severity: Severity::Error,
-                file: file.to_owned(),
-                location: format!("line {}, column {}", e.line(), e.column()),
-                field: String::new(),
-                message: what,
-            });
+            problems.push(json_problem(file, &e));
             None
         }
     }
