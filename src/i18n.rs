@@ -213,6 +213,10 @@ const ZH: &[(&str, &str)] = &[
     ("error(s)", "个错误"),
     ("other features", "个其他要素"),
     ("enterprises", "家企业"),
+    (
+        "Preparing shapes for this zoom level…",
+        "正在准备此缩放级别的图形…",
+    ),
     ("Name a file or folder first.", "请先填写文件或文件夹路径。"),
 ];
 

@@ -4,7 +4,7 @@
 use geo::BoundingRect;
 use geo::{Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Point, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 use crate::model::Atlas;
 
@@ -15,6 +15,8 @@ pub enum Layer {
     Park,
     /// `atlas.counties`.
     County,
+    /// `atlas.others` (features of opened files that are neither parks nor counties).
+    Other,
 }
 
 /// One result of a spatial query.
@@ -34,12 +36,15 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
     tree: RTree<Entry>,
+    /// Per layer: the box around all its entries and their indices (a view that holds the
+    /// whole layer lists it without walking the tree).
+    layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)>,
 }
 
 const METRES_PER_DEGREE: f64 = 111_320.0;
 
 impl SpatialIndex {
-    /// Indexes every park and county that has a geometry.
+    /// Indexes every park, county and other feature that has a geometry.
     pub fn build(atlas: &Atlas) -> SpatialIndex {
         let parks = atlas
             .parks
@@ -51,8 +56,14 @@ impl SpatialIndex {
             .iter()
             .enumerate()
             .map(|(i, c)| (Layer::County, i, c.geometry.as_ref()));
+        let others = atlas
+            .others
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (Layer::Other, i, f.geometry.as_ref()));
         let entries: Vec<Entry> = parks
             .chain(counties)
+            .chain(others)
             .filter_map(|(layer, i, g)| {
                 let r = g?.bounding_rect()?;
                 Some(GeomWithData::new(
@@ -61,8 +72,21 @@ impl SpatialIndex {
                 ))
             })
             .collect();
+        let mut layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)> = Vec::new();
+        for e in &entries {
+            let (layer, i) = e.data;
+            let env = e.geom().envelope();
+            match layers.iter_mut().find(|l| l.0 == layer) {
+                Some(l) => {
+                    l.1.merge(&env);
+                    l.2.push(i);
+                }
+                None => layers.push((layer, env, vec![i])),
+            }
+        }
         SpatialIndex {
             tree: RTree::bulk_load(entries),
+            layers,
         }
     }
 
@@ -113,6 +137,7 @@ impl SpatialIndex {
                 let g = match layer {
                     Layer::Park => atlas.parks.get(index)?.geometry.as_ref()?,
                     Layer::County => atlas.counties.get(index)?.geometry.as_ref()?,
+                    Layer::Other => atlas.others.get(index)?.geometry.as_ref()?,
                 };
                 let d = distance_m(g, here)?;
                 (d <= tolerance_m).then_some(Hit {
@@ -123,7 +148,7 @@ impl SpatialIndex {
             })
             .collect();
         let rank = |h: &Hit| match h.layer {
-            Layer::County => 9,
+            Layer::County | Layer::Other => 9,
             Layer::Park => atlas.parks.get(h.index).map_or(8, |p| p.role.extent_rank()),
         };
         hits.sort_by(|a, b| {
@@ -158,6 +183,30 @@ impl SpatialIndex {
             .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Indices of one layer's entries whose bounding box meets the box, unordered. When the
+    /// box holds the whole layer (the city view) the list is returned without a tree walk.
+    pub fn layer_in_box(
+        &self,
+        layer: Layer,
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    ) -> Vec<usize> {
+        let query = AABB::from_corners([min_lon, min_lat], [max_lon, max_lat]);
+        let Some((_, env, all)) = self.layers.iter().find(|l| l.0 == layer) else {
+            return Vec::new();
+        };
+        if query.contains_envelope(env) {
+            return all.clone();
+        }
+        self.tree
+            .locate_in_envelope_intersecting(&query)
+            .filter(|e| e.data.0 == layer)
+            .map(|e| e.data.1)
+            .collect()
     }
 
     /// Parks inside a box, by index.

@@ -51,6 +51,8 @@ pub struct AppOptions {
 #[derive(Debug, Default)]
 struct Shown {
     key: Option<(u64, Filter)>,
+    /// Bumped whenever the list changes.
+    generation: u64,
     list: Vec<usize>,
     mask: Vec<bool>,
 }
@@ -174,6 +176,7 @@ impl ParkAtlasApp {
             }
             self.shown = Shown {
                 key: Some(key),
+                generation: self.shown.generation + 1,
                 list,
                 mask,
             };
@@ -221,6 +224,7 @@ impl ParkAtlasApp {
                     index: &self.index,
                     generation: view.generation,
                     shown: &self.shown.mask,
+                    shown_generation: self.shown.generation,
                     selection: view.selection,
                     lang: view.lang,
                 };
@@ -287,7 +291,8 @@ impl eframe::App for ParkAtlasApp {
                 t.elapsed().as_millis()
             );
         }
-        let settled = self.map.tiles.as_ref().is_none_or(|t| t.status.settled());
+        let settled =
+            self.map.tiles.as_ref().is_none_or(|t| t.status.settled()) && !self.map.is_building();
         if let Some(job) = &mut self.screenshot {
             job.step(ui.ctx(), settled);
         }

@@ -102,6 +102,32 @@ pub fn place_mesh(mesh: &Mesh, offset: egui::Vec2, scale: f32) -> Mesh {
     m
 }
 
+/// County outlines on screen as one mesh of thin strips, leaving out segments off screen.
+pub fn outline_mesh(
+    rings: &[Vec<Pos2>],
+    offset: egui::Vec2,
+    scale: f32,
+    clip: egui::Rect,
+    color: Color32,
+) -> Mesh {
+    let mut mesh = Mesh::default();
+    let place = |p: &Pos2| Pos2::new(p.x * scale + offset.x, p.y * scale + offset.y);
+    let clip = clip.expand(2.0);
+    for ring in rings {
+        let mut prev: Option<Pos2> = None;
+        for p in ring.iter().chain(ring.first()) {
+            let q = place(p);
+            if let Some(a) = prev
+                && clip.intersects(egui::Rect::from_two_pos(a, q))
+            {
+                super::shapes::push_segment(&mut mesh, a, q, 1.0, color);
+            }
+            prev = Some(q);
+        }
+    }
+    mesh
+}
+
 /// Places a cached outline ring on screen.
 pub fn place_path(points: &[Pos2], offset: egui::Vec2, scale: f32) -> Vec<Pos2> {
     points

@@ -13,15 +13,17 @@
 //! [`MapView::ui`] draws one frame and turns clicks into [`Command`]s.
 
 pub mod basemap;
+pub mod grid;
 pub mod labels;
 pub mod overlays;
 pub mod parks;
 pub mod projection;
+pub mod shapes;
 pub mod style;
 pub mod tile_layer;
 pub mod tiles;
 
-use egui::{Rect, Shape, Stroke, Ui};
+use egui::{Shape, Ui};
 use geo::{Geometry, InteriorPoint};
 use walkers::{Map, MapMemory, MercatorProjection, Position};
 
@@ -29,10 +31,12 @@ use crate::command::{Command, toggle_held};
 use crate::i18n::Lang;
 use crate::model::Atlas;
 use crate::query::Selection;
-use crate::spatial::SpatialIndex;
-use basemap::{CacheKey, CachedShapes, build_shapes, place_mesh, place_path};
+use crate::spatial::{Layer, SpatialIndex};
+use basemap::{CacheKey, CachedShapes, build_shapes, outline_mesh, place_mesh};
+use grid::Occupancy;
 pub use overlays::{scale_bar_length, tile_status_text};
 pub use projection::{MapFrame, Screen, city_bounds, fit_zoom, shift};
+use shapes::{LayerShapes, ShapeKey};
 use style::{COUNTY_FILL, COUNTY_LINE, LAND, SEA};
 
 /// Frames over which a "fit city" is repeated while the layout settles.
@@ -48,6 +52,8 @@ pub struct MapInput<'a> {
     pub generation: u64,
     /// Per park: does it pass the filters?
     pub shown: &'a [bool],
+    /// Bumped whenever `shown` changes (the legend is cached on it).
+    pub shown_generation: u64,
     /// Selected parks.
     pub selection: &'a Selection,
     /// Interface language.
@@ -83,6 +89,14 @@ pub struct MapView {
     land: Option<(CacheKey, CachedShapes)>,
     counties: Option<(CacheKey, CachedShapes)>,
     county_labels: Option<(u64, Vec<(Position, usize)>)>,
+    /// Tessellated parks.
+    park_shapes: LayerShapes,
+    /// Tessellated other features.
+    other_shapes: LayerShapes,
+    /// The legend's clusters for (data generation, filter generation).
+    legend: overlays::LegendCache,
+    /// What the next fit shows (`None`: the city).
+    fit_bounds: Option<geo::Rect<f64>>,
     /// The city's bounds for the data generation they were computed for.
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
 }
@@ -99,6 +113,10 @@ impl Default for MapView {
             counties: None,
             county_labels: None,
             bounds: None,
+            park_shapes: LayerShapes::default(),
+            other_shapes: LayerShapes::default(),
+            legend: overlays::LegendCache::default(),
+            fit_bounds: None,
         }
     }
 }
@@ -118,12 +136,16 @@ impl MapView {
             self.pending_fit -= 1;
             ui.ctx().request_repaint();
             let size = ui.available_size();
-            if let Some(b) = bounds
+            if let Some(b) = self.fit_bounds.or(bounds)
                 && size.x > 10.0
                 && size.y > 10.0
             {
                 let _ = self.memory.set_zoom(fit_zoom(b, size));
-                self.memory.center_at(city_center);
+                self.memory
+                    .center_at(Position::new(b.center().x, b.center().y));
+            }
+            if self.pending_fit == 0 {
+                self.fit_bounds = None;
             }
         }
         self.ensure_county_labels(input);
@@ -133,6 +155,34 @@ impl MapView {
             .as_ref()
             .is_some_and(|t| t.source().datum() == crate::map::tiles::Datum::Gcj02);
         self.ensure_caches(input, zoom, city_center, gcj);
+        let key = ShapeKey {
+            generation: input.generation,
+            level: zoom.round() as i32,
+            gcj,
+        };
+        let ctx = ui.ctx().clone();
+        let parks_of = &input.atlas.parks;
+        self.park_shapes.ensure(
+            key,
+            city_center,
+            &|| parks_of.iter().map(|p| p.geometry.as_ref()).collect(),
+            &ctx,
+        );
+        let others_of = &input.atlas.others;
+        if !others_of.is_empty() {
+            self.other_shapes.ensure(
+                key,
+                city_center,
+                &|| others_of.iter().map(|f| f.geometry.as_ref()).collect(),
+                &ctx,
+            );
+        }
+        let building = self.park_shapes.is_building() || self.other_shapes.is_building();
+        let park_shapes = self.park_shapes.usable(key);
+        let other_shapes = self
+            .other_shapes
+            .usable(key)
+            .filter(|_| !others_of.is_empty());
 
         let MapView {
             memory,
@@ -141,6 +191,7 @@ impl MapView {
             counties,
             county_labels,
             tiles,
+            legend,
             ..
         } = self;
         let mut frame = None;
@@ -172,39 +223,56 @@ impl MapView {
                 }
                 for c in &cached {
                     let scale = 2f64.powf(projector.zoom() - c.0.zoom) as f32;
-                    for ring in &c.1.outlines {
-                        painter.add(Shape::closed_line(
-                            place_path(ring, offset, scale),
-                            Stroke::new(1.0, COUNTY_LINE),
-                        ));
-                    }
+                    painter.add(Shape::mesh(outline_mesh(
+                        &c.1.outlines,
+                        offset,
+                        scale,
+                        rect,
+                        COUNTY_LINE,
+                    )));
                 }
-                parks::draw_other_features(&painter, &scr, atlas);
+                let zoom = projector.zoom();
+                let park_shapes = park_shapes.map(|c| (c, c.placement(scr.pos(c.origin), zoom)));
+                let other_shapes = other_shapes.map(|c| (c, c.placement(scr.pos(c.origin), zoom)));
+                let view = parks::view_box(&scr, rect, 40.0);
+                if other_shapes.is_some() {
+                    let others = parks::in_view(input.index, Layer::Other, view);
+                    parks::draw_others(&painter, other_shapes, &others);
+                }
 
-                // Hover: the nearest shown park under the pointer.
+                // Hover: the shown park under the pointer.
                 let hover_pos = response.hover_pos();
-                *hovered = hover_pos.and_then(|p| parks::park_at_screen(input, &scr, p));
-                let mut obstacles: Vec<Rect> = Vec::new();
-                let visible = parks::visible_parks(input, &scr, rect);
-                parks::draw_parks(&painter, &scr, input, &visible, *hovered, &mut obstacles);
+                *hovered =
+                    hover_pos.and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p));
+                let mut taken = Occupancy::new(rect, 24.0);
                 // Notes and the scale bar first, so that labels keep clear of them.
-                obstacles.extend(overlays::draw_notes(
-                    &painter,
-                    rect,
-                    input.lang,
-                    tiles.as_ref(),
-                ));
-                obstacles.extend(overlays::draw_scale_bar(&painter, projector, rect));
+                for r in overlays::draw_notes(&painter, rect, input.lang, tiles.as_ref(), building)
+                {
+                    taken.insert(r);
+                }
+                if let Some(r) = overlays::draw_scale_bar(&painter, projector, rect) {
+                    taken.insert(r);
+                }
+                let visible = parks::visible_parks(input, view);
+                let marks = parks::ParksFrame {
+                    painter: &painter,
+                    scr: &scr,
+                    input,
+                    shapes: park_shapes,
+                    visible: &visible,
+                    hovered: *hovered,
+                }
+                .draw(&mut taken);
                 labels::draw_labels(
                     &painter,
                     &scr,
                     input,
-                    &visible,
+                    &marks,
                     *hovered,
                     county_labels.as_ref().map(|c| c.1.as_slice()),
-                    &mut obstacles,
+                    &mut taken,
                 );
-                overlays::draw_legend(ui, rect, input);
+                overlays::draw_legend(ui, rect, input, legend);
 
                 if let Some(i) = *hovered
                     && let Some(p) = atlas.parks.get(i)
@@ -227,7 +295,7 @@ impl MapView {
                     let pos = response.interact_pointer_pos();
                     let toggle = ui.input(|i| toggle_held(&i.modifiers));
                     let park = pos
-                        .and_then(|p| parks::park_at_screen(input, &scr, p))
+                        .and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p))
                         .and_then(|i| atlas.parks.get(i));
                     match park {
                         Some(p) if toggle => commands.push(Command::Toggle(p.id.clone())),
@@ -242,6 +310,18 @@ impl MapView {
 
     /// Fits the whole city into the map on the next frame.
     pub fn fit_city(&mut self) {
+        self.fit_bounds = None;
+        self.pending_fit = FIT_FRAMES;
+    }
+
+    /// True while tessellated shapes are being built in the background.
+    pub fn is_building(&self) -> bool {
+        self.park_shapes.is_building() || self.other_shapes.is_building()
+    }
+
+    /// Fits a box (WGS-84) into the map on the next frame (e.g. data just opened).
+    pub fn fit_to(&mut self, bounds: geo::Rect<f64>) {
+        self.fit_bounds = Some(bounds);
         self.pending_fit = FIT_FRAMES;
     }
 

@@ -64,6 +64,7 @@ pub(super) fn draw_notes(
     rect: Rect,
     lang: Lang,
     tiles: Option<&tile_layer::TileLayer>,
+    building: bool,
 ) -> Vec<Rect> {
     let mut boxes = Vec::new();
     let mut attribution = String::new();
@@ -81,7 +82,11 @@ pub(super) fn draw_notes(
     painter.rect_filled(rc, 2.0, Color32::from_white_alpha(200));
     painter.galley(rc.min + Vec2::new(3.0, 1.0), g, Color32::from_gray(40));
     boxes.push(rc);
-    let note = lang.tr("Locations are approximate (halo = uncertainty).");
+    let note = if building {
+        lang.tr("Preparing shapes for this zoom level…")
+    } else {
+        lang.tr("Locations are approximate (halo = uncertainty).")
+    };
     let g = painter.layout_no_wrap(
         note.to_owned(),
         FontId::proportional(12.0),
@@ -145,22 +150,43 @@ pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>) {
+/// The clusters the legend lists, for the (data, filter) generations they were found for.
+#[derive(Debug, Default)]
+pub struct LegendCache(Option<((u64, u64), Vec<usize>)>);
+
+pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>, cache: &mut LegendCache) {
     let atlas = input.atlas;
     let zh = input.lang.is_zh();
-    // Clusters that colour at least one shown park, in taxonomy order.
-    let used: Vec<&crate::model::Cluster> = atlas
-        .taxonomy
-        .clusters
-        .iter()
-        .filter(|c| {
-            atlas
-                .parks
-                .iter()
-                .enumerate()
-                .any(|(i, p)| input.shown[i] && p.clusters.first() == Some(&c.id))
+    let key = (input.generation, input.shown_generation);
+    if cache.0.as_ref().is_none_or(|c| c.0 != key) {
+        // Clusters that colour at least one shown park, in taxonomy order.
+        let mut firsts = std::collections::HashSet::new();
+        for (i, p) in atlas.parks.iter().enumerate() {
+            if input.shown.get(i).copied().unwrap_or(false)
+                && let Some(c) = p.clusters.first()
+            {
+                firsts.insert(c.as_str());
+            }
+        }
+        let used = atlas
+            .taxonomy
+            .clusters
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| firsts.contains(c.id.as_str()))
+            .map(|(k, _)| k)
+            .collect();
+        cache.0 = Some((key, used));
+    }
+    let used: Vec<&crate::model::Cluster> = cache
+        .0
+        .as_ref()
+        .map(|c| {
+            c.1.iter()
+                .filter_map(|&k| atlas.taxonomy.clusters.get(k))
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     if used.is_empty() {
         return;
     }

@@ -1,49 +1,74 @@
-//! The parks layer: which parks are in view, what is under the pointer, and drawing their
-//! markers, accuracy halos and links; other (non-park) features in grey.
+//! The parks layer and the layer of other features (from opened files): which features are
+//! in view, what is under the pointer, and drawing them — polygons filled and outlined, lines
+//! as lines, points and polygons too small to see as markers (level of detail), accuracy halos
+//! and links between a site and its zone. Geometry comes from a [`ShapeCache`] built once per
+//! zoom level; a frame only culls with the R-tree, moves and scales.
 
-use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, epaint::CircleShape};
-use geo::{CoordsIter, Geometry};
+use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, epaint::CircleShape};
+use geo::{BoundingRect, CoordsIter, Geometry};
 use walkers::Position;
 
 use super::MapInput;
+use super::grid::{Occupancy, Thinning};
 use super::projection::Screen;
+use super::shapes::{Kind, Placement, ShapeCache, push_disc};
 use super::style::{SELECTED, marker_radius, park_color, with_alpha};
-use crate::model::{Atlas, Role};
-use crate::spatial::Layer;
+use crate::model::Role;
+use crate::spatial::{Layer, SpatialIndex};
 
-pub(super) fn points_of(g: &Geometry<f64>) -> Vec<Position> {
-    g.coords_iter().map(|c| Position::new(c.x, c.y)).collect()
+/// Radius of the marker that stands for a polygon too small to see.
+pub const LOD_RADIUS: f32 = 4.0;
+
+/// A park drawn this frame: where its label goes and how big its marker is.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    /// Index in `atlas.parks`.
+    pub index: usize,
+    /// Label anchor on screen.
+    pub pos: Pos2,
+    /// Marker radius (0 for a polygon drawn as such).
+    pub radius: f32,
 }
 
-/// Parks (shown or dimmed) whose location meets the visible area, in drawing order: zones
-/// first, sites last, so that small markers sit on top.
-pub(super) fn visible_parks(input: &MapInput<'_>, scr: &Screen<'_>, rect: Rect) -> Vec<usize> {
-    let margin = 40.0;
+/// The geographic box a screen rectangle shows (with a margin), as (min, max) lon/lat.
+pub fn view_box(scr: &Screen<'_>, rect: Rect, margin: f32) -> [f64; 4] {
     let a = scr.geo(rect.left_bottom() + Vec2::new(-margin, margin));
     let b = scr.geo(rect.right_top() + Vec2::new(margin, -margin));
-    let mut parks: Vec<usize> = input
-        .index
-        .in_box(
-            a.x().min(b.x()),
-            a.y().min(b.y()),
-            a.x().max(b.x()),
-            a.y().max(b.y()),
-        )
-        .into_iter()
-        .filter(|(l, _)| *l == Layer::Park)
-        .map(|(_, i)| i)
-        .collect();
+    [
+        a.x().min(b.x()),
+        a.y().min(b.y()),
+        a.x().max(b.x()),
+        a.y().max(b.y()),
+    ]
+}
+
+/// Indices of one layer's features whose bounding box meets the box.
+pub fn in_view(index: &SpatialIndex, layer: Layer, b: [f64; 4]) -> Vec<usize> {
+    index.layer_in_box(layer, b[0], b[1], b[2], b[3])
+}
+
+/// Parks (shown or dimmed) in view, in drawing order: dimmed first, then larger features
+/// before smaller ones, so that small markers sit on top.
+pub fn visible_parks(input: &MapInput<'_>, b: [f64; 4]) -> Vec<usize> {
+    let mut parks = in_view(input.index, Layer::Park, b);
+    let parks_of = &input.atlas.parks;
     parks.sort_by_key(|&i| {
         (
             input.shown.get(i).copied().unwrap_or(false),
-            std::cmp::Reverse(input.atlas.parks[i].role.extent_rank()),
+            std::cmp::Reverse(parks_of.get(i).map_or(0, |p| p.role.extent_rank())),
             i,
         )
     });
     parks
 }
 
-pub(super) fn park_at_screen(input: &MapInput<'_>, scr: &Screen<'_>, p: Pos2) -> Option<usize> {
+/// The shown park under a screen point: inside a polygon drawn as such, or on a marker.
+pub fn park_at_screen(
+    input: &MapInput<'_>,
+    scr: &Screen<'_>,
+    shapes: Option<(&ShapeCache, Placement)>,
+    p: Pos2,
+) -> Option<usize> {
     let pos = scr.geo(p);
     let px_per_m = scr.px_per_m(pos).max(1e-9);
     let tolerance_m = f64::from(12.0 / px_per_m);
@@ -53,178 +78,330 @@ pub(super) fn park_at_screen(input: &MapInput<'_>, scr: &Screen<'_>, p: Pos2) ->
         .into_iter()
         .filter(|h| input.shown.get(h.index).copied().unwrap_or(false))
         .find(|h| {
-            // The marker itself must be under the pointer: hit radius = marker radius + 3 px.
-            let park = &input.atlas.parks[h.index];
-            let r = marker_radius(park.role) + 3.0;
-            park.geometry
-                .as_ref()
-                .is_some_and(|g| points_of(g).iter().any(|q| (scr.pos(*q) - p).length() <= r))
+            let Some(park) = input.atlas.parks.get(h.index) else {
+                return false;
+            };
+            let r = marker_radius(park.role).max(LOD_RADIUS) + 3.0;
+            match shapes.and_then(|(c, pl)| c.items.get(h.index).map(|it| (c, pl, it))) {
+                Some((c, pl, item)) if !c.is_marker(item, pl) => {
+                    item.kind == Kind::Area && h.distance_m == 0.0
+                }
+                Some((c, pl, item)) => c.marker_points(item, pl).any(|q| (q - p).length() <= r),
+                // No shapes yet: inside an area, or near one of its points.
+                None => park.geometry.as_ref().is_some_and(|g| {
+                    h.distance_m == 0.0
+                        || g.coords_iter()
+                            .any(|c| (scr.pos(Position::new(c.x, c.y)) - p).length() <= r)
+                }),
+            }
         })
         .map(|h| h.index)
 }
 
-pub(super) fn draw_other_features(painter: &egui::Painter, scr: &Screen<'_>, atlas: &Atlas) {
-    let stroke = Stroke::new(1.5, Color32::from_gray(90));
-    for f in &atlas.others {
-        let Some(g) = &f.geometry else { continue };
-        match g {
-            Geometry::Point(_) | Geometry::MultiPoint(_) => {
-                for p in points_of(g) {
-                    painter.circle(
-                        scr.pos(p),
-                        4.0,
-                        Color32::from_gray(110),
-                        Stroke::new(1.0, Color32::WHITE),
+/// Everything one frame of the parks layer needs.
+pub struct ParksFrame<'a, 'b> {
+    /// Where to draw.
+    pub painter: &'a egui::Painter,
+    /// Projection.
+    pub scr: &'a Screen<'b>,
+    /// The data.
+    pub input: &'a MapInput<'a>,
+    /// Tessellated parks and where they go this frame.
+    pub shapes: Option<(&'a ShapeCache, Placement)>,
+    /// Parks in view, in drawing order.
+    pub visible: &'a [usize],
+    /// The park under the pointer.
+    pub hovered: Option<usize>,
+}
+
+impl ParksFrame<'_, '_> {
+    /// Draws the parks. Returns the parks drawn (for labels) and fills `obstacles` with the
+    /// markers' rectangles.
+    pub fn draw(&self, obstacles: &mut Occupancy) -> Vec<Mark> {
+        let (painter, input) = (self.painter, self.input);
+        let atlas = input.atlas;
+        let rect = painter.clip_rect();
+        let shown = |i: usize| input.shown.get(i).copied().unwrap_or(false);
+        let mut fills = Mesh::default();
+        let mut lines = Mesh::default();
+        let mut discs = Mesh::default();
+        let mut highlights: Vec<Shape> = Vec::new();
+        let mut others: Vec<Shape> = Vec::new();
+        let mut marks = Vec::new();
+        let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS + 1.0);
+        let px_per_m = self.scr.px_per_m(self.scr.geo(rect.center()));
+
+        for &i in self.visible {
+            let Some(p) = atlas.parks.get(i) else {
+                continue;
+            };
+            let Some((cache, pl)) = self.shapes else {
+                // No shapes yet (being built): a plain marker at the park's first point.
+                if let Some(c) = p
+                    .geometry
+                    .as_ref()
+                    .and_then(|g| g.coords_iter().next())
+                    .map(|c| self.scr.pos(Position::new(c.x, c.y)))
+                    && rect.contains(c)
+                    && thin.take(c)
+                {
+                    let color = if shown(i) {
+                        park_color(atlas, p)
+                    } else {
+                        with_alpha(Color32::from_gray(140), 70)
+                    };
+                    push_disc(&mut discs, c, LOD_RADIUS, color, 1.0, Color32::WHITE);
+                }
+                continue;
+            };
+            let Some(item) = cache.items.get(i) else {
+                continue;
+            };
+            let on = shown(i);
+            let selected = input.selection.contains(&p.id);
+            let hovered = self.hovered == Some(i);
+            let color = if on {
+                park_color(atlas, p)
+            } else {
+                with_alpha(Color32::from_gray(140), 70)
+            };
+            if !cache.is_marker(item, pl) {
+                // A polygon (or line) big enough to see: fill and outline.
+                if item.kind == Kind::Area {
+                    cache.push_fill(
+                        item,
+                        pl,
+                        with_alpha(color, if on { 90 } else { 30 }),
+                        &mut fills,
                     );
                 }
-            }
-            other => {
-                for ls in lines_of(other) {
-                    let pts: Vec<Pos2> =
-                        ls.0.iter()
-                            .map(|c| scr.pos(Position::new(c.x, c.y)))
-                            .collect();
-                    painter.add(Shape::line(pts, stroke));
+                let (w, c) = if item.kind == Kind::Line {
+                    (2.0, color)
+                } else {
+                    (1.2, color)
+                };
+                cache.push_outline(item, pl, w, c, &mut lines);
+                if selected || hovered {
+                    let mut m = Mesh::default();
+                    let (w, c) = if selected {
+                        (3.5, SELECTED)
+                    } else {
+                        (2.5, Color32::from_gray(30))
+                    };
+                    cache.push_outline(item, pl, w, c, &mut m);
+                    highlights.push(Shape::mesh(m));
                 }
-            }
-        }
-    }
-}
-
-fn lines_of(g: &Geometry<f64>) -> Vec<geo::LineString<f64>> {
-    match g {
-        Geometry::LineString(l) => vec![l.clone()],
-        Geometry::MultiLineString(m) => m.0.clone(),
-        Geometry::Polygon(p) => std::iter::once(p.exterior().clone())
-            .chain(p.interiors().iter().cloned())
-            .collect(),
-        Geometry::MultiPolygon(mp) => {
-            mp.0.iter()
-                .flat_map(|p| lines_of(&Geometry::Polygon(p.clone())))
-                .collect()
-        }
-        Geometry::GeometryCollection(gc) => gc.0.iter().flat_map(lines_of).collect(),
-        _ => Vec::new(),
-    }
-}
-
-pub(super) fn draw_parks(
-    painter: &egui::Painter,
-    scr: &Screen<'_>,
-    input: &MapInput<'_>,
-    visible: &[usize],
-    hovered: Option<usize>,
-    obstacles: &mut Vec<Rect>,
-) {
-    let atlas = input.atlas;
-    // Halos first (under every marker): the uncertainty of each shown location.
-    for &i in visible {
-        let p = &atlas.parks[i];
-        if !input.shown[i] {
-            continue;
-        }
-        let (Some(g), Some(km)) = (&p.geometry, p.location_accuracy_km) else {
-            continue;
-        };
-        let color = park_color(atlas, p);
-        for pos in points_of(g) {
-            let r = (km * 1000.0) as f32 * scr.px_per_m(pos);
-            if r > marker_radius(p.role) + 2.0 && r < 4000.0 {
-                let c = scr.pos(pos);
-                painter.circle(
-                    c,
-                    r,
-                    with_alpha(color, 22),
-                    Stroke::new(1.0, with_alpha(color, 90)),
-                );
-            }
-        }
-    }
-    // Links: a site to the zone it sits in; a multi-site zone's sections to each other.
-    for &i in visible {
-        let p = &atlas.parks[i];
-        if !input.shown[i] {
-            continue;
-        }
-        let Some(g) = &p.geometry else { continue };
-        let pts: Vec<Pos2> = points_of(g).into_iter().map(|q| scr.pos(q)).collect();
-        if p.role == Role::AgglomerationZone && pts.len() > 1 {
-            let stroke = Stroke::new(1.5, with_alpha(park_color(atlas, p), 160));
-            painter.extend(Shape::dashed_line(&pts, stroke, 6.0, 4.0));
-        }
-        if let Some(parent) = p.parent_id.as_deref().and_then(|id| atlas.park_index(id))
-            && input.shown.get(parent).copied().unwrap_or(false)
-            && let (Some(own), Some(pg)) = (pts.first(), &atlas.parks[parent].geometry)
-        {
-            let nearest = points_of(pg)
-                .into_iter()
-                .map(|q| scr.pos(q))
-                .min_by(|a, b| a.distance(*own).total_cmp(&b.distance(*own)));
-            if let Some(n) = nearest
-                && n.distance(*own) > 3.0
-            {
-                painter.line_segment([*own, n], Stroke::new(1.0, Color32::from_gray(110)));
-            }
-        }
-    }
-    for &i in visible {
-        let p = &atlas.parks[i];
-        let Some(g) = &p.geometry else { continue };
-        let shown = input.shown[i];
-        let color = if shown {
-            park_color(atlas, p)
-        } else {
-            with_alpha(Color32::from_gray(140), 70)
-        };
-        let outline = if shown {
-            Color32::WHITE
-        } else {
-            with_alpha(Color32::WHITE, 70)
-        };
-        let r = marker_radius(p.role);
-        let selected = input.selection.contains(&p.id);
-        for pos in points_of(g) {
-            let c = scr.pos(pos);
-            if selected {
-                painter.circle_stroke(c, r + 4.0, Stroke::new(3.0, SELECTED));
-                painter.circle_stroke(c, r + 5.5, Stroke::new(1.0, Color32::from_gray(40)));
-            } else if hovered == Some(i) {
-                painter.circle_stroke(c, r + 3.0, Stroke::new(2.0, Color32::from_gray(30)));
-            }
-            match p.role {
-                Role::AgglomerationZone => {
-                    painter.add(CircleShape::stroke(c, r, Stroke::new(3.0, color)));
+                if on {
+                    marks.push(Mark {
+                        index: i,
+                        pos: pl.at(item.anchor),
+                        radius: 0.0,
+                    });
                 }
-                Role::AnchorSite => {
-                    let d = r * 1.3;
-                    let diamond = vec![
-                        c + Vec2::new(0.0, -d),
-                        c + Vec2::new(d, 0.0),
-                        c + Vec2::new(0.0, d),
-                        c + Vec2::new(-d, 0.0),
-                    ];
-                    painter.add(Shape::convex_polygon(
-                        diamond,
-                        color,
-                        Stroke::new(1.2, outline),
+                continue;
+            }
+            // Markers: the park's points, or one marker inside a polygon too small to see.
+            let r = if item.kind == Kind::Point {
+                marker_radius(p.role)
+            } else {
+                LOD_RADIUS
+            };
+            let mut first = None;
+            for c in cache.marker_points(item, pl) {
+                if !rect.expand(r).contains(c) {
+                    continue;
+                }
+                // Where thousands overlap, one marker per cell (the selected and hovered
+                // always).
+                if !thin.take(c) && !selected && !hovered && r <= LOD_RADIUS {
+                    continue;
+                }
+                first.get_or_insert(c);
+                if on && let Some(km) = p.location_accuracy_km {
+                    let halo = (km * 1000.0) as f32 * px_per_m;
+                    if halo > r + 2.0 && halo < 4000.0 {
+                        others.push(Shape::circle_filled(c, halo, with_alpha(color, 22)));
+                        others.push(Shape::circle_stroke(
+                            c,
+                            halo,
+                            Stroke::new(1.0, with_alpha(color, 90)),
+                        ));
+                    }
+                }
+                if selected {
+                    highlights.push(Shape::circle_stroke(c, r + 4.0, Stroke::new(3.0, SELECTED)));
+                    highlights.push(Shape::circle_stroke(
+                        c,
+                        r + 5.5,
+                        Stroke::new(1.0, Color32::from_gray(40)),
+                    ));
+                } else if hovered {
+                    highlights.push(Shape::circle_stroke(
+                        c,
+                        r + 3.0,
+                        Stroke::new(2.0, Color32::from_gray(30)),
                     ));
                 }
-                Role::Infrastructure => {
-                    painter.rect(
-                        Rect::from_center_size(c, Vec2::splat(r * 2.0)),
-                        1.5,
-                        color,
-                        Stroke::new(1.2, outline),
-                        egui::StrokeKind::Middle,
-                    );
+                let outline = if on {
+                    Color32::WHITE
+                } else {
+                    with_alpha(Color32::WHITE, 70)
+                };
+                match p.role {
+                    Role::AgglomerationZone => {
+                        highlights.push(Shape::Circle(CircleShape::stroke(
+                            c,
+                            r,
+                            Stroke::new(3.0, color),
+                        )));
+                    }
+                    Role::AnchorSite => {
+                        let d = r * 1.3;
+                        highlights.push(Shape::convex_polygon(
+                            vec![
+                                c + Vec2::new(0.0, -d),
+                                c + Vec2::new(d, 0.0),
+                                c + Vec2::new(0.0, d),
+                                c + Vec2::new(-d, 0.0),
+                            ],
+                            color,
+                            Stroke::new(1.2, outline),
+                        ));
+                    }
+                    Role::Infrastructure => {
+                        highlights.push(Shape::rect_filled(
+                            Rect::from_center_size(c, Vec2::splat(r * 2.0)),
+                            1.5,
+                            color,
+                        ));
+                        highlights.push(Shape::rect_stroke(
+                            Rect::from_center_size(c, Vec2::splat(r * 2.0)),
+                            1.5,
+                            Stroke::new(1.2, outline),
+                            egui::StrokeKind::Middle,
+                        ));
+                    }
+                    _ => push_disc(&mut discs, c, r, color, 1.2, outline),
                 }
-                _ => {
-                    painter.circle(c, r, color, Stroke::new(1.5, outline));
+                if on {
+                    obstacles.insert(Rect::from_center_size(c, Vec2::splat(r * 2.0)));
                 }
             }
-            if shown {
-                obstacles.push(Rect::from_center_size(c, Vec2::splat(r * 2.0)));
+            if on && let Some(c) = first {
+                marks.push(Mark {
+                    index: i,
+                    pos: c,
+                    radius: r,
+                });
             }
         }
+        // Links: a site to the zone it sits in; a multi-site zone's sections to each other.
+        let links = self.links();
+        painter.extend(others);
+        painter.add(Shape::mesh(fills));
+        painter.add(Shape::mesh(lines));
+        painter.extend(links);
+        painter.add(Shape::mesh(discs));
+        painter.extend(highlights);
+        marks
     }
+
+    fn links(&self) -> Vec<Shape> {
+        let (input, scr) = (self.input, self.scr);
+        let atlas = input.atlas;
+        let shown = |i: usize| input.shown.get(i).copied().unwrap_or(false);
+        let mut out = Vec::new();
+        let point_list = |g: &Geometry<f64>| -> Vec<Pos2> {
+            match g {
+                Geometry::Point(_) | Geometry::MultiPoint(_) => g
+                    .coords_iter()
+                    .map(|c| scr.pos(Position::new(c.x, c.y)))
+                    .collect(),
+                other => other
+                    .bounding_rect()
+                    .map(|r| vec![scr.pos(Position::new(r.center().x, r.center().y))])
+                    .unwrap_or_default(),
+            }
+        };
+        for &i in self.visible {
+            let Some(p) = atlas.parks.get(i) else {
+                continue;
+            };
+            if !shown(i) || (p.parent_id.is_none() && p.role != Role::AgglomerationZone) {
+                continue;
+            }
+            let Some(g) = &p.geometry else { continue };
+            let pts = point_list(g);
+            if p.role == Role::AgglomerationZone && pts.len() > 1 {
+                let stroke = Stroke::new(1.5, with_alpha(park_color(atlas, p), 160));
+                out.extend(Shape::dashed_line(&pts, stroke, 6.0, 4.0));
+            }
+            if let Some(parent) = p.parent_id.as_deref().and_then(|id| atlas.park_index(id))
+                && shown(parent)
+                && let (Some(own), Some(pg)) = (
+                    pts.first(),
+                    atlas.parks.get(parent).and_then(|q| q.geometry.as_ref()),
+                )
+            {
+                let nearest = point_list(pg)
+                    .into_iter()
+                    .min_by(|a, b| a.distance(*own).total_cmp(&b.distance(*own)));
+                if let Some(n) = nearest
+                    && n.distance(*own) > 3.0
+                {
+                    out.push(Shape::line_segment(
+                        [*own, n],
+                        Stroke::new(1.0, Color32::from_gray(110)),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Draws the features of opened files that are neither parks nor counties, in grey: filled
+/// and outlined polygons, lines, and markers (thinned where they pile up).
+pub fn draw_others(
+    painter: &egui::Painter,
+    shapes: Option<(&ShapeCache, Placement)>,
+    visible: &[usize],
+) {
+    let Some((cache, pl)) = shapes else {
+        return;
+    };
+    let rect = painter.clip_rect();
+    let mut fills = Mesh::default();
+    let mut lines = Mesh::default();
+    let mut discs = Mesh::default();
+    let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
+    let grey = Color32::from_gray(95);
+    for &i in visible {
+        let Some(item) = cache.items.get(i) else {
+            continue;
+        };
+        if cache.is_marker(item, pl) {
+            for c in cache.marker_points(item, pl) {
+                if rect.contains(c) && thin.take(c) {
+                    push_disc(
+                        &mut discs,
+                        c,
+                        3.0,
+                        Color32::from_gray(110),
+                        1.0,
+                        Color32::WHITE,
+                    );
+                }
+            }
+        } else {
+            if item.kind == Kind::Area {
+                cache.push_fill(item, pl, with_alpha(grey, 45), &mut fills);
+            }
+            let w = if item.kind == Kind::Line { 1.5 } else { 1.0 };
+            cache.push_outline(item, pl, w, grey, &mut lines);
+        }
+    }
+    painter.add(Shape::mesh(fills));
+    painter.add(Shape::mesh(lines));
+    painter.add(Shape::mesh(discs));
 }

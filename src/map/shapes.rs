@@ -1,0 +1,560 @@
+//! Feature geometry tessellated once per zoom level and kept: fills (earcut triangles),
+//! outlines and lines (simplified to half a pixel), marker points, a label anchor inside each
+//! feature and its size on screen. Positions are Web-Mercator pixels at the cache's zoom level,
+//! relative to an origin, so that a frame only moves and scales what it draws
+//! (`screen = offset + p × 2^(zoom − level)`); panning never re-tessellates, and the cache is
+//! rebuilt when the zoom crosses to another whole level or the data changes — on a worker
+//! thread when the data is big, while the window keeps drawing.
+
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use egui::epaint::{Color32, Mesh, Pos2, Vec2, Vertex, WHITE_UV};
+use geo::{
+    BoundingRect, Coord, Geometry, InteriorPoint, LineString, MapCoords, Polygon, Simplify,
+    TriangulateEarcut,
+};
+use walkers::{MercatorProjection, Position, Projection};
+
+use super::projection::shift;
+
+/// A polygon whose bounding box is smaller than this on screen (points) is drawn as a marker.
+pub const SMALL_PX: f32 = 10.0;
+
+/// Above this many source vertices the cache is built on a worker thread.
+const BACKGROUND_VERTICES: usize = 40_000;
+
+/// What kind of geometry an item is, for drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// No geometry.
+    #[default]
+    None,
+    /// Points (markers).
+    Point,
+    /// Lines.
+    Line,
+    /// Polygons (fill and outline).
+    Area,
+}
+
+/// One feature in the cache.
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    /// Kind of geometry.
+    pub kind: Kind,
+    /// Fill vertices, in [`ShapeCache::fill_pos`].
+    pub fill_v: Range<u32>,
+    /// Fill triangle indices, in [`ShapeCache::fill_idx`] (they point into `fill_pos`).
+    pub fill_i: Range<u32>,
+    /// Outline rings and lines, in [`ShapeCache::rings`].
+    pub rings: Range<u32>,
+    /// Marker positions, in [`ShapeCache::points`].
+    pub points: Range<u32>,
+    /// Where a label or a level-of-detail marker goes (inside polygons).
+    pub anchor: Pos2,
+    /// Larger side of the bounding box, in pixels at the cache's zoom.
+    pub size_px: f32,
+}
+
+/// A ring (closed) or a line (open), in [`ShapeCache::line_pos`].
+#[derive(Debug, Clone)]
+pub struct Ring {
+    /// Its points.
+    pub pts: Range<u32>,
+    /// Closed (a polygon ring) or open (a line).
+    pub closed: bool,
+}
+
+/// What a cache was built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShapeKey {
+    /// Data generation.
+    pub generation: u64,
+    /// Whole zoom level.
+    pub level: i32,
+    /// Shifted to GCJ-02.
+    pub gcj: bool,
+}
+
+/// Tessellated features at one zoom level.
+#[derive(Debug, Clone)]
+pub struct ShapeCache {
+    /// What it was built for.
+    pub key: ShapeKey,
+    /// The reference position (WGS-84) that pixel (0, 0) stands for.
+    pub origin: Position,
+    /// One item per input feature, in input order.
+    pub items: Vec<Item>,
+    /// Fill vertices.
+    pub fill_pos: Vec<Pos2>,
+    /// Fill triangles.
+    pub fill_idx: Vec<u32>,
+    /// Outline and line points.
+    pub line_pos: Vec<Pos2>,
+    /// Rings and lines.
+    pub rings: Vec<Ring>,
+    /// Marker positions.
+    pub points: Vec<Pos2>,
+    /// Vertices of the input geometry.
+    pub source_vertices: usize,
+}
+
+/// Where cached pixels go on screen this frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement {
+    /// Screen position of the origin.
+    pub offset: Vec2,
+    /// 2^(zoom − level).
+    pub scale: f32,
+}
+
+impl Placement {
+    /// Screen position of a cached point.
+    #[inline]
+    pub fn at(&self, p: Pos2) -> Pos2 {
+        Pos2::new(
+            p.x * self.scale + self.offset.x,
+            p.y * self.scale + self.offset.y,
+        )
+    }
+}
+
+/// Counts the vertices of a geometry.
+pub fn vertex_count(g: &Geometry<f64>) -> usize {
+    geo::CoordsIter::coords_count(g)
+}
+
+impl ShapeCache {
+    /// Tessellates `geometries` (one item each, `None` for features without geometry).
+    pub fn build(geometries: &[Option<&Geometry<f64>>], key: ShapeKey, origin: Position) -> Self {
+        let zoom = f64::from(key.level);
+        let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
+        let to_px = |c: Coord<f64>| {
+            let p = MercatorProjection.project(shift(Position::new(c.x, c.y), key.gcj), zoom);
+            Coord {
+                x: p.x() - o.x(),
+                y: p.y() - o.y(),
+            }
+        };
+        let mut cache = ShapeCache {
+            key,
+            origin,
+            items: Vec::with_capacity(geometries.len()),
+            fill_pos: Vec::new(),
+            fill_idx: Vec::new(),
+            line_pos: Vec::new(),
+            rings: Vec::new(),
+            points: Vec::new(),
+            source_vertices: 0,
+        };
+        for g in geometries {
+            let mut item = Item {
+                fill_v: cache.fill_pos.len() as u32..cache.fill_pos.len() as u32,
+                fill_i: cache.fill_idx.len() as u32..cache.fill_idx.len() as u32,
+                rings: cache.rings.len() as u32..cache.rings.len() as u32,
+                points: cache.points.len() as u32..cache.points.len() as u32,
+                ..Item::default()
+            };
+            if let Some(g) = g {
+                cache.source_vertices += vertex_count(g);
+                let px = g.map_coords(to_px);
+                cache.add(&px, &mut item);
+                if let Some(r) = px.bounding_rect() {
+                    item.size_px = r.width().max(r.height()) as f32;
+                    let c = px
+                        .interior_point()
+                        .map_or(r.center(), |p| Coord { x: p.x(), y: p.y() });
+                    item.anchor = Pos2::new(c.x as f32, c.y as f32);
+                }
+            }
+            item.fill_v.end = cache.fill_pos.len() as u32;
+            item.fill_i.end = cache.fill_idx.len() as u32;
+            item.rings.end = cache.rings.len() as u32;
+            item.points.end = cache.points.len() as u32;
+            cache.items.push(item);
+        }
+        cache
+    }
+
+    fn add(&mut self, g: &Geometry<f64>, item: &mut Item) {
+        let pos = |c: &Coord<f64>| Pos2::new(c.x as f32, c.y as f32);
+        match g {
+            Geometry::Point(p) => {
+                item.kind = item.kind.max_with(Kind::Point);
+                self.points.push(pos(&p.0));
+            }
+            Geometry::MultiPoint(mp) => {
+                item.kind = item.kind.max_with(Kind::Point);
+                self.points.extend(mp.0.iter().map(|p| pos(&p.0)));
+            }
+            Geometry::LineString(l) => {
+                item.kind = item.kind.max_with(Kind::Line);
+                self.add_line(l, false);
+            }
+            Geometry::MultiLineString(m) => {
+                item.kind = item.kind.max_with(Kind::Line);
+                for l in &m.0 {
+                    self.add_line(l, false);
+                }
+            }
+            Geometry::Polygon(p) => {
+                item.kind = Kind::Area;
+                self.add_polygon(p);
+            }
+            Geometry::MultiPolygon(mp) => {
+                item.kind = Kind::Area;
+                for p in &mp.0 {
+                    self.add_polygon(p);
+                }
+            }
+            Geometry::Rect(r) => {
+                item.kind = Kind::Area;
+                self.add_polygon(&r.to_polygon());
+            }
+            Geometry::Triangle(t) => {
+                item.kind = Kind::Area;
+                self.add_polygon(&t.to_polygon());
+            }
+            Geometry::Line(l) => {
+                item.kind = item.kind.max_with(Kind::Line);
+                self.add_line(&LineString::new(vec![l.start, l.end]), false);
+            }
+            Geometry::GeometryCollection(gc) => {
+                for g in &gc.0 {
+                    self.add(g, item);
+                }
+            }
+        }
+    }
+
+    fn add_line(&mut self, l: &LineString<f64>, closed: bool) {
+        let simple = l.simplify(0.5);
+        let start = self.line_pos.len() as u32;
+        self.line_pos
+            .extend(simple.0.iter().map(|c| Pos2::new(c.x as f32, c.y as f32)));
+        self.rings.push(Ring {
+            pts: start..self.line_pos.len() as u32,
+            closed,
+        });
+    }
+
+    fn add_polygon(&mut self, p: &Polygon<f64>) {
+        let simple = p.simplify(0.5);
+        if simple.exterior().0.len() < 4 {
+            // Smaller than a pixel: nothing to fill, but keep a dot of outline.
+            self.add_line(p.exterior(), true);
+            return;
+        }
+        let tri = simple.earcut_triangles_raw();
+        let base = self.fill_pos.len() as u32;
+        self.fill_pos.extend(
+            tri.vertices
+                .iter()
+                .map(|xy| Pos2::new(xy[0] as f32, xy[1] as f32)),
+        );
+        self.fill_idx
+            .extend(tri.triangle_indices.iter().map(|&i| base + i as u32));
+        for ring in std::iter::once(simple.exterior()).chain(simple.interiors()) {
+            self.add_line(ring, true);
+        }
+    }
+
+    /// Where the cache's pixels go this frame.
+    pub fn placement(&self, origin_on_screen: Pos2, zoom: f64) -> Placement {
+        Placement {
+            offset: origin_on_screen.to_vec2(),
+            scale: 2f64.powf(zoom - f64::from(self.key.level)) as f32,
+        }
+    }
+
+    /// Appends an item's fill to `mesh`.
+    pub fn push_fill(&self, item: &Item, pl: Placement, color: Color32, mesh: &mut Mesh) {
+        let base = mesh.vertices.len() as u32;
+        let v0 = item.fill_v.start;
+        let verts = self
+            .fill_pos
+            .get(item.fill_v.start as usize..item.fill_v.end as usize)
+            .unwrap_or_default();
+        mesh.vertices.extend(verts.iter().map(|p| Vertex {
+            pos: pl.at(*p),
+            uv: WHITE_UV,
+            color,
+        }));
+        let idx = self
+            .fill_idx
+            .get(item.fill_i.start as usize..item.fill_i.end as usize)
+            .unwrap_or_default();
+        mesh.indices.extend(idx.iter().map(|i| i - v0 + base));
+    }
+
+    /// Appends an item's outlines and lines to `mesh` as strips `width` points wide.
+    pub fn push_outline(
+        &self,
+        item: &Item,
+        pl: Placement,
+        width: f32,
+        color: Color32,
+        mesh: &mut Mesh,
+    ) {
+        let rings = self
+            .rings
+            .get(item.rings.start as usize..item.rings.end as usize)
+            .unwrap_or_default();
+        for ring in rings {
+            let pts = self
+                .line_pos
+                .get(ring.pts.start as usize..ring.pts.end as usize)
+                .unwrap_or_default();
+            for w in pts.windows(2) {
+                push_segment(mesh, pl.at(w[0]), pl.at(w[1]), width, color);
+            }
+        }
+    }
+
+    /// The item's marker positions on screen (its points, or its anchor).
+    pub fn marker_points<'a>(
+        &'a self,
+        item: &'a Item,
+        pl: Placement,
+    ) -> impl Iterator<Item = Pos2> + 'a {
+        let pts = self
+            .points
+            .get(item.points.start as usize..item.points.end as usize)
+            .unwrap_or_default();
+        let anchor = pts.is_empty().then_some(item.anchor);
+        pts.iter().copied().chain(anchor).map(move |p| pl.at(p))
+    }
+
+    /// Whether the item is drawn as a marker at this scale: points, and polygons or lines
+    /// smaller than [`SMALL_PX`].
+    pub fn is_marker(&self, item: &Item, pl: Placement) -> bool {
+        match item.kind {
+            Kind::Point => true,
+            Kind::Area | Kind::Line => item.size_px * pl.scale < SMALL_PX,
+            Kind::None => false,
+        }
+    }
+}
+
+impl Kind {
+    fn max_with(self, other: Kind) -> Kind {
+        let rank = |k: Kind| match k {
+            Kind::None => 0,
+            Kind::Point => 1,
+            Kind::Line => 2,
+            Kind::Area => 3,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A straight strip from `a` to `b`.
+pub fn push_segment(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
+    let d = b - a;
+    let len = d.length();
+    if len < 0.01 {
+        return;
+    }
+    let n = Vec2::new(-d.y, d.x) * (width * 0.5 / len);
+    let base = mesh.vertices.len() as u32;
+    for p in [a + n, a - n, b - n, b + n] {
+        mesh.vertices.push(Vertex {
+            pos: p,
+            uv: WHITE_UV,
+            color,
+        });
+    }
+    mesh.indices
+        .extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+}
+
+/// A filled disc (a 12-sided fan) with an outline of `ring` points in `outline` colour.
+pub fn push_disc(mesh: &mut Mesh, c: Pos2, r: f32, fill: Color32, ring: f32, outline: Color32) {
+    const N: usize = 12;
+    const UNIT: [(f32, f32); N] = {
+        // cos/sin of k·30°.
+        [
+            (1.0, 0.0),
+            (0.866_025_4, 0.5),
+            (0.5, 0.866_025_4),
+            (0.0, 1.0),
+            (-0.5, 0.866_025_4),
+            (-0.866_025_4, 0.5),
+            (-1.0, 0.0),
+            (-0.866_025_4, -0.5),
+            (-0.5, -0.866_025_4),
+            (0.0, -1.0),
+            (0.5, -0.866_025_4),
+            (0.866_025_4, -0.5),
+        ]
+    };
+    for (radius, color) in [(r + ring, outline), (r, fill)] {
+        if radius <= 0.0 || (color == outline && ring <= 0.0 && radius > r) {
+            continue;
+        }
+        let base = mesh.vertices.len() as u32;
+        mesh.vertices.push(Vertex {
+            pos: c,
+            uv: WHITE_UV,
+            color,
+        });
+        for (x, y) in UNIT {
+            mesh.vertices.push(Vertex {
+                pos: Pos2::new(c.x + x * radius, c.y + y * radius),
+                uv: WHITE_UV,
+                color,
+            });
+        }
+        for k in 0..N as u32 {
+            mesh.indices
+                .extend([base, base + 1 + k, base + 1 + (k + 1) % N as u32]);
+        }
+    }
+}
+
+/// A layer's cache, rebuilt on a worker thread when the data is big.
+#[derive(Default)]
+pub struct LayerShapes {
+    /// The cache drawn from (possibly for another zoom level while a new one is built).
+    pub current: Option<ShapeCache>,
+    pending: Option<(ShapeKey, Receiver<ShapeCache>)>,
+}
+
+impl LayerShapes {
+    /// Makes sure a cache for `key` is built or on its way. `geometries` is called only when
+    /// a cache has to be built.
+    pub fn ensure<'g>(
+        &mut self,
+        key: ShapeKey,
+        origin: Position,
+        geometries: &dyn Fn() -> Vec<Option<&'g Geometry<f64>>>,
+        ctx: &egui::Context,
+    ) {
+        if let Some((k, rx)) = &self.pending {
+            match rx.try_recv() {
+                Ok(cache) if *k == key => {
+                    self.current = Some(cache);
+                    self.pending = None;
+                }
+                Ok(_) | Err(TryRecvError::Disconnected) => self.pending = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        let fresh = self.current.as_ref().is_some_and(|c| c.key == key);
+        let building = self.pending.as_ref().is_some_and(|(k, _)| *k == key);
+        if !fresh && !building {
+            let borrowed = geometries();
+            let vertices: usize = borrowed.iter().flatten().map(|g| vertex_count(g)).sum();
+            if vertices < BACKGROUND_VERTICES {
+                self.current = Some(ShapeCache::build(&borrowed, key, origin));
+                self.pending = None;
+            } else {
+                let owned: Vec<Option<Geometry<f64>>> =
+                    borrowed.iter().map(|g| g.cloned()).collect();
+                let (tx, rx) = channel();
+                let repaint = ctx.clone();
+                std::thread::spawn(move || {
+                    let refs: Vec<Option<&Geometry<f64>>> =
+                        owned.iter().map(Option::as_ref).collect();
+                    let _ = tx.send(ShapeCache::build(&refs, key, origin));
+                    repaint.request_repaint();
+                });
+                self.pending = Some((key, rx));
+            }
+        }
+        if self.pending.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// The cache to draw from for `key`: one of the same data and datum, possibly of another
+    /// zoom level while the right one is built.
+    pub fn usable(&self, key: ShapeKey) -> Option<&ShapeCache> {
+        self.current
+            .as_ref()
+            .filter(|c| c.key.generation == key.generation && c.key.gcj == key.gcj)
+    }
+
+    /// True while a cache is being built in the background.
+    pub fn is_building(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Point, polygon};
+
+    fn key(level: i32) -> ShapeKey {
+        ShapeKey {
+            generation: 1,
+            level,
+            gcj: false,
+        }
+    }
+
+    #[test]
+    fn a_square_is_filled_outlined_and_anchored_inside() {
+        let sq: Geometry<f64> = polygon![
+            (x: 110.0, y: 21.0), (x: 110.01, y: 21.0), (x: 110.01, y: 21.01), (x: 110.0, y: 21.01), (x: 110.0, y: 21.0)
+        ]
+        .into();
+        let origin = Position::new(110.0, 21.0);
+        let c = ShapeCache::build(&[Some(&sq)], key(14), origin);
+        let item = &c.items[0];
+        assert_eq!(item.kind, Kind::Area);
+        assert_eq!(item.fill_i.len(), 6, "two triangles");
+        assert_eq!(item.rings.len(), 1);
+        // 0.01° at zoom 14 is 2^14·256/360·0.01 ≈ 116.5 px wide, and 116.5 / cos 21° ≈ 124.8
+        // px high in Mercator.
+        assert!((item.size_px - 124.8).abs() < 1.0, "{}", item.size_px);
+        assert!(item.anchor.x > 0.0 && item.anchor.x < item.size_px);
+        // The same square is a marker far out (zoom 8: under 2 px).
+        let far = ShapeCache::build(&[Some(&sq)], key(8), origin);
+        let pl = far.placement(Pos2::ZERO, 8.0);
+        assert!(far.is_marker(&far.items[0], pl));
+        let pl = c.placement(Pos2::ZERO, 14.0);
+        assert!(!c.is_marker(item, pl));
+    }
+
+    #[test]
+    fn placement_moves_and_scales() {
+        let p: Geometry<f64> = Point::new(110.001, 21.0).into();
+        let c = ShapeCache::build(&[Some(&p), None], key(10), Position::new(110.0, 21.0));
+        assert_eq!(c.items.len(), 2);
+        assert_eq!(c.items[1].kind, Kind::None);
+        let pl1 = c.placement(Pos2::new(100.0, 100.0), 10.0);
+        let pl2 = c.placement(Pos2::new(100.0, 100.0), 11.0);
+        let a: Vec<Pos2> = c.marker_points(&c.items[0], pl1).collect();
+        let b: Vec<Pos2> = c.marker_points(&c.items[0], pl2).collect();
+        assert!((b[0].x - 100.0 - 2.0 * (a[0].x - 100.0)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn fills_and_outlines_append_to_a_mesh() {
+        let sq: Geometry<f64> = polygon![
+            (x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01), (x: 0.0, y: 0.0)
+        ]
+        .into();
+        let c = ShapeCache::build(&[Some(&sq), Some(&sq)], key(14), Position::new(0.0, 0.0));
+        let pl = c.placement(Pos2::ZERO, 14.0);
+        let mut mesh = Mesh::default();
+        c.push_fill(&c.items[1], pl, Color32::RED, &mut mesh);
+        c.push_fill(&c.items[0], pl, Color32::RED, &mut mesh);
+        assert_eq!(mesh.indices.len(), 12);
+        assert!(
+            mesh.indices
+                .iter()
+                .all(|&i| (i as usize) < mesh.vertices.len())
+        );
+        let mut lines = Mesh::default();
+        c.push_outline(&c.items[0], pl, 1.0, Color32::BLACK, &mut lines);
+        assert_eq!(lines.vertices.len(), 4 * 4, "four edges, a quad each");
+    }
+}
