@@ -40,8 +40,10 @@ pub enum Command {
     CloseDialogs,
     /// Export the selected parks to this file.
     ExportTo(PathBuf),
-    /// Load a parks/counties file or a dataset folder.
+    /// Load a parks/counties file or a dataset folder (in the background).
     OpenPath(PathBuf),
+    /// Stop loading; the data on screen stays.
+    CancelLoad,
     /// Show this tile source under the parks (`None`: the built-in basemap only).
     SetBasemap(Option<TileSource>),
     /// Delete the on-disk tile cache.

@@ -213,6 +213,13 @@ const ZH: &[(&str, &str)] = &[
     ("error(s)", "个错误"),
     ("other features", "个其他要素"),
     ("enterprises", "家企业"),
+    ("Loading…", "正在加载…"),
+    ("features", "个要素"),
+    ("Reading the file…", "正在读取文件…"),
+    (
+        "Loading cancelled; the data on screen was kept.",
+        "已取消加载，屏幕上的数据保持不变。",
+    ),
     (
         "Preparing shapes for this zoom level…",
         "正在准备此缩放级别的图形…",

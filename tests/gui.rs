@@ -72,6 +72,17 @@ fn click_at(h: &mut Harness<'_, ParkAtlasApp>, pos: Pos2, modifiers: Modifiers) 
     h.run();
 }
 
+/// Runs frames until a background load has finished (at most 60 s).
+fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
+    let start = std::time::Instant::now();
+    while h.state().is_loading() {
+        assert!(start.elapsed().as_secs() < 60, "the load never finished");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+}
+
 fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
     h.state().state.selection.ids().map(str::to_owned).collect()
 }
@@ -236,6 +247,7 @@ fn opening_a_bad_file_shows_the_error_and_keeps_the_data() {
     h.run();
     h.get_by_label("Open").click();
     h.run();
+    wait_loaded(&mut h);
     h.get_by_label("Problems in the data");
     h.get_by_label("The data on screen was kept.");
     h.get_by_label_contains("projects[1].amount: expected an investment amount");
@@ -266,6 +278,7 @@ fn opening_a_good_parks_file_replaces_the_parks() {
     h.state_mut()
         .push(park_atlas::command::Command::OpenPath(file));
     h.run();
+    wait_loaded(&mut h);
     assert_eq!(h.state().atlas.parks.len(), 2);
     h.get_by_label_contains("Parks shown (2 / 2)");
     assert!(h.state().dialogs.problems.is_none());
@@ -654,4 +667,120 @@ fn escape_closes_every_dialog_before_it_clears_the_selection() {
     h.key_press(Key::Escape);
     h.run();
     assert!(selected(&h).is_empty());
+}
+
+/// The embedded counties with two polygon parks: a big one (about 6 km across) and a small one
+/// (about 150 m across, less than a marker at city zoom).
+fn two_polygon_parks() -> park_atlas::Atlas {
+    use park_atlas::synth::{Rng, blob};
+    let mut atlas = io::load_embedded().unwrap().atlas;
+    let mut rng = Rng::new(5);
+    let mut park = |id: &str, lon: f64, lat: f64, radius: f64| {
+        let mut p = atlas.parks[0].clone();
+        p.id = id.into();
+        p.name_en = Some(id.into());
+        p.name_zh = Some(id.into());
+        p.parent_id = None;
+        p.role = park_atlas::model::Role::Park;
+        p.location_accuracy_km = None;
+        p.geometry = Some(blob(&mut rng, geo::Coord { x: lon, y: lat }, radius, 24).into());
+        p
+    };
+    let big = park("big_park", 110.05, 21.35, 3000.0);
+    let small = park("small_park", 110.25, 20.75, 75.0);
+    atlas.parks = vec![big, small];
+    atlas
+}
+
+#[test]
+fn a_click_inside_a_polygon_park_selects_it() {
+    let app = ParkAtlasApp::with_atlas(two_polygon_parks(), english());
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .with_context_setup(|ctx| {
+            park_atlas::ui::fonts::install(ctx);
+            ctx.set_theme(egui::Theme::Light);
+        })
+        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
+    h.run();
+    // Zoom in on the big park so that its outline is far from its centre.
+    let frame = h.state().map.last.unwrap();
+    let centre = frame.screen_pos(Position::new(110.05, 21.35));
+    h.state_mut().map.fly_to(Position::new(110.05, 21.35), 12.0);
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    let centre2 = frame.screen_pos(Position::new(110.05, 21.35));
+    assert_ne!(centre, centre2);
+    assert!(h.state().map.stats.shapes >= 1, "{:?}", h.state().map.stats);
+    // 2 km east of the centre is inside (radius 2–3 km), far from any vertex at zoom 12.
+    let inside = frame.screen_pos(Position::new(110.05 + 0.015, 21.35));
+    click_at(&mut h, inside, Modifiers::NONE);
+    assert_eq!(selected(&h), ["big_park"]);
+    // 6 km east is outside: the selection clears.
+    let outside = frame.screen_pos(Position::new(110.05 + 0.06, 21.35));
+    click_at(&mut h, outside, Modifiers::NONE);
+    assert!(selected(&h).is_empty());
+}
+
+#[test]
+fn a_polygon_smaller_than_a_marker_is_drawn_and_clicked_as_a_marker() {
+    let app = ParkAtlasApp::with_atlas(two_polygon_parks(), english());
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_max_steps(16)
+        .with_context_setup(|ctx| {
+            park_atlas::ui::fonts::install(ctx);
+            ctx.set_theme(egui::Theme::Light);
+        })
+        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
+    h.run();
+    // At city zoom the 150 m park is a marker, the 6 km one a polygon.
+    let stats = h.state().map.stats;
+    assert_eq!(
+        (stats.visible, stats.shapes, stats.markers),
+        (2, 1, 1),
+        "{stats:?}"
+    );
+    // The marker sits inside the small polygon; clicking 3 px beside its centre hits it.
+    let frame = h.state().map.last.unwrap();
+    let c = frame.screen_pos(Position::new(110.25, 20.75));
+    click_at(&mut h, c + egui::vec2(3.0, 0.0), Modifiers::NONE);
+    assert_eq!(selected(&h), ["small_park"]);
+    // Zoomed in far enough, it is a polygon again.
+    h.state_mut().map.fly_to(Position::new(110.25, 20.75), 17.0);
+    h.run();
+    let stats = h.state().map.stats;
+    assert_eq!((stats.shapes, stats.markers), (1, 0), "{stats:?}");
+}
+
+#[test]
+fn frames_keep_coming_while_a_big_file_loads_and_cancel_keeps_the_old_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    park_atlas::synth::write_dataset(
+        park_atlas::synth::SynthOptions {
+            features: 4000,
+            projects: 10,
+            vertices: 48,
+            seed: 3,
+        },
+        &big,
+    )
+    .unwrap();
+    let mut h = harness(english());
+    h.state_mut()
+        .push(park_atlas::command::Command::OpenPath(big));
+    h.run();
+    assert!(h.state().is_loading(), "the load runs in the background");
+    // The window keeps drawing: frames run and the progress window is there.
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Loading…");
+    h.get_by_label("Cancel").click();
+    h.run();
+    wait_loaded(&mut h);
+    assert_eq!(h.state().atlas.parks.len(), 22, "the old data stays");
+    h.get_by_label_contains("Loading cancelled");
 }

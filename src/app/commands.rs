@@ -72,7 +72,12 @@ impl ParkAtlasApp {
             }
             Command::OpenPath(p) => {
                 self.dialogs.open = None;
-                self.open(&p);
+                self.start_open(p, ctx);
+            }
+            Command::CancelLoad => {
+                if let Some(job) = &self.loading {
+                    job.progress.cancel();
+                }
             }
             Command::SetBasemap(source) => self.set_basemap(source, ctx),
             Command::ClearTileCache => self.clear_tile_cache(ctx),
@@ -90,15 +95,86 @@ impl ParkAtlasApp {
         self.map.fit_city();
     }
 
-    /// Loads a file or folder; on any error the data on screen stays and the problems are
-    /// listed.
+    /// Starts reading a file or folder on a worker thread; the window keeps drawing and shows
+    /// the progress (with Cancel). A second open while one runs replaces it.
+    pub fn start_open(&mut self, path: std::path::PathBuf, ctx: &egui::Context) {
+        if let Some(old) = self.loading.take() {
+            old.progress.cancel();
+        }
+        let progress = std::sync::Arc::new(io::Progress::default());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let base = self.atlas.clone();
+        let (p, job_path, repaint) = (progress.clone(), path.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let result = io::open_path_with(&base, &job_path, &p);
+            let _ = tx.send(result);
+            repaint.request_repaint();
+        });
+        self.loading = Some(super::LoadJob {
+            path,
+            progress,
+            result: rx,
+        });
+        ctx.request_repaint();
+    }
+
+    /// Takes the result of a background read when it is there.
+    pub(super) fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.loading else {
+            return;
+        };
+        match job.result.try_recv() {
+            Ok(result) => {
+                let (path, cancelled) = (job.path.clone(), job.progress.is_cancelled());
+                self.loading = None;
+                if cancelled {
+                    let lang = self.state.lang;
+                    self.status = Some(Status::error(format!(
+                        "{}: {}",
+                        path.display(),
+                        lang.tr("Loading cancelled; the data on screen was kept.")
+                    )));
+                } else {
+                    self.finish_open(&path, result);
+                }
+                ctx.request_repaint();
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.loading = None,
+        }
+    }
+
+    /// Loads a file or folder on this thread (the command line and tests); on any error the
+    /// data on screen stays and the problems are listed.
     pub fn open(&mut self, path: &Path) {
+        let result = io::open_path(&self.atlas, path);
+        self.finish_open(path, result);
+    }
+
+    /// Shows what was opened, or why not.
+    fn finish_open(&mut self, path: &Path, result: Result<io::Loaded, Vec<io::Problem>>) {
         let label = path.display().to_string();
         let lang = self.state.lang;
-        match io::open_path(&self.atlas, path) {
+        match result {
             Ok(loaded) => {
+                let fit = (!path.is_dir() && !loaded.atlas.others.is_empty())
+                    .then(|| {
+                        crate::map::projection::bounds_of(
+                            loaded
+                                .atlas
+                                .others
+                                .iter()
+                                .filter_map(|f| f.geometry.as_ref()),
+                        )
+                    })
+                    .flatten();
                 let (parks, others) = (loaded.atlas.parks.len(), loaded.atlas.others.len());
                 self.set_atlas(loaded.atlas);
+                if let Some(b) = fit {
+                    self.map.fit_to(b);
+                }
                 let mut text = format!("{label}: {parks} {}", lang.tr("parks"));
                 if others > 0 {
                     text.push_str(&format!(", {others} {}", lang.tr("other features")));

@@ -57,6 +57,16 @@ struct Shown {
     mask: Vec<bool>,
 }
 
+/// A file or folder being read on a worker thread.
+pub struct LoadJob {
+    /// What is read.
+    pub path: PathBuf,
+    /// Features read, expected total, cancellation.
+    pub progress: std::sync::Arc<io::Progress>,
+    /// The outcome, when the reader is done.
+    pub result: std::sync::mpsc::Receiver<Result<io::Loaded, Vec<io::Problem>>>,
+}
+
 /// The Park Atlas window.
 pub struct ParkAtlasApp {
     /// The data on screen.
@@ -78,6 +88,8 @@ pub struct ParkAtlasApp {
     /// The last successful export.
     pub last_export: Option<ExportReport>,
     commands: Vec<Command>,
+    /// The file being read in the background, if any.
+    pub loading: Option<LoadJob>,
     screenshot: Option<ScreenshotJob>,
     started: Option<std::time::Instant>,
     /// How tile layers fetch and cache (tests point the cache elsewhere).
@@ -132,6 +144,7 @@ impl ParkAtlasApp {
             status: None,
             last_export: None,
             commands: Vec::new(),
+            loading: None,
             screenshot: None,
             started: None,
             fetch_options: FetchOptions::default(),
@@ -183,8 +196,14 @@ impl ParkAtlasApp {
         }
     }
 
+    /// True while a file is read in the background.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
     /// Draws one frame (the whole window) and applies the commands it produced.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
+        self.poll_loading(ui.ctx());
         self.refresh_shown();
         self.input_ui(ui);
         let view = ViewContext {
@@ -231,6 +250,10 @@ impl ParkAtlasApp {
                 self.map.ui(ui, &input, commands);
             });
         self.dialogs.ui(ui.ctx(), &view, commands);
+        if let Some(job) = &self.loading {
+            let label = job.path.display().to_string();
+            crate::ui::dialogs::loading_ui(ui.ctx(), view.lang, &label, &job.progress, commands);
+        }
 
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {

@@ -9,7 +9,8 @@ use geo::{BoundingRect, Contains, CoordsIter, Geometry, Intersects};
 use serde_json::Value;
 
 use super::problem::{Problem, Severity, has_errors};
-use super::read::{ParsedFile, parse_geojson, parse_json};
+use super::progress::Progress;
+use super::read::{ParsedFile, parse_geojson, parse_geojson_with, parse_json};
 use crate::model::taxonomy_check;
 use crate::model::{Atlas, Citywide, Taxonomy};
 
@@ -153,8 +154,19 @@ pub fn load(dir: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
 /// features. The result must pass the same cross-file checks as a dataset; any error refuses
 /// it and `current` stays as it was.
 pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
+    open_path_with(current, path, &Progress::default())
+}
+
+/// [`open_path`] with progress (features read) and cancellation.
+pub fn open_path_with(
+    current: &Atlas,
+    path: &Path,
+    progress: &Progress,
+) -> Result<Loaded, Vec<Problem>> {
     if path.is_dir() {
-        return load_dir(path);
+        let files = DatasetFiles::from_dir(path)?;
+        progress.set_total(super::progress::estimate_features(&files.parks));
+        return load_files_with(&files, progress);
     }
     let label = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -164,7 +176,9 @@ pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
             format!("cannot read the file: {e}"),
         )]
     })?;
-    let (parsed, mut problems) = parse_geojson(&label, &bytes, Some(&current.taxonomy));
+    progress.set_total(super::progress::estimate_features(&bytes));
+    let (parsed, mut problems) =
+        parse_geojson_with(&label, &bytes, Some(&current.taxonomy), progress);
     if has_errors(&problems) {
         return Err(problems);
     }
@@ -250,6 +264,11 @@ pub fn parse_citywide(file: &str, bytes: &[u8]) -> (Option<Citywide>, Vec<Proble
 /// Loads a dataset from its files: every file is checked, then the references between them.
 /// Any error refuses the whole dataset (so a half-loaded atlas never replaces a good one).
 pub fn load_files(files: &DatasetFiles) -> Result<Loaded, Vec<Problem>> {
+    load_files_with(files, &Progress::default())
+}
+
+/// [`load_files`] with progress (parks read) and cancellation.
+pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Loaded, Vec<Problem>> {
     let [
         parks_label,
         counties_label,
@@ -269,7 +288,7 @@ pub fn load_files(files: &DatasetFiles) -> Result<Loaded, Vec<Problem>> {
     }
     .unwrap_or_default();
 
-    let (parks_file, p) = parse_geojson(parks_label, &files.parks, Some(&taxonomy));
+    let (parks_file, p) = parse_geojson_with(parks_label, &files.parks, Some(&taxonomy), progress);
     problems.extend(p);
     let counties_file = files.counties.as_ref().map(|b| {
         let (f, p) = parse_geojson(counties_label, b, Some(&taxonomy));

@@ -5,12 +5,15 @@ pub mod atomic;
 pub mod dataset;
 pub mod export;
 pub mod problem;
+pub mod progress;
 pub mod read;
 pub mod text;
 
 pub use dataset::{
-    DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, validate_file,
+    DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, open_path_with,
+    validate_file,
 };
 pub use export::{ExportError, ExportReport, Format, export_parks};
 pub use problem::{Problem, Severity, has_errors};
-pub use read::{ParsedFile, parse_geojson};
+pub use progress::Progress;
+pub use read::{ParsedFile, parse_geojson, parse_geojson_with};

@@ -74,6 +74,17 @@ pub enum MapAction {
     ClickEmpty,
 }
 
+/// What the last frame drew (tests and benchmarks read it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    /// Parks in view.
+    pub visible: usize,
+    /// Parks drawn as polygons or lines.
+    pub shapes: usize,
+    /// Parks drawn as markers.
+    pub markers: usize,
+}
+
 /// The map widget's state.
 pub struct MapView {
     /// walkers' view state (centre and zoom).
@@ -97,6 +108,8 @@ pub struct MapView {
     legend: overlays::LegendCache,
     /// What the next fit shows (`None`: the city).
     fit_bounds: Option<geo::Rect<f64>>,
+    /// What the last frame drew.
+    pub stats: FrameStats,
     /// The city's bounds for the data generation they were computed for.
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
 }
@@ -117,6 +130,7 @@ impl Default for MapView {
             other_shapes: LayerShapes::default(),
             legend: overlays::LegendCache::default(),
             fit_bounds: None,
+            stats: FrameStats::default(),
         }
     }
 }
@@ -192,6 +206,7 @@ impl MapView {
             county_labels,
             tiles,
             legend,
+            stats,
             ..
         } = self;
         let mut frame = None;
@@ -254,7 +269,7 @@ impl MapView {
                     taken.insert(r);
                 }
                 let visible = parks::visible_parks(input, view);
-                let marks = parks::ParksFrame {
+                let (marks, drawn) = parks::ParksFrame {
                     painter: &painter,
                     scr: &scr,
                     input,
@@ -263,6 +278,11 @@ impl MapView {
                     hovered: *hovered,
                 }
                 .draw(&mut taken);
+                *stats = FrameStats {
+                    visible: visible.len(),
+                    shapes: drawn.0,
+                    markers: drawn.1,
+                };
                 labels::draw_labels(
                     &painter,
                     &scr,

@@ -115,9 +115,10 @@ pub struct ParksFrame<'a, 'b> {
 }
 
 impl ParksFrame<'_, '_> {
-    /// Draws the parks. Returns the parks drawn (for labels) and fills `obstacles` with the
-    /// markers' rectangles.
-    pub fn draw(&self, obstacles: &mut Occupancy) -> Vec<Mark> {
+    /// Draws the parks. Returns the parks drawn (for labels) and how many were drawn as shapes
+    /// and as markers, and fills `obstacles` with the markers' rectangles.
+    pub fn draw(&self, obstacles: &mut Occupancy) -> (Vec<Mark>, (usize, usize)) {
+        let (mut n_shapes, mut n_markers) = (0, 0);
         let (painter, input) = (self.painter, self.input);
         let atlas = input.atlas;
         let rect = painter.clip_rect();
@@ -198,6 +199,7 @@ impl ParksFrame<'_, '_> {
                         radius: 0.0,
                     });
                 }
+                n_shapes += 1;
                 continue;
             }
             // Markers: the park's points, or one marker inside a polygon too small to see.
@@ -215,6 +217,9 @@ impl ParksFrame<'_, '_> {
                 // always).
                 if !thin.take(c) && !selected && !hovered && r <= LOD_RADIUS {
                     continue;
+                }
+                if first.is_none() {
+                    n_markers += 1;
                 }
                 first.get_or_insert(c);
                 if on && let Some(km) = p.location_accuracy_km {
@@ -303,7 +308,7 @@ impl ParksFrame<'_, '_> {
         painter.extend(links);
         painter.add(Shape::mesh(discs));
         painter.extend(highlights);
-        marks
+        (marks, (n_shapes, n_markers))
     }
 
     fn links(&self) -> Vec<Shape> {

@@ -72,6 +72,22 @@ impl MapFrame {
     }
 }
 
+/// The box around some geometries.
+pub fn bounds_of<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> Option<geo::Rect<f64>> {
+    geoms.filter_map(|g| g.bounding_rect()).reduce(|a, b| {
+        geo::Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )
+    })
+}
+
 /// The bounding box of the counties (else of the parks): what "fit city" shows.
 pub fn city_bounds(atlas: &Atlas) -> Option<geo::Rect<f64>> {
     let geoms: Vec<&Geometry<f64>> = if atlas.counties.iter().any(|c| c.geometry.is_some()) {

@@ -371,3 +371,34 @@ fn default_export_path() -> String {
         .display()
         .to_string()
 }
+
+/// The progress of a file being read in the background, with Cancel.
+pub fn loading_ui(
+    ctx: &egui::Context,
+    lang: Lang,
+    label: &str,
+    progress: &crate::io::Progress,
+    out: &mut Vec<Command>,
+) {
+    egui::Window::new(lang.tr("Loading…"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -40.0))
+        .show(ctx, |ui| {
+            ui.label(label);
+            let (done, total) = progress.counts();
+            let text = if total > 0 {
+                format!("{done} / ~{total} {}", lang.tr("features"))
+            } else {
+                lang.tr("Reading the file…").to_owned()
+            };
+            ui.add(
+                egui::ProgressBar::new(progress.fraction())
+                    .desired_width(320.0)
+                    .text(text),
+            );
+            if ui.button(lang.tr("Cancel")).clicked() {
+                out.push(Command::CancelLoad);
+            }
+        });
+}

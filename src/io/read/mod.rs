@@ -15,6 +15,7 @@ mod park;
 mod stream;
 
 use super::problem::{Problem, Severity, describe};
+use super::progress::Progress;
 use super::text;
 use crate::model::{County, Extra, GenericFeature, Park, Taxonomy};
 use fields::Fields;
@@ -73,6 +74,17 @@ pub fn parse_geojson(
     bytes: &[u8],
     taxonomy: Option<&Taxonomy>,
 ) -> (ParsedFile, Vec<Problem>) {
+    parse_geojson_with(file, bytes, taxonomy, &Progress::default())
+}
+
+/// [`parse_geojson`] that counts features in `progress` and stops (with an error) when it is
+/// cancelled.
+pub fn parse_geojson_with(
+    file: &str,
+    bytes: &[u8],
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+) -> (ParsedFile, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut out = ParsedFile::default();
     let Some(text) = decode_text(file, bytes, &mut problems) else {
@@ -93,10 +105,20 @@ pub fn parse_geojson(
                 f,
                 taxonomy,
             );
+            progress.step();
+            !progress.is_cancelled()
         };
         stream::parse_root(&text, &mut on_feature)
     };
     let (mut root, features) = match parsed {
+        Err(_) if progress.is_cancelled() => {
+            ctx.problems.push(Problem::file_level(
+                Severity::Error,
+                file,
+                "reading was cancelled",
+            ));
+            return (out, problems);
+        }
         Err(e) => {
             ctx.problems.push(json_problem(file, &e));
             return (out, problems);

@@ -33,10 +33,11 @@ pub(super) enum Features {
     NotArray(String),
 }
 
-/// Parses `text`, calling `on_feature(index, value)` for each element of `features`.
+/// Parses `text`, calling `on_feature(index, value)` for each element of `features`; when it
+/// returns false, parsing stops with an error.
 pub(super) fn parse_root(
     text: &str,
-    on_feature: &mut dyn FnMut(usize, Value),
+    on_feature: &mut dyn FnMut(usize, Value) -> bool,
 ) -> Result<Root, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let root = RootSeed { on_feature }.deserialize(&mut de)?;
@@ -45,7 +46,7 @@ pub(super) fn parse_root(
 }
 
 struct RootSeed<'a> {
-    on_feature: &'a mut dyn FnMut(usize, Value),
+    on_feature: &'a mut dyn FnMut(usize, Value) -> bool,
 }
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
@@ -118,7 +119,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
 }
 
 struct FeaturesSeed<'a> {
-    on_feature: &'a mut dyn FnMut(usize, Value),
+    on_feature: &'a mut dyn FnMut(usize, Value) -> bool,
 }
 
 impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
@@ -145,7 +146,9 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Features, A::Error> {
         let mut i = 0;
         while let Some(v) = seq.next_element::<Value>()? {
-            (self.on_feature)(i, v);
+            if !(self.on_feature)(i, v) {
+                return Err(de::Error::custom("cancelled"));
+            }
             i += 1;
         }
         Ok(Features::Streamed)
