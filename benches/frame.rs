@@ -1,14 +1,24 @@
 //! One full frame of the window, headless: the UI pass (`run_ui`) plus tessellation, at
-//! 1280×800 on the embedded Zhanjiang data, city-wide and zoomed in on Donghai Island.
+//! 1280×800 — on the embedded Zhanjiang data and on seeded synthetic polygon parks (1k, 10k,
+//! 100k) and a 100k-polygon parcel layer, at city zoom, z12 and z15. The vertices tessellated
+//! per frame are printed for each case.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// The binary's allocator, so that the numbers are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use egui::{Event, Pos2, RawInput, Rect, Vec2};
+use park_atlas::Atlas;
 use park_atlas::app::ParkAtlasApp;
 use park_atlas::app::state::{STATE_VERSION, SavedState, View};
 use park_atlas::io;
+use park_atlas::model::GenericFeature;
+use park_atlas::synth::{self, SynthOptions};
 
 fn input(t: f64, pointer: Pos2) -> RawInput {
     RawInput {
@@ -19,23 +29,46 @@ fn input(t: f64, pointer: Pos2) -> RawInput {
     }
 }
 
-fn bench_view(c: &mut Criterion, name: &str, view: Option<View>) {
-    let atlas = io::load_embedded().unwrap().atlas;
+/// Zhanjiang's centre (Chikan/Xiashan), where the synthetic parks are densest.
+const CENTRE: (f64, f64) = (110.36, 21.2);
+
+fn bench_view(c: &mut Criterion, name: &str, atlas: &Atlas, zoom: Option<f64>) {
     let saved = SavedState {
         version: STATE_VERSION,
-        view,
+        view: zoom.map(|zoom| View {
+            lon: CENTRE.0,
+            lat: CENTRE.1,
+            zoom,
+        }),
         ..SavedState::default()
     };
-    let mut app = ParkAtlasApp::with_atlas(atlas, Some(saved));
+    let mut app = ParkAtlasApp::with_atlas(atlas.clone(), Some(saved));
     let ctx = egui::Context::default();
     park_atlas::ui::fonts::install(&ctx);
-    // Warm up: fonts, layout, the fit-to-city frames and the mesh caches.
+    // Warm up: fonts, layout, the fit-to-city frames, and the shape caches (which big data
+    // builds on a worker thread: wait for it).
     let mut t = 0.0;
-    for _ in 0..6 {
+    let mut vertices = 0;
+    for k in 0..2000 {
         t += 0.016;
         let out = ctx.run_ui(input(t, Pos2::new(600.0, 400.0)), |ui| app.frame_ui(ui));
-        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        vertices = prims
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
+        if k > 6 && !app.map.is_building() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
+    eprintln!(
+        "{name}: {vertices} vertices tessellated per frame; {:?}",
+        app.map.stats
+    );
     // Each measured frame moves the pointer over the map (a hover repaint).
     let mut k = 0u32;
     c.bench_function(name, |b| {
@@ -50,17 +83,52 @@ fn bench_view(c: &mut Criterion, name: &str, view: Option<View>) {
 }
 
 fn frame(c: &mut Criterion) {
-    bench_view(c, "frame 1280x800, whole city (run_ui + tessellate)", None);
-    bench_view(
-        c,
-        "frame 1280x800, zoomed in on Donghai Island (z12)",
-        Some(View {
-            lon: 110.45,
-            lat: 21.04,
-            zoom: 12.0,
-        }),
+    let embedded = io::load_embedded().unwrap().atlas;
+    bench_view(c, "frame embedded, city", &embedded, None);
+    bench_view(c, "frame embedded, z12", &embedded, Some(12.0));
+    for n in [1_000, 10_000, 100_000] {
+        let atlas = synth::parks(
+            &embedded,
+            SynthOptions {
+                features: n,
+                projects: if n > 10_000 { 1 } else { 10 },
+                ..SynthOptions::default()
+            },
+        );
+        for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
+            bench_view(c, &format!("frame {n} polygon parks, {label}"), &atlas, zoom);
+        }
+    }
+    // The moonshot: a 100k-polygon parcel layer over the embedded parks.
+    let text = synth::parcels_geojson(
+        &embedded,
+        SynthOptions {
+            features: 100_000,
+            vertices: 12,
+            ..SynthOptions::default()
+        },
     );
+    let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
+    let mut with_parcels = embedded.clone();
+    with_parcels.others = parsed.others;
+    let others: &Vec<GenericFeature> = &with_parcels.others;
+    assert_eq!(others.len(), 100_000);
+    for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
+        bench_view(
+            c,
+            &format!("frame 100k parcel layer, {label}"),
+            &with_parcels,
+            zoom,
+        );
+    }
 }
 
-criterion_group!(benches, frame);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = frame
+}
 criterion_main!(benches);

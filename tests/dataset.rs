@@ -506,3 +506,28 @@ fn cluster_names_fall_back_to_the_id_and_roles_rank_by_extent() {
     assert!(Role::CountyPark.extent_rank() > Role::AnchorSite.extent_rank());
     assert!(Role::AnchorSite.extent_rank() > Role::Designation.extent_rank());
 }
+
+#[test]
+fn a_prepared_county_answers_point_tests_like_geo() {
+    use geo::Contains;
+    use park_atlas::spatial::PreparedArea;
+    use park_atlas::synth::Rng;
+    let a = atlas();
+    let mut rng = Rng::new(11);
+    let mut inside = 0;
+    for county in &a.counties {
+        let g = county.geometry.as_ref().unwrap();
+        let prepared = PreparedArea::new(g).unwrap();
+        let r = geo::BoundingRect::bounding_rect(g).unwrap();
+        for _ in 0..400 {
+            let (x, y) = (
+                rng.range(r.min().x - 0.01, r.max().x + 0.01),
+                rng.range(r.min().y - 0.01, r.max().y + 0.01),
+            );
+            let expected = g.contains(&geo::Point::new(x, y));
+            assert_eq!(prepared.contains(x, y), expected, "{} at {x}, {y}", county.adcode);
+            inside += usize::from(expected);
+        }
+    }
+    assert!(inside > 500, "the test must see points inside too ({inside})");
+}

@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::read::{ParsedFile, parse_geojson, parse_geojson_with, parse_json};
 use crate::model::taxonomy_check;
 use crate::model::{Atlas, Citywide, Taxonomy};
+use crate::spatial::PreparedArea;
 
 /// The embedded Zhanjiang dataset, compiled into the program.
 pub mod embedded {
@@ -361,6 +362,11 @@ pub fn check_references(
             Some((c.adcode.as_str(), g, g.bounding_rect()?))
         })
         .collect();
+    // Prepared only when there are enough parks to pay for it.
+    let prepared: Vec<Option<PreparedArea>> = county_boxes
+        .iter()
+        .map(|(_, g, _)| (atlas.parks.len() > 50).then(|| PreparedArea::new(g)).flatten())
+        .collect();
     let location = |i: usize, id: &str| {
         let fi = feature_index.get(i).copied().unwrap_or(i);
         format!("features[{fi}] (id '{id}')")
@@ -424,29 +430,44 @@ pub fn check_references(
             let Some(gb) = g.bounding_rect() else {
                 continue;
             };
-            let near: Vec<&(&str, &Geometry<f64>, geo::Rect<f64>)> = county_boxes
+            let near: Vec<(usize, &(&str, &Geometry<f64>, geo::Rect<f64>))> = county_boxes
                 .iter()
-                .filter(|(_, _, r)| r.intersects(&gb))
+                .enumerate()
+                .filter(|(_, (_, _, r))| r.intersects(&gb))
                 .collect();
             // Fast path: a point of the park lies in a county it lists (one point-in-polygon
             // test instead of intersecting the outlines).
-            let listed_holds_it = g
-                .coords_iter()
-                .next()
-                .map(geo::Point::from)
-                .is_some_and(|p| {
-                    near.iter().any(|(a, cg, _)| {
-                        park.county_adcodes.iter().any(|b| b == a) && cg.contains(&p)
-                    })
-                });
+            let listed_holds_it = g.coords_iter().next().is_some_and(|p| {
+                near.iter().any(|(k, (a, cg, _))| {
+                    park.county_adcodes.iter().any(|b| b == a)
+                        && match prepared.get(*k).and_then(Option::as_ref) {
+                            Some(pa) => pa.contains(p.x, p.y),
+                            None => cg.contains(&geo::Point::from(p)),
+                        }
+                })
+            });
             if listed_holds_it {
                 continue;
             }
-            let inside: Vec<&str> = near
+            // The counties holding a point of the park (prepared tests); only when none does,
+            // the outlines are intersected (a park across a border, or outside every county).
+            let mut inside: Vec<&str> = near
                 .iter()
-                .filter(|(_, cg, _)| touches(cg, g))
-                .map(|(a, _, _)| *a)
+                .filter(|(k, _)| {
+                    prepared
+                        .get(*k)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|pa| g.coords_iter().any(|c| pa.contains(c.x, c.y)))
+                })
+                .map(|(_, (a, _, _))| *a)
                 .collect();
+            if inside.is_empty() {
+                inside = near
+                    .iter()
+                    .filter(|(_, (_, cg, _))| touches(cg, g))
+                    .map(|(_, (a, _, _))| *a)
+                    .collect();
+            }
             if inside.is_empty() {
                 push(
                     Severity::Warning,

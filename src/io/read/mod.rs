@@ -86,29 +86,53 @@ pub fn parse_geojson_with(
     progress: &Progress,
 ) -> (ParsedFile, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut out = ParsedFile::default();
     let Some(text) = decode_text(file, bytes, &mut problems) else {
-        return (out, problems);
+        return (ParsedFile::default(), problems);
+    };
+    // Two threads: this one parses the text, a worker turns each parsed feature into a park
+    // (or county, or other feature) with its checks, so the two halves of the work overlap.
+    let (parsed, worked) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Value)>(256);
+        let worker = s.spawn(move || {
+            let mut problems = Vec::new();
+            let mut out = ParsedFile::default();
+            let mut ctx = Ctx {
+                file,
+                location: String::new(),
+                problems: &mut problems,
+            };
+            for (i, f) in rx {
+                read_feature(&mut ctx, &mut out, i, &format!("features[{i}]"), f, taxonomy);
+                progress.step();
+            }
+            (out, problems)
+        });
+        let parsed = {
+            let mut on_feature =
+                |i: usize, f: Value| tx.send((i, f)).is_ok() && !progress.is_cancelled();
+            stream::parse_root(&text, &mut on_feature)
+        };
+        drop(tx);
+        (parsed, worker.join())
+    });
+    let mut out = match worked {
+        Ok((out, p)) => {
+            problems.extend(p);
+            out
+        }
+        Err(_) => {
+            problems.push(Problem::file_level(
+                Severity::Error,
+                file,
+                "internal error while reading the features",
+            ));
+            return (ParsedFile::default(), problems);
+        }
     };
     let mut ctx = Ctx {
         file,
         location: String::new(),
         problems: &mut problems,
-    };
-    let parsed = {
-        let mut on_feature = |i: usize, f: Value| {
-            read_feature(
-                &mut ctx,
-                &mut out,
-                i,
-                &format!("features[{i}]"),
-                f,
-                taxonomy,
-            );
-            progress.step();
-            !progress.is_cancelled()
-        };
-        stream::parse_root(&text, &mut on_feature)
     };
     let (mut root, features) = match parsed {
         Err(_) if progress.is_cancelled() => {
