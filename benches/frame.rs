@@ -96,7 +96,12 @@ fn frame(c: &mut Criterion) {
             },
         );
         for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
-            bench_view(c, &format!("frame {n} polygon parks, {label}"), &atlas, zoom);
+            bench_view(
+                c,
+                &format!("frame {n} polygon parks, {label}"),
+                &atlas,
+                zoom,
+            );
         }
     }
     // The moonshot: a 100k-polygon parcel layer over the embedded parks.

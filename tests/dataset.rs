@@ -525,9 +525,17 @@ fn a_prepared_county_answers_point_tests_like_geo() {
                 rng.range(r.min().y - 0.01, r.max().y + 0.01),
             );
             let expected = g.contains(&geo::Point::new(x, y));
-            assert_eq!(prepared.contains(x, y), expected, "{} at {x}, {y}", county.adcode);
+            assert_eq!(
+                prepared.contains(x, y),
+                expected,
+                "{} at {x}, {y}",
+                county.adcode
+            );
             inside += usize::from(expected);
         }
     }
-    assert!(inside > 500, "the test must see points inside too ({inside})");
+    assert!(
+        inside > 500,
+        "the test must see points inside too ({inside})"
+    );
 }

@@ -365,7 +365,11 @@ pub fn check_references(
     // Prepared only when there are enough parks to pay for it.
     let prepared: Vec<Option<PreparedArea>> = county_boxes
         .iter()
-        .map(|(_, g, _)| (atlas.parks.len() > 50).then(|| PreparedArea::new(g)).flatten())
+        .map(|(_, g, _)| {
+            (atlas.parks.len() > 50)
+                .then(|| PreparedArea::new(g))
+                .flatten()
+        })
         .collect();
     let location = |i: usize, id: &str| {
         let fi = feature_index.get(i).copied().unwrap_or(i);

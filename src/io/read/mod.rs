@@ -102,7 +102,14 @@ pub fn parse_geojson_with(
                 problems: &mut problems,
             };
             for (i, f) in rx {
-                read_feature(&mut ctx, &mut out, i, &format!("features[{i}]"), f, taxonomy);
+                read_feature(
+                    &mut ctx,
+                    &mut out,
+                    i,
+                    &format!("features[{i}]"),
+                    f,
+                    taxonomy,
+                );
                 progress.step();
             }
             (out, problems)

@@ -3,7 +3,7 @@
 use geo::Geometry;
 use serde_json::{Map, Value};
 
-use super::fields::{Fields, read_project, read_sources, read_target};
+use super::fields::{Fields, compact, read_project, read_sources, read_target};
 use super::{Ctx, id_text};
 use crate::model::{Park, Role, Taxonomy, Tier};
 
@@ -96,7 +96,7 @@ pub(super) fn read_park(
         location_accuracy_km,
         sources,
         geometry,
-        extra: std::mem::take(props),
+        extra: compact(std::mem::take(props)),
     };
     check_park_references(ctx, &park, taxonomy);
     if park.geometry.is_none() {
