@@ -323,3 +323,48 @@ fn randomly_damaged_files_never_panic() {
         "only {errors} of 300 damaged files were refused"
     );
 }
+
+#[test]
+fn a_big_file_read_by_two_threads_matches_the_one_pass_reader() {
+    use park_atlas::synth::{self, SynthOptions};
+    let base = io::load_embedded().unwrap().atlas;
+    let atlas = synth::parks(
+        &base,
+        SynthOptions {
+            features: 600,
+            ..SynthOptions::default()
+        },
+    );
+    let all: Vec<_> = atlas.parks.iter().collect();
+    let text = io::export::geojson_string(&all).unwrap();
+    assert!(text.len() > 2 << 20, "big enough for the two-thread path");
+    let (big, problems) = parse_geojson("big.geojson", text.as_bytes(), Some(&base.taxonomy));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(big.parks, atlas.parks, "every park, in file order");
+    assert_eq!(big.park_feature_index, (0..600).collect::<Vec<_>>());
+    // A bad amount in feature 400 is reported with its feature index.
+    let bad = {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[401] = lines[401].replacen("\"amount\":", "\"amount\":\"lots\",\"was\":", 1);
+        lines.join("\n")
+    };
+    let (_, problems) = parse_geojson("big.geojson", bad.as_bytes(), Some(&base.taxonomy));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.is_error() && p.location.starts_with("features[400]")),
+        "{problems:?}"
+    );
+    // A syntax error in the middle is located by line and column, as in a small file.
+    let mut broken = text.clone().into_bytes();
+    let at = text.lines().take(300).map(|l| l.len() + 1).sum::<usize>();
+    assert_eq!(broken[at], b'{', "line 301 starts a feature");
+    broken[at] = b'#';
+    let (_, problems) = parse_geojson("big.geojson", &broken, None);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].location.starts_with("line 301,"),
+        "{}",
+        problems[0]
+    );
+}

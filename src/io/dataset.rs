@@ -354,7 +354,7 @@ pub fn check_references(
 ) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let adcodes: HashSet<&str> = atlas.counties.iter().map(|c| c.adcode.as_str()).collect();
-    let county_boxes: Vec<(&str, &Geometry<f64>, geo::Rect<f64>)> = atlas
+    let county_boxes: Vec<CountyBox<'_>> = atlas
         .counties
         .iter()
         .filter_map(|c| {
@@ -434,7 +434,7 @@ pub fn check_references(
             let Some(gb) = g.bounding_rect() else {
                 continue;
             };
-            let near: Vec<(usize, &(&str, &Geometry<f64>, geo::Rect<f64>))> = county_boxes
+            let near: Vec<(usize, &CountyBox<'_>)> = county_boxes
                 .iter()
                 .enumerate()
                 .filter(|(_, (_, _, r))| r.intersects(&gb))
@@ -500,6 +500,9 @@ pub fn check_references(
         }
     }
 }
+
+/// A county's adcode, boundary and bounding box.
+type CountyBox<'a> = (&'a str, &'a Geometry<f64>, geo::Rect<f64>);
 
 fn touches(county: &Geometry<f64>, g: &Geometry<f64>) -> bool {
     match g {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 mod fields;
 mod geometry;
 mod park;
+mod split;
 mod stream;
 
 use super::problem::{Problem, Severity, describe};
@@ -89,39 +90,48 @@ pub fn parse_geojson_with(
     let Some(text) = decode_text(file, bytes, &mut problems) else {
         return (ParsedFile::default(), problems);
     };
-    // Two threads: this one parses the text, a worker turns each parsed feature into a park
-    // (or county, or other feature) with its checks, so the two halves of the work overlap.
-    let (parsed, worked) = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Value)>(256);
-        let worker = s.spawn(move || {
-            let mut problems = Vec::new();
-            let mut out = ParsedFile::default();
-            let mut ctx = Ctx {
-                file,
-                location: String::new(),
-                problems: &mut problems,
+    // Big files: two threads each parse and read half of the features (split where the
+    // features start); otherwise, or when the split fails, this thread parses the text while a
+    // worker turns each parsed feature into a park (or county, or other feature) with its
+    // checks, so that the two halves of the work overlap.
+    let halves = (text.len() > SPLIT_BYTES)
+        .then(|| split::feature_spans(&text))
+        .flatten()
+        .and_then(|spans| read_halves(file, &text, &spans, taxonomy, progress));
+    let (parsed, worked) = match halves {
+        Some(done) => (stream::parse_root(&text, None), Ok(done)),
+        None => std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Value)>(256);
+            let worker = s.spawn(move || {
+                let mut problems = Vec::new();
+                let mut out = ParsedFile::default();
+                let mut ctx = Ctx {
+                    file,
+                    location: String::new(),
+                    problems: &mut problems,
+                };
+                for (i, f) in rx {
+                    read_feature(
+                        &mut ctx,
+                        &mut out,
+                        i,
+                        &format!("features[{i}]"),
+                        f,
+                        taxonomy,
+                    );
+                    progress.step();
+                }
+                (out, problems)
+            });
+            let parsed = {
+                let mut on_feature =
+                    |i: usize, f: Value| tx.send((i, f)).is_ok() && !progress.is_cancelled();
+                stream::parse_root(&text, Some(&mut on_feature))
             };
-            for (i, f) in rx {
-                read_feature(
-                    &mut ctx,
-                    &mut out,
-                    i,
-                    &format!("features[{i}]"),
-                    f,
-                    taxonomy,
-                );
-                progress.step();
-            }
-            (out, problems)
-        });
-        let parsed = {
-            let mut on_feature =
-                |i: usize, f: Value| tx.send((i, f)).is_ok() && !progress.is_cancelled();
-            stream::parse_root(&text, &mut on_feature)
-        };
-        drop(tx);
-        (parsed, worker.join())
-    });
+            drop(tx);
+            (parsed, worker.join())
+        }),
+    };
     let mut out = match worked {
         Ok((out, p)) => {
             problems.extend(p);
@@ -204,6 +214,68 @@ pub fn parse_geojson_with(
         )),
     }
     (out, problems)
+}
+
+/// Above this size a FeatureCollection is read by two threads, half the features each.
+const SPLIT_BYTES: usize = 1 << 20;
+
+/// Parses and reads the features at `spans` on two threads, half each, and joins the results
+/// in file order. `None` when a feature does not parse (the caller then reads the file in one
+/// pass, which reports the error with its line and column).
+fn read_halves(
+    file: &str,
+    text: &str,
+    spans: &[std::ops::Range<usize>],
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+) -> Option<(ParsedFile, Vec<Problem>)> {
+    let half = spans.len().div_ceil(2);
+    let read = |first: usize, part: &[std::ops::Range<usize>]| {
+        let mut problems = Vec::new();
+        let mut out = ParsedFile::default();
+        let mut ctx = Ctx {
+            file,
+            location: String::new(),
+            problems: &mut problems,
+        };
+        for (k, span) in part.iter().enumerate() {
+            if progress.is_cancelled() {
+                return Some((out, problems));
+            }
+            let value: Value = serde_json::from_str(text.get(span.clone())?).ok()?;
+            let i = first + k;
+            read_feature(
+                &mut ctx,
+                &mut out,
+                i,
+                &format!("features[{i}]"),
+                value,
+                taxonomy,
+            );
+            progress.step();
+        }
+        Some((out, problems))
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let second = s.spawn(|| read(half, spans.get(half..).unwrap_or_default()));
+        let a = read(0, spans.get(..half).unwrap_or_default());
+        (a, second.join().ok().flatten())
+    });
+    let ((mut out, mut problems), (b_out, b_problems)) = (a?, b?);
+    if progress.is_cancelled() {
+        problems.push(Problem::file_level(
+            Severity::Error,
+            file,
+            "reading was cancelled",
+        ));
+        return Some((ParsedFile::default(), problems));
+    }
+    out.parks.extend(b_out.parks);
+    out.park_feature_index.extend(b_out.park_feature_index);
+    out.counties.extend(b_out.counties);
+    out.others.extend(b_out.others);
+    problems.extend(b_problems);
+    Some((out, problems))
 }
 
 /// Checks the size and decodes the bytes (UTF-8, UTF-16, GBK), reporting what went wrong.

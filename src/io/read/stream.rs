@@ -37,7 +37,7 @@ pub(super) enum Features {
 /// returns false, parsing stops with an error.
 pub(super) fn parse_root(
     text: &str,
-    on_feature: &mut dyn FnMut(usize, Value) -> bool,
+    on_feature: Option<&mut dyn FnMut(usize, Value) -> bool>,
 ) -> Result<Root, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let root = RootSeed { on_feature }.deserialize(&mut de)?;
@@ -46,7 +46,8 @@ pub(super) fn parse_root(
 }
 
 struct RootSeed<'a> {
-    on_feature: &'a mut dyn FnMut(usize, Value) -> bool,
+    /// `None`: the features are skipped (read elsewhere).
+    on_feature: Option<&'a mut dyn FnMut(usize, Value) -> bool>,
 }
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
@@ -101,14 +102,18 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         Ok(Root::NotObject(format!("an array of {n}")))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Root, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Root, A::Error> {
         let mut members = Map::new();
         let mut features = Features::Absent;
         while let Some(key) = map.next_key::<String>()? {
             if key == "features" {
-                features = map.next_value_seed(FeaturesSeed {
-                    on_feature: &mut *self.on_feature,
-                })?;
+                features = match self.on_feature.as_deref_mut() {
+                    Some(on_feature) => map.next_value_seed(FeaturesSeed { on_feature })?,
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                        Features::Streamed
+                    }
+                };
             } else {
                 let v: Value = map.next_value()?;
                 members.insert(key, v);

@@ -1,0 +1,100 @@
+//! A fast path for big files: find where each element of the top-level `features` array
+//! starts and ends with a byte scan (string- and escape-aware), so that two threads can each
+//! parse and read half of the features. Anything unusual (no such array, unbalanced brackets, a
+//! syntax error in a feature) makes the caller fall back to the one-pass reader, which gives
+//! the exact message.
+
+use std::ops::Range;
+
+/// The byte ranges of the elements of the top-level object's `features` array, in order;
+/// `None` when the text is not shaped like a FeatureCollection.
+pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut spans = Vec::new();
+    let mut in_features = false;
+    let mut done = false;
+    let mut key_is_features = false;
+    let mut elem_start: Option<usize> = None;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                if i >= b.len() {
+                    return None;
+                }
+                if depth == 1 {
+                    key_is_features = b.get(start + 1..i) == Some(b"features".as_slice());
+                }
+                if in_features && depth == 2 && elem_start.is_none() {
+                    elem_start = Some(start);
+                }
+            }
+            b'{' | b'[' => {
+                if in_features && depth == 2 && elem_start.is_none() {
+                    elem_start = Some(i);
+                }
+                if depth == 1 && c == b'[' && key_is_features && !done {
+                    in_features = true;
+                    done = true;
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                if depth == 0 {
+                    return None;
+                }
+                if in_features && depth == 2 {
+                    // The end of the features array.
+                    if let Some(s) = elem_start.take() {
+                        spans.push(s..i);
+                    }
+                    in_features = false;
+                }
+                depth -= 1;
+            }
+            b',' if in_features && depth == 2 => {
+                spans.push(elem_start.take()?..i);
+            }
+            b' ' | b'\t' | b'\n' | b'\r' | b':' | b',' => {}
+            _ => {
+                if in_features && depth == 2 && elem_start.is_none() {
+                    elem_start = Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    (done && depth == 0 && !in_features).then_some(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_are_found_whatever_their_content() {
+        let t = r#"{"type":"FeatureCollection","name":"x [", "features": [ {"a":"}],\"x"}, {"b":[1,{"c":2}]} ,3 ], "z": {"features": [9]}}"#;
+        let spans = feature_spans(t).unwrap();
+        let parts: Vec<&str> = spans.iter().map(|r| t[r.clone()].trim()).collect();
+        assert_eq!(parts, [r#"{"a":"}],\"x"}"#, r#"{"b":[1,{"c":2}]}"#, "3"]);
+    }
+
+    #[test]
+    fn odd_shapes_give_none() {
+        assert!(feature_spans(r#"{"type":"Feature"}"#).is_none());
+        assert!(feature_spans(r#"{"features": [ {"a": 1} "#).is_none());
+        assert!(feature_spans(r#"{"features": [ "unterminated ]}"#).is_none());
+        assert_eq!(feature_spans(r#"{"features": []}"#), Some(vec![]));
+    }
+}
