@@ -15,7 +15,8 @@ use super::style::short_name;
 /// Parks tried for a label per frame (the rest wait until zoomed in).
 pub const MAX_LABELS: usize = 300;
 
-/// Draws park labels for the parks drawn this frame, then county names.
+/// Draws park labels for the parks drawn this frame, then county names. A label keeps clear of
+/// `taken` (labels, notes, scale bar) and of `markers` (other than its own park's).
 pub fn draw_labels(
     painter: &egui::Painter,
     scr: &Screen<'_>,
@@ -23,6 +24,7 @@ pub fn draw_labels(
     marks: &[Mark],
     hovered: Option<usize>,
     county_labels: Option<&[(Position, usize)]>,
+    markers: &Occupancy,
     taken: &mut Occupancy,
 ) {
     let atlas = input.atlas;
@@ -67,10 +69,18 @@ pub fn draw_labels(
         // clear of labels only; the hovered park always gets its label.
         let spot = candidates
             .iter()
-            .find(|rc| clip.contains_rect(**rc) && !taken.hits(**rc, Some(c)))
+            .find(|rc| {
+                clip.contains_rect(**rc)
+                    && !taken.hits(**rc, None)
+                    && !markers.hits(**rc, (m.radius > 0.0).then_some(c))
+            })
             .or_else(|| {
                 selected
-                    .then(|| candidates.iter().find(|rc| clip.contains_rect(**rc)))
+                    .then(|| {
+                        candidates
+                            .iter()
+                            .find(|rc| clip.contains_rect(**rc) && !taken.hits(**rc, None))
+                    })
                     .flatten()
             })
             .copied()
@@ -91,7 +101,7 @@ pub fn draw_labels(
         let c = scr.pos(*pos);
         let galley = painter.layout_no_wrap(county.name(zh).to_owned(), font.clone(), color);
         let rc = Rect::from_center_size(c, galley.size());
-        if clip.contains_rect(rc) && !taken.hits(rc, None) {
+        if clip.contains_rect(rc) && !taken.hits(rc, None) && !markers.hits(rc, None) {
             painter.galley(rc.min, galley, color);
             taken.insert(rc);
         }

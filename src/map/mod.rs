@@ -259,16 +259,8 @@ impl MapView {
                 let hover_pos = response.hover_pos();
                 *hovered =
                     hover_pos.and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p));
-                let mut taken = Occupancy::new(rect, 24.0);
-                // Notes and the scale bar first, so that labels keep clear of them.
-                for r in overlays::draw_notes(&painter, rect, input.lang, tiles.as_ref(), building)
-                {
-                    taken.insert(r);
-                }
-                if let Some(r) = overlays::draw_scale_bar(&painter, projector, rect) {
-                    taken.insert(r);
-                }
                 let visible = parks::visible_parks(input, view);
+                let mut markers = Occupancy::new(rect, 24.0);
                 let (marks, drawn) = parks::ParksFrame {
                     painter: &painter,
                     scr: &scr,
@@ -277,12 +269,24 @@ impl MapView {
                     visible: &visible,
                     hovered: *hovered,
                 }
-                .draw(&mut taken);
+                .draw(&mut markers);
                 *stats = FrameStats {
                     visible: visible.len(),
                     shapes: drawn.0,
                     markers: drawn.1,
                 };
+                let mut taken = Occupancy::new(rect, 24.0);
+                // Notes and the scale bar over the parks; labels keep clear of them.
+                for r in overlays::draw_notes(&painter, rect, input.lang, tiles.as_ref(), building)
+                {
+                    taken.insert(r);
+                }
+                if let Some(r) = overlays::draw_scale_bar(&painter, projector, rect) {
+                    taken.insert(r);
+                }
+                if let Some(r) = overlays::draw_legend(ui, rect, input, legend) {
+                    taken.insert(r);
+                }
                 labels::draw_labels(
                     &painter,
                     &scr,
@@ -290,9 +294,9 @@ impl MapView {
                     &marks,
                     *hovered,
                     county_labels.as_ref().map(|c| c.1.as_slice()),
+                    &markers,
                     &mut taken,
                 );
-                overlays::draw_legend(ui, rect, input, legend);
 
                 if let Some(i) = *hovered
                     && let Some(p) = atlas.parks.get(i)

@@ -154,7 +154,12 @@ pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String
 #[derive(Debug, Default)]
 pub struct LegendCache(Option<((u64, u64), Vec<usize>)>);
 
-pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>, cache: &mut LegendCache) {
+pub(super) fn draw_legend(
+    ui: &mut Ui,
+    rect: Rect,
+    input: &MapInput<'_>,
+    cache: &mut LegendCache,
+) -> Option<Rect> {
     let atlas = input.atlas;
     let zh = input.lang.is_zh();
     let key = (input.generation, input.shown_generation);
@@ -188,7 +193,7 @@ pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>, cache: 
         })
         .unwrap_or_default();
     if used.is_empty() {
-        return;
+        return None;
     }
     let row = 17.0;
     let font = FontId::proportional(12.0);
@@ -241,6 +246,7 @@ pub(super) fn draw_legend(ui: &mut Ui, rect: Rect, input: &MapInput<'_>, cache: 
     }
     // Keep clicks on the legend from reaching the map.
     let _ = ui.interact(legend, ui.scope_id().with("legend"), Sense::hover());
+    Some(legend)
 }
 
 #[cfg(test)]
