@@ -17,6 +17,7 @@ pub const MAX_LABELS: usize = 300;
 
 /// Draws park labels for the parks drawn this frame, then county names. A label keeps clear of
 /// `taken` (labels, notes, scale bar) and of `markers` (other than its own park's).
+#[allow(clippy::too_many_arguments)]
 pub fn draw_labels(
     painter: &egui::Painter,
     scr: &Screen<'_>,
