@@ -60,20 +60,6 @@ pub struct MapInput<'a> {
     pub lang: Lang,
 }
 
-/// What the user did on the map this frame.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MapAction {
-    /// Clicked a park; `toggle` when Ctrl/Shift/Cmd was held.
-    ClickPark {
-        /// The park's index.
-        index: usize,
-        /// Add/remove instead of replace.
-        toggle: bool,
-    },
-    /// Clicked where there is no park.
-    ClickEmpty,
-}
-
 /// What the last frame drew (tests and benchmarks read it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FrameStats {
@@ -110,6 +96,8 @@ pub struct MapView {
     fit_bounds: Option<geo::Rect<f64>>,
     /// What the last frame drew.
     pub stats: FrameStats,
+    /// Park colours and drawing order.
+    style: parks::ParkStyle,
     /// The city's bounds for the data generation they were computed for.
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
 }
@@ -131,6 +119,7 @@ impl Default for MapView {
             legend: overlays::LegendCache::default(),
             fit_bounds: None,
             stats: FrameStats::default(),
+            style: parks::ParkStyle::default(),
         }
     }
 }
@@ -207,6 +196,7 @@ impl MapView {
             tiles,
             legend,
             stats,
+            style,
             ..
         } = self;
         let mut frame = None;
@@ -259,7 +249,8 @@ impl MapView {
                 let hover_pos = response.hover_pos();
                 *hovered =
                     hover_pos.and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p));
-                let visible = parks::visible_parks(input, view);
+                style.refresh(input);
+                let visible = style.visible(input, view);
                 let mut markers = Occupancy::new(rect, 24.0);
                 let (marks, drawn) = parks::ParksFrame {
                     painter: &painter,
@@ -268,6 +259,7 @@ impl MapView {
                     shapes: park_shapes,
                     visible: &visible,
                     hovered: *hovered,
+                    style,
                 }
                 .draw(&mut markers);
                 *stats = FrameStats {

@@ -47,19 +47,61 @@ pub fn in_view(index: &SpatialIndex, layer: Layer, b: [f64; 4]) -> Vec<usize> {
     index.layer_in_box(layer, b[0], b[1], b[2], b[3])
 }
 
-/// Parks (shown or dimmed) in view, in drawing order: dimmed first, then larger features
-/// before smaller ones, so that small markers sit on top.
-pub fn visible_parks(input: &MapInput<'_>, b: [f64; 4]) -> Vec<usize> {
-    let mut parks = in_view(input.index, Layer::Park, b);
-    let parks_of = &input.atlas.parks;
-    parks.sort_by_key(|&i| {
-        (
-            input.shown.get(i).copied().unwrap_or(false),
-            std::cmp::Reverse(parks_of.get(i).map_or(0, |p| p.role.extent_rank())),
-            i,
-        )
-    });
-    parks
+/// What the parks layer computes once per data and filter change, not per frame: each
+/// park's colour, and all parks in drawing order (dimmed first, then larger features before
+/// smaller ones, so that small markers sit on top) with each park's place in it.
+#[derive(Debug, Default)]
+pub struct ParkStyle {
+    key: Option<(u64, u64)>,
+    /// Colour per park.
+    pub colors: Vec<Color32>,
+    order: Vec<usize>,
+    rank: Vec<u32>,
+}
+
+impl ParkStyle {
+    /// Brings the cache up to date.
+    pub fn refresh(&mut self, input: &MapInput<'_>) {
+        let key = (input.generation, input.shown_generation);
+        if self.key == Some(key) {
+            return;
+        }
+        let parks = &input.atlas.parks;
+        self.colors = parks.iter().map(|p| park_color(input.atlas, p)).collect();
+        let mut order: Vec<usize> = (0..parks.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                input.shown.get(i).copied().unwrap_or(false),
+                std::cmp::Reverse(parks.get(i).map_or(0, |p| p.role.extent_rank())),
+                i,
+            )
+        });
+        let mut rank = vec![0u32; parks.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let Some(x) = rank.get_mut(i) {
+                *x = r as u32;
+            }
+        }
+        self.order = order;
+        self.rank = rank;
+        self.key = Some(key);
+    }
+
+    /// Parks (shown or dimmed) in view, in drawing order.
+    pub fn visible(&self, input: &MapInput<'_>, b: [f64; 4]) -> Vec<usize> {
+        let mut parks = in_view(input.index, Layer::Park, b);
+        if parks.len() == self.order.len() {
+            // The whole city is in view: the order is ready.
+            return self.order.clone();
+        }
+        parks.sort_unstable_by_key(|&i| self.rank.get(i).copied().unwrap_or(u32::MAX));
+        parks
+    }
+
+    /// A park's colour.
+    pub fn color(&self, i: usize) -> Color32 {
+        self.colors.get(i).copied().unwrap_or(Color32::GRAY)
+    }
 }
 
 /// The shown park under a screen point: inside a polygon drawn as such, or on a marker.
@@ -112,6 +154,8 @@ pub struct ParksFrame<'a, 'b> {
     pub visible: &'a [usize],
     /// The park under the pointer.
     pub hovered: Option<usize>,
+    /// Colours and drawing order.
+    pub style: &'a ParkStyle,
 }
 
 impl ParksFrame<'_, '_> {
@@ -147,7 +191,7 @@ impl ParksFrame<'_, '_> {
                     && thin.take(c)
                 {
                     let color = if shown(i) {
-                        park_color(atlas, p)
+                        self.style.color(i)
                     } else {
                         with_alpha(Color32::from_gray(140), 70)
                     };
@@ -162,7 +206,7 @@ impl ParksFrame<'_, '_> {
             let selected = input.selection.contains(&p.id);
             let hovered = self.hovered == Some(i);
             let color = if on {
-                park_color(atlas, p)
+                self.style.color(i)
             } else {
                 with_alpha(Color32::from_gray(140), 70)
             };
