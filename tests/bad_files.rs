@@ -158,11 +158,30 @@ fn broken_references_are_errors() {
         "duplicate_ids.geojson",
         &["features[1] (id 'p0')", "duplicate id", "features[0]"],
     );
-    assert_one_error(
-        "unknown_parent.geojson",
-        &["parent_id", "unknown park id \"no_such_zone\""],
-    );
     assert_one_error("id_mismatch.geojson", &["differs from the feature id"]);
+}
+
+#[test]
+fn an_unknown_parent_is_a_warning_in_a_file_and_an_error_in_a_dataset() {
+    let problems = problems_of("unknown_parent.geojson");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(!problems[0].is_error());
+    assert!(
+        problems[0]
+            .to_string()
+            .contains("\"no_such_zone\" is not in this file")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unknown_parent.geojson");
+    std::fs::copy(fixture, dir.path().join("parks.geojson")).unwrap();
+    let refused = io::load_dir(dir.path()).unwrap_err();
+    assert!(
+        refused
+            .iter()
+            .any(|p| p.is_error() && p.to_string().contains("unknown park id \"no_such_zone\"")),
+        "{refused:#?}"
+    );
 }
 
 #[test]
@@ -226,8 +245,21 @@ fn a_gbk_file_is_decoded_not_garbled() {
 }
 
 #[test]
-fn a_latin1_file_is_refused_with_a_clear_message() {
-    assert_one_error("latin1.geojson", &["not UTF-8", "offset"]);
+fn a_latin1_file_is_read_as_windows_1252_with_a_warning_that_says_so() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/latin1.geojson");
+    let bytes = std::fs::read(path).unwrap();
+    let (parsed, problems) = parse_geojson("latin1.geojson", &bytes, None);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(!problems[0].is_error());
+    assert!(
+        problems[0].message.contains("windows-1252"),
+        "{}",
+        problems[0]
+    );
+    assert_eq!(
+        parsed.foreign_members.get("name").and_then(|v| v.as_str()),
+        Some("café")
+    );
 }
 
 #[test]
@@ -261,6 +293,8 @@ fn every_fixture_is_read_without_panicking_and_only_valid_ones_pass() {
         "single_feature.geojson",
         "bare_geometry.geojson",
         "gbk.geojson",
+        "latin1.geojson",
+        "unknown_parent.geojson",
     ];
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -367,4 +401,41 @@ fn a_big_file_read_by_two_threads_matches_the_one_pass_reader() {
         "{}",
         problems[0]
     );
+}
+
+#[test]
+fn a_wrong_kind_of_file_is_named_with_what_to_do() {
+    let (_, problems) = parse_geojson("parks.geojson", b"PK\x03\x04\x14\x00\x06\x00", None);
+    assert_eq!(problems.len(), 1);
+    let m = problems[0].to_string();
+    assert!(m.contains("ZIP") && m.contains("ogr2ogr"), "{m}");
+    let (_, problems) = parse_geojson("page.geojson", b"<!DOCTYPE html>\n<html>", None);
+    assert!(problems[0].to_string().contains("HTML"), "{}", problems[0]);
+}
+
+#[test]
+fn numbers_too_big_or_negative_are_refused_where_they_stand() {
+    let park = |amount: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[110.3,21.2]}},"properties":{{"id":"p","name_en":"P","projects":[{{"name_en":"x","amount":{amount},"currency":"CNY"}}]}}}}]}}"#
+        )
+    };
+    for (amount, expect) in [
+        ("1e16", "more than 10^15"),
+        ("-5", "a number ≥ 0"),
+        ("1e400", "not valid JSON"),
+    ] {
+        let (_, problems) = parse_geojson("p.geojson", park(amount).as_bytes(), None);
+        let errors: Vec<String> = problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            errors.iter().any(|e| e.contains(expect)),
+            "{amount}: {errors:#?}"
+        );
+    }
+    let (_, problems) = parse_geojson("p.geojson", park("1e15").as_bytes(), None);
+    assert!(!io::has_errors(&problems), "{problems:#?}");
 }

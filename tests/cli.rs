@@ -230,3 +230,68 @@ fn basemap_options_are_checked_before_the_window_opens() {
     let o = run(&["--basemap", "google"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Our temporary files left in a folder.
+fn strays(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".park-atlas-"))
+        .collect()
+}
+
+#[test]
+fn kill_9_during_exports_never_corrupts_the_file_and_the_next_write_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    park_atlas::synth::write_dataset(
+        park_atlas::synth::SynthOptions {
+            features: 1500,
+            ..Default::default()
+        },
+        &data,
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("all.geojson");
+    let data_arg = data.display().to_string();
+    let out_arg = out.display().to_string();
+    let export = || {
+        Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+            .args(["--data", &data_arg, "export", "--out", &out_arg])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // A complete export first; time it to aim the kills.
+    let t = std::time::Instant::now();
+    assert!(export().wait().unwrap().success());
+    let full = t.elapsed();
+    let good = std::fs::read(&out).unwrap();
+    let mut rng = park_atlas::synth::Rng::new(4);
+    let mut left = 0;
+    for _ in 0..12 {
+        let mut child = export();
+        let delay = full.mul_f64(rng.range(0.05, 1.0));
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        // The target is always a whole file: the old export or a new one, never a mix.
+        let now = std::fs::read(&out).unwrap();
+        let (parsed, problems) = park_atlas::io::parse_geojson("all.geojson", &now, None);
+        assert!(problems.is_empty(), "corrupt after a kill: {problems:?}");
+        assert_eq!(parsed.parks.len(), 1500);
+        assert_eq!(now.len(), good.len());
+        left = left.max(strays(&out_dir).len());
+    }
+    // The next write removes what the killed processes left.
+    assert!(export().wait().unwrap().success());
+    assert_eq!(
+        strays(&out_dir),
+        Vec::<String>::new(),
+        "at most {left} were left before"
+    );
+}

@@ -539,3 +539,16 @@ fn a_prepared_county_answers_point_tests_like_geo() {
         "the test must see points inside too ({inside})"
     );
 }
+
+#[test]
+fn a_dataset_without_land_gets_the_built_in_land() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("parks.geojson"),
+        io::dataset::embedded::PARKS,
+    )
+    .unwrap();
+    let a = io::load_dir(dir.path()).unwrap().atlas;
+    assert!(!a.land.is_empty());
+    assert_eq!(a.land.len(), atlas().land.len());
+}

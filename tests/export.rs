@@ -215,3 +215,63 @@ fn an_export_replaces_an_existing_file_whole() {
     assert!(text.len() < 1_000_000 && text.contains("xuwen_port"));
     assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
 }
+
+/// Validates an export the way `park-atlas validate FILE` does and opens it the way the
+/// window does; both must succeed.
+fn loads_back(a: &park_atlas::Atlas, parks: &[&Park], dir: &std::path::Path) {
+    let ids: Vec<&str> = parks.iter().map(|p| p.id.as_str()).collect();
+    let path = dir.join("selection.geojson");
+    export_parks(a, parks, &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let problems = io::validate_file("selection.geojson", &bytes, &a.taxonomy);
+    let errors: Vec<_> = problems.iter().filter(|p| p.is_error()).collect();
+    assert!(errors.is_empty(), "{ids:?} does not validate: {errors:#?}");
+    let opened = io::open_path(a, &path)
+        .unwrap_or_else(|p| panic!("{ids:?} does not open: {p:#?}"))
+        .atlas;
+    let back: Vec<&str> = opened.parks.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(back, ids);
+}
+
+#[test]
+fn every_single_park_exported_alone_loads_back() {
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    for p in &a.parks {
+        loads_back(&a, &[p], dir.path());
+    }
+}
+
+#[test]
+fn random_selections_load_back_and_a_missing_parent_is_only_a_warning() {
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = park_atlas::synth::Rng::new(9);
+    for _ in 0..40 {
+        let pick: Vec<&Park> = a.parks.iter().filter(|_| rng.unit() < 0.3).collect();
+        if !pick.is_empty() {
+            loads_back(&a, &pick, dir.path());
+        }
+    }
+    // A site without its zone: loads, with a warning that names the missing parent.
+    let site = a.parks.iter().find(|p| p.parent_id.is_some()).unwrap();
+    let text = geojson_string(&[site]).unwrap();
+    let problems = io::validate_file("one.geojson", text.as_bytes(), &a.taxonomy);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(!problems[0].is_error());
+    assert!(
+        problems[0]
+            .message
+            .contains(site.parent_id.as_deref().unwrap())
+    );
+    // In a dataset folder the parent must still resolve.
+    let folder = dir.path().join("dataset");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("parks.geojson"), &text).unwrap();
+    let refused = io::load_dir(&folder).unwrap_err();
+    assert!(
+        refused
+            .iter()
+            .any(|p| p.is_error() && p.field == "parent_id")
+    );
+}

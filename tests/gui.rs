@@ -373,6 +373,8 @@ fn on_amap_tiles_parks_are_drawn_and_hit_in_gcj02_but_stay_wgs84() {
     let mut h = harness(Some(saved));
     let wgs_pos = park_screen_pos(&h, "lianjiang_htz");
     h.state_mut().fetch_options.cache = None;
+    // Never AMap's real servers: a local port that refuses (the tiles fail, the shift stays).
+    h.state_mut().fetch_options.url_template = Some("http://127.0.0.1:9/{z}/{x}/{y}.png".into());
     h.state_mut()
         .push(park_atlas::command::Command::SetBasemap(Some(
             park_atlas::map::tiles::TileSource::Amap,

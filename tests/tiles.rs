@@ -109,6 +109,7 @@ fn options(cache: Option<&std::path::Path>, timeout_ms: u64) -> FetchOptions {
             dir: d.to_owned(),
             limit_bytes: 64 << 20,
         }),
+        url_template: None,
     }
 }
 
@@ -336,4 +337,22 @@ fn a_pmtiles_archive_serves_its_raster_tiles() {
         err.contains("bad.pmtiles") && err.contains("PMTiles"),
         "{err}"
     );
+}
+
+#[test]
+fn a_url_template_sends_a_web_source_to_the_local_server() {
+    let server = TileServer::start();
+    let local = match server.source("ok") {
+        TileSource::Xyz { template, .. } => template,
+        other => panic!("{other:?}"),
+    };
+    let mut o = options(None, 5000);
+    o.url_template = Some(local);
+    // AMap's tiles, fetched from 127.0.0.1; the source keeps its datum.
+    let f = TileFetcher::new(TileSource::Amap, o, Arc::new(|| {}));
+    assert_eq!(f.source(), &TileSource::Amap);
+    f.request(TILE);
+    let got = wait(&f, 1);
+    assert_eq!(got[0].result.as_ref().unwrap().1, Origin::Network);
+    assert_eq!(server.served.load(Ordering::SeqCst), 1);
 }

@@ -191,7 +191,13 @@ pub fn open_path_with(
         atlas.counties = parsed.counties;
     }
     atlas.others = parsed.others;
-    check_references(&atlas, &label, &parsed.park_feature_index, &mut problems);
+    check_references(
+        &atlas,
+        &label,
+        Scope::Standalone,
+        &parsed.park_feature_index,
+        &mut problems,
+    );
     if has_errors(&problems) {
         Err(problems)
     } else {
@@ -301,15 +307,20 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
         problems.extend(p);
         c
     });
-    let land = files
-        .land
-        .as_ref()
-        .map(|b| {
+    // A dataset without land of its own gets the built-in land (else the map would be all sea).
+    let land = match &files.land {
+        Some(b) => {
             let (f, p) = parse_geojson(land_label, b, None);
             problems.extend(p);
             f.others.into_iter().filter_map(|g| g.geometry).collect()
-        })
-        .unwrap_or_default();
+        }
+        None => parse_geojson("embedded:land.geojson", embedded::LAND.as_bytes(), None)
+            .0
+            .others
+            .into_iter()
+            .filter_map(|g| g.geometry)
+            .collect(),
+    };
 
     let mut atlas = Atlas {
         taxonomy,
@@ -332,7 +343,13 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
         atlas.others.extend(cf.others);
         atlas.parks.extend(cf.parks);
     }
-    check_references(&atlas, parks_label, &park_feature_index, &mut problems);
+    check_references(
+        &atlas,
+        parks_label,
+        Scope::Dataset,
+        &park_feature_index,
+        &mut problems,
+    );
     if has_errors(&problems) {
         problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
         Err(problems)
@@ -344,11 +361,23 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
     }
 }
 
+/// Where the parks being checked come from: a dataset folder, whose references must all
+/// resolve, or a single file (an export of a few parks), where a parent that is not in the
+/// file is only a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A dataset folder.
+    Dataset,
+    /// A single file.
+    Standalone,
+}
+
 /// Checks between parks and counties: unique ids, known parents (no cycles), known adcodes,
 /// and parks that lie outside every county or outside the counties they list.
 pub fn check_references(
     atlas: &Atlas,
     file: &str,
+    scope: Scope,
     feature_index: &[usize],
     problems: &mut Vec<Problem>,
 ) {
@@ -398,13 +427,24 @@ pub fn check_references(
     for (i, park) in atlas.parks.iter().enumerate() {
         if let Some(parent) = &park.parent_id {
             if atlas.park(parent).is_none() {
-                push(
-                    Severity::Error,
-                    i,
-                    &park.id,
-                    "parent_id",
-                    format!("unknown park id {parent:?}"),
-                );
+                match scope {
+                    Scope::Dataset => push(
+                        Severity::Error,
+                        i,
+                        &park.id,
+                        "parent_id",
+                        format!("unknown park id {parent:?}"),
+                    ),
+                    Scope::Standalone => push(
+                        Severity::Warning,
+                        i,
+                        &park.id,
+                        "parent_id",
+                        format!(
+                            "park {parent:?} is not in this file (fine for an export of a selection; its link is not drawn)"
+                        ),
+                    ),
+                }
             } else if has_parent_cycle(atlas, &park.id) {
                 push(
                     Severity::Error,
@@ -566,7 +606,13 @@ pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Prob
                     counties: parsed.counties,
                     ..Atlas::default()
                 };
-                check_references(&atlas, label, &parsed.park_feature_index, &mut problems);
+                check_references(
+                    &atlas,
+                    label,
+                    Scope::Standalone,
+                    &parsed.park_feature_index,
+                    &mut problems,
+                );
             }
             problems
         }

@@ -9,7 +9,7 @@ use geo::{Centroid, Geometry};
 use serde_json::{Map, Value, json};
 use wkt::ToWkt;
 
-use super::atomic::{write_atomic, write_atomic_with};
+use super::atomic::{write_atomic_pair, write_atomic_with};
 use crate::model::{Atlas, Park, Project, Source, Target};
 use crate::query::summarize;
 
@@ -77,12 +77,6 @@ pub fn export_parks(
     let format =
         Format::from_path(path).ok_or_else(|| ExportError::UnknownFormat(path.to_owned()))?;
     let projects = parks.iter().map(|p| p.projects.len()).sum();
-    let write = |p: &Path, bytes: &[u8]| {
-        write_atomic(p, bytes).map_err(|source| ExportError::Write {
-            path: p.to_owned(),
-            source,
-        })
-    };
     match format {
         Format::GeoJson => {
             write_atomic_with(path, |w| write_geojson(parks, w)).map_err(|source| {
@@ -101,8 +95,17 @@ pub fn export_parks(
             let parks_csv = parks_csv(atlas, parks)?;
             let projects_path = projects_csv_path(path);
             let projects_csv = projects_csv(parks)?;
-            write(path, &parks_csv)?;
-            write(&projects_path, &projects_csv)?;
+            // Both files are replaced together or neither is.
+            write_atomic_pair(
+                path,
+                |w| w.write_all(&parks_csv),
+                &projects_path,
+                |w| w.write_all(&projects_csv),
+            )
+            .map_err(|source| ExportError::Write {
+                path: path.to_owned(),
+                source,
+            })?;
             Ok(ExportReport {
                 files: vec![path.to_owned(), projects_path],
                 parks: parks.len(),

@@ -390,6 +390,10 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Disk cache; `None` to keep nothing.
     pub cache: Option<TileCache>,
+    /// Fetch network tiles from this `{z}/{x}/{y}` template instead of the source's own
+    /// server (the source keeps its datum and attribution). Tests point it at 127.0.0.1 so
+    /// that they never reach the internet.
+    pub url_template: Option<String>,
 }
 
 impl Default for FetchOptions {
@@ -401,6 +405,7 @@ impl Default for FetchOptions {
                 dir,
                 limit_bytes: 512 << 20,
             }),
+            url_template: None,
         }
     }
 }
@@ -455,13 +460,22 @@ impl TileFetcher {
             .into();
         let archive: Arc<Mutex<Option<Result<Archive, SourceError>>>> = Arc::new(Mutex::new(None));
         let writes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let fetch_source = match (&options.url_template, &source) {
+            (Some(t), TileSource::Osm | TileSource::Amap | TileSource::Xyz { .. }) => {
+                TileSource::Xyz {
+                    template: t.clone(),
+                    attribution: String::new(),
+                }
+            }
+            _ => source.clone(),
+        };
         let workers = (0..options.workers.max(1))
             .map(|_| {
                 let (job_rx, res_tx, agent, source, cache, notify) = (
                     job_rx.clone(),
                     res_tx.clone(),
                     agent.clone(),
-                    source.clone(),
+                    fetch_source.clone(),
                     options.cache.clone(),
                     notify.clone(),
                 );

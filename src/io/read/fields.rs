@@ -7,6 +7,10 @@ use super::Ctx;
 use crate::io::problem::describe;
 use crate::model::{Project, Source, Sources, Target};
 
+/// The largest number a field takes (10^15: far above any investment in yuan), so that sums
+/// over any number of projects stay finite.
+pub(super) const MAX_NUMBER: f64 = 1e15;
+
 /// Takes typed fields out of a JSON object, reporting wrong types with the field path.
 pub(super) struct Fields<'a, 'b> {
     pub(super) ctx: &'a mut Ctx<'b>,
@@ -36,7 +40,15 @@ impl Fields<'_, '_> {
         match self.props.shift_remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(x) if x >= 0.0 => Some(x),
+                Some(x) if (0.0..=MAX_NUMBER).contains(&x) => Some(x),
+                Some(x) if x > MAX_NUMBER => {
+                    let p = self.path(key);
+                    self.ctx.error(
+                        &p,
+                        format!("{what} {n} is more than 10^15: a unit mistake? (amounts are in whole yuan or euros)"),
+                    );
+                    None
+                }
                 _ => {
                     let p = self.path(key);
                     self.ctx

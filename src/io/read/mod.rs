@@ -296,6 +296,14 @@ fn decode_text<'a>(
         ));
         return None;
     }
+    if let Some(what) = text::sniff(bytes) {
+        problems.push(Problem::file_level(
+            Severity::Error,
+            file,
+            format!("this is {what}; Park Atlas reads GeoJSON"),
+        ));
+        return None;
+    }
     let decoded = match text::decode(bytes) {
         Ok(d) => d,
         Err(msg) => {
