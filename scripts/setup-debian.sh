@@ -4,7 +4,7 @@
 # with sudo; runs `apt-get update` before installing; does nothing when all are there.
 set -euo pipefail
 packages=(libgl1-mesa-dri libegl1 libglx-mesa0 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
-[[ ${1:-} == --ci ]] && packages+=(xvfb xauth)
+[[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
