@@ -61,6 +61,19 @@ fn at_scale(c: &mut Criterion) {
         g.bench_function("filter by free text", |b| {
             b.iter(|| filter_parks(black_box(&atlas), black_box(&text)))
         });
+        let index = park_atlas::query::TextIndex::build(&atlas);
+        g.bench_function(
+            "filter by free text (text index, as the window does)",
+            |b| {
+                b.iter(|| {
+                    park_atlas::query::filter_parks_indexed(
+                        black_box(&atlas),
+                        black_box(&text),
+                        &index,
+                    )
+                })
+            },
+        );
         // A click: on a park's first point (inside or on its outline), 12 px at z12 ≈ 430 m.
         let index = SpatialIndex::build(&atlas);
         let targets: Vec<(f64, f64)> = atlas

@@ -495,7 +495,7 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
             .to_owned()
     };
     println!("{}", line(header));
-    let parks: Vec<_> = idx.iter().map(|&i| &atlas.parks[i]).collect();
+    let parks: Vec<_> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
     for p in &parks {
         let s = query::summarize(atlas, std::slice::from_ref(p));
         let clusters: Vec<&str> = p
@@ -596,7 +596,7 @@ fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Resul
     let filter = build_filter(atlas, args)?;
     let parks: Vec<_> = query::filter_parks(atlas, &filter)
         .into_iter()
-        .map(|i| &atlas.parks[i])
+        .filter_map(|i| atlas.parks.get(i))
         .filter(|p| ids.is_empty() || ids.contains(&p.id))
         .collect();
     let report = io::export_parks(atlas, &parks, out)

@@ -39,6 +39,15 @@ impl Filter {
 
     /// Whether one park passes.
     pub fn matches(&self, atlas: &Atlas, park: &Park) -> bool {
+        if !self.matches_facets(atlas, park) {
+            return false;
+        }
+        let text = self.text.trim().to_lowercase();
+        text.split_whitespace().all(|word| text_matches(park, word))
+    }
+
+    /// Whether one park passes every filter but the search text.
+    fn matches_facets(&self, atlas: &Atlas, park: &Park) -> bool {
         if !self.clusters.is_empty() && !park.clusters.iter().any(|c| self.clusters.contains(c)) {
             return false;
         }
@@ -65,9 +74,67 @@ impl Filter {
         if !self.roles.is_empty() && !self.roles.contains(&park.role) {
             return false;
         }
-        let text = self.text.trim().to_lowercase();
-        text.split_whitespace().all(|word| text_matches(park, word))
+        true
     }
+}
+
+/// The searchable text of every park (id, names, project names, investors), lowercased once,
+/// so that typing in the search box does not lowercase every park's fields on each key.
+#[derive(Debug, Clone, Default)]
+pub struct TextIndex(Vec<String>);
+
+impl TextIndex {
+    /// Builds the index of an atlas.
+    pub fn build(atlas: &Atlas) -> TextIndex {
+        TextIndex(
+            atlas
+                .parks
+                .iter()
+                .map(|p| {
+                    let mut t = p.id.to_lowercase();
+                    let mut add = |s: &Option<String>| {
+                        if let Some(s) = s {
+                            // A line per field: words never match across two fields.
+                            t.push('\n');
+                            t.push_str(&s.to_lowercase());
+                        }
+                    };
+                    add(&p.name_zh);
+                    add(&p.name_en);
+                    for pr in &p.projects {
+                        add(&pr.name_zh);
+                        add(&pr.name_en);
+                        add(&pr.investor);
+                    }
+                    t
+                })
+                .collect(),
+        )
+    }
+}
+
+/// [`filter_parks`] with a prepared [`TextIndex`] of the same atlas.
+pub fn filter_parks_indexed(atlas: &Atlas, filter: &Filter, index: &TextIndex) -> Vec<usize> {
+    let words: Vec<String> = filter
+        .text
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        return filter_parks(atlas, filter);
+    }
+    atlas
+        .parks
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            index.0.get(*i).is_some_and(|h| {
+                filter.matches_facets(atlas, p) && words.iter().all(|w| h.contains(w.as_str()))
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn text_matches(park: &Park, word: &str) -> bool {
@@ -323,6 +390,41 @@ mod tests {
             year,
             ..Project::default()
         }
+    }
+
+    #[test]
+    fn the_text_index_finds_exactly_what_the_plain_filter_finds() {
+        let atlas = crate::io::load_embedded().unwrap().atlas;
+        let index = TextIndex::build(&atlas);
+        for text in [
+            "basf",
+            "BASF",
+            "湛江",
+            "zhanjiang port",
+            "steel 宝钢",
+            "zzz",
+            "  ",
+            "a",
+        ] {
+            let f = Filter {
+                text: text.into(),
+                ..Filter::default()
+            };
+            assert_eq!(
+                filter_parks_indexed(&atlas, &f, &index),
+                filter_parks(&atlas, &f),
+                "{text:?}"
+            );
+        }
+        let mut f = Filter {
+            text: "port".into(),
+            ..Filter::default()
+        };
+        f.clusters.insert("green_petrochem".into());
+        assert_eq!(
+            filter_parks_indexed(&atlas, &f, &index),
+            filter_parks(&atlas, &f)
+        );
     }
 
     #[test]

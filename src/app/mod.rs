@@ -23,7 +23,7 @@ use crate::io::{self, ExportReport};
 use crate::map::tiles::{FetchOptions, TileSource};
 use crate::map::{MapInput, MapView};
 use crate::model::Atlas;
-use crate::query::{Filter, filter_parks};
+use crate::query::{Filter, TextIndex, filter_parks, filter_parks_indexed};
 use crate::spatial::SpatialIndex;
 use crate::ui::details::DetailsPanel;
 use crate::ui::dialogs::{Dialogs, ProblemsWindow};
@@ -76,6 +76,8 @@ pub struct ParkAtlasApp {
     /// Filters, selection, language, view, basemap (saved between runs).
     pub state: SavedState,
     shown: Shown,
+    /// Searchable text of the parks, for the data generation it was built for.
+    text_index: Option<(u64, TextIndex)>,
     /// The map.
     pub map: MapView,
     toolbar: Toolbar,
@@ -136,6 +138,7 @@ impl ParkAtlasApp {
                 ..SavedState::default()
             },
             shown: Shown::default(),
+            text_index: None,
             map: MapView::default(),
             toolbar: Toolbar,
             filters: FiltersPanel::default(),
@@ -180,7 +183,24 @@ impl ParkAtlasApp {
     fn refresh_shown(&mut self) {
         let key = (self.generation, self.state.filter.clone());
         if self.shown.key.as_ref() != Some(&key) {
-            let list = filter_parks(&self.atlas, &self.state.filter);
+            let list = if self.state.filter.text.trim().is_empty() {
+                filter_parks(&self.atlas, &self.state.filter)
+            } else {
+                // The search box: lowercase every park's text once per data, not per key.
+                if self
+                    .text_index
+                    .as_ref()
+                    .is_none_or(|t| t.0 != self.generation)
+                {
+                    self.text_index = Some((self.generation, TextIndex::build(&self.atlas)));
+                }
+                match &self.text_index {
+                    Some((_, index)) => {
+                        filter_parks_indexed(&self.atlas, &self.state.filter, index)
+                    }
+                    None => filter_parks(&self.atlas, &self.state.filter),
+                }
+            };
             let mut mask = vec![false; self.atlas.parks.len()];
             for &i in &list {
                 if let Some(m) = mask.get_mut(i) {
