@@ -94,6 +94,22 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Print per-county numbers of the matching parks: adcode, name, parks, projects and signed
+    /// investment per currency (never added across currencies). A park listing several
+    /// counties counts in each.
+    Stats {
+        /// What to group by (only `county` for now).
+        #[arg(long, value_enum, default_value_t = By::County)]
+        by: By,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Output: an aligned table, or CSV for scripts.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+        format: StatsFormat,
+        /// Language of the names.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
     /// Write seeded synthetic data for trying Park Atlas at scale: a dataset folder of N parks
     /// as polygons inside Zhanjiang's counties (with the embedded counties and clusters), or
     /// with --parcels a GeoJSON file of N generic polygons. Not real data.
@@ -151,6 +167,17 @@ fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
 fn role_parser() -> impl clap::builder::TypedValueParser<Value = Role> {
     clap::builder::PossibleValuesParser::new(Role::ALL.map(Role::as_str))
         .try_map(|s| Role::parse(&s).ok_or("unknown role"))
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum By {
+    County,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum StatsFormat {
+    Table,
+    Csv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -224,6 +251,12 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             std::mem::forget(atlas);
             r
         }
+        Some(Command::Stats {
+            by: By::County,
+            filters,
+            format,
+            lang,
+        }) => stats(&load(cli.data.as_deref())?, &filters, format, lang),
         Some(Command::Generate {
             count,
             projects,
@@ -533,6 +566,84 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
     println!(
         "Locations are approximate (see location_accuracy_km); amounts are as reported by each project's sources."
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(atlas: &Atlas, args: &FilterArgs, format: StatsFormat, lang: Lang) -> Result<ExitCode> {
+    let zh = lang == Lang::Zh;
+    let filter = build_filter(atlas, args)?;
+    let rows = query::stats_by_county(atlas, &query::filter_parks(atlas, &filter));
+    let currencies: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.totals.keys().map(String::as_str))
+        .collect();
+    let name = |r: &query::CountyStats| {
+        if zh {
+            r.name_zh.clone()
+        } else {
+            r.name_en.clone()
+        }
+    };
+    match format {
+        StatsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut header = vec![
+                "adcode".to_owned(),
+                "name".into(),
+                "parks".into(),
+                "projects".into(),
+            ];
+            header.extend(currencies.iter().map(|c| format!("investment_{c}")));
+            w.write_record(&header)?;
+            for r in &rows {
+                let mut rec = vec![
+                    r.adcode.clone(),
+                    name(r),
+                    r.parks.to_string(),
+                    r.projects.to_string(),
+                ];
+                rec.extend(
+                    currencies
+                        .iter()
+                        .map(|c| r.totals.get(*c).map(|v| v.to_string()).unwrap_or_default()),
+                );
+                w.write_record(&rec)?;
+            }
+            w.flush()?;
+        }
+        StatsFormat::Table => {
+            let widths = [8, 24, 6, 9, 30];
+            let line = |cols: [&str; 5]| {
+                cols.iter()
+                    .zip(widths)
+                    .map(|(c, w)| cell(c, w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .trim_end()
+                    .to_owned()
+            };
+            println!(
+                "{}",
+                line(["ADCODE", "COUNTY", "PARKS", "PROJECTS", "INVESTMENT"])
+            );
+            for r in &rows {
+                let invest = query::format_totals(&r.totals, zh).unwrap_or_default();
+                println!(
+                    "{}",
+                    line([
+                        &r.adcode,
+                        &name(r),
+                        &r.parks.to_string(),
+                        &r.projects.to_string(),
+                        &invest
+                    ])
+                );
+            }
+            println!(
+                "A park listed in several counties counts in each; currencies are never added."
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -296,6 +296,51 @@ pub fn format_amount(amount: f64, currency: &str, chinese: bool) -> String {
     }
 }
 
+/// The numbers of one county for a set of parks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CountyStats {
+    /// Six-digit adcode.
+    pub adcode: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Parks that list this county.
+    pub parks: usize,
+    /// Their projects.
+    pub projects: usize,
+    /// Signed investment per currency (never added across currencies).
+    pub totals: BTreeMap<String, f64>,
+}
+
+/// Per-county numbers for the parks at `indices`, one row per county of the atlas in file
+/// order. A park listing several counties counts in each of them.
+pub fn stats_by_county(atlas: &Atlas, indices: &[usize]) -> Vec<CountyStats> {
+    let mut rows: Vec<CountyStats> = atlas
+        .counties
+        .iter()
+        .map(|c| CountyStats {
+            adcode: c.adcode.clone(),
+            name_zh: c.name_zh.clone().unwrap_or_default(),
+            name_en: c.name_en.clone().unwrap_or_default(),
+            ..CountyStats::default()
+        })
+        .collect();
+    for p in indices.iter().filter_map(|&i| atlas.parks.get(i)) {
+        let s = summarize(atlas, &[p]);
+        for a in &p.county_adcodes {
+            if let Some(row) = rows.iter_mut().find(|r| &r.adcode == a) {
+                row.parks += 1;
+                row.projects += s.projects;
+                for (cur, v) in &s.totals {
+                    *row.totals.entry(cur.clone()).or_default() += v;
+                }
+            }
+        }
+    }
+    rows
+}
+
 /// Totals per currency as one line ("69.3 亿 CNY + 10 bn EUR"); `None` when there is no
 /// known amount. Currencies are listed side by side, never added.
 pub fn format_totals(totals: &BTreeMap<String, f64>, chinese: bool) -> Option<String> {
@@ -425,6 +470,65 @@ mod tests {
             filter_parks_indexed(&atlas, &f, &index),
             filter_parks(&atlas, &f)
         );
+    }
+
+    #[test]
+    fn county_stats_count_parks_projects_and_money_per_currency() {
+        use crate::model::{County, Park};
+        let county = |a: &str| County {
+            adcode: a.into(),
+            name_zh: Some(format!("县{a}")),
+            name_en: Some(format!("C{a}")),
+            kind: None,
+            geometry: None,
+            extra: Default::default(),
+        };
+        let park = |id: &str, counties: &[&str], projects: Vec<Project>| Park {
+            id: id.into(),
+            name_zh: None,
+            name_en: Some(id.into()),
+            county_adcodes: counties.iter().map(|c| (*c).to_owned()).collect(),
+            tier: crate::model::Tier::Unknown,
+            role: crate::model::Role::Park,
+            parent_id: None,
+            area_km2: None,
+            clusters: vec![],
+            projects,
+            targets: vec![],
+            location_accuracy_km: None,
+            sources: Default::default(),
+            geometry: None,
+            extra: Default::default(),
+        };
+        let atlas = Atlas {
+            counties: vec![county("1"), county("2"), county("3")],
+            parks: vec![
+                park(
+                    "a",
+                    &["1"],
+                    vec![
+                        project("x", Some(5e8), "CNY", None),
+                        project("y", None, "", None),
+                    ],
+                ),
+                park("b", &["1", "2"], vec![project("z", Some(2e7), "EUR", None)]),
+                park("c", &["2"], vec![project("w", Some(1e8), "CNY", None)]),
+            ],
+            ..Atlas::default()
+        };
+        let rows = stats_by_county(&atlas, &[0, 1, 2]);
+        // Worked out by hand: county 1 has a (2 projects, 5e8 CNY) and b (1, 2e7 EUR);
+        // county 2 has b and c (1 + 1 projects, 2e7 EUR and 1e8 CNY); county 3 nothing.
+        assert_eq!((rows[0].parks, rows[0].projects), (2, 3));
+        assert_eq!(rows[0].totals.get("CNY"), Some(&5e8));
+        assert_eq!(rows[0].totals.get("EUR"), Some(&2e7));
+        assert_eq!((rows[1].parks, rows[1].projects), (2, 2));
+        assert_eq!(rows[1].totals.get("CNY"), Some(&1e8));
+        assert_eq!((rows[2].parks, rows[2].projects), (0, 0));
+        assert!(rows[2].totals.is_empty());
+        // Only the parks asked for count.
+        let rows = stats_by_county(&atlas, &[2]);
+        assert_eq!((rows[0].parks, rows[1].parks), (0, 1));
     }
 
     #[test]

@@ -295,3 +295,45 @@ fn kill_9_during_exports_never_corrupts_the_file_and_the_next_write_cleans_up() 
         "at most {left} were left before"
     );
 }
+
+#[test]
+fn stats_by_county_prints_one_row_per_county_as_csv_for_scripts() {
+    let o = run(&[
+        "stats",
+        "--by",
+        "county",
+        "--format",
+        "csv",
+        "--cluster",
+        "green_petrochem",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("adcode,name,parks,projects,investment_CNY,investment_EUR")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 9, "one row per county");
+    // Mazhang (Donghai Island) holds the green-petrochemical parks listed by `list`.
+    let mazhang = rows.iter().find(|r| r[0] == "440811").unwrap();
+    let listed = stdout(&run(&[
+        "list",
+        "--cluster",
+        "green_petrochem",
+        "--county",
+        "440811",
+    ]));
+    let n: usize = listed
+        .lines()
+        .find(|l| l.contains(" of "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(mazhang[2].parse::<usize>().unwrap(), n);
+    // The table says that currencies are never added.
+    let t = stdout(&run(&["stats"]));
+    assert!(t.contains("never added"), "{t}");
+}
