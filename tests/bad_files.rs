@@ -447,3 +447,28 @@ fn numbers_too_big_or_negative_are_refused_where_they_stand() {
     let (_, problems) = parse_geojson("p.geojson", park("1e15").as_bytes(), None);
     assert!(!io::has_errors(&problems), "{problems:#?}");
 }
+
+#[test]
+fn in_a_big_file_parks_with_extra_members_read_the_same_as_in_a_small_one() {
+    use park_atlas::synth::{self, SynthOptions};
+    let base = io::load_embedded().unwrap().atlas;
+    // The embedded parks carry notes, facts and other extra members (the slow path); the
+    // synthetic ones follow the schema exactly (the typed fast path).
+    let mut parks: Vec<_> = base.parks.clone();
+    parks.extend(
+        synth::parks(
+            &base,
+            SynthOptions {
+                features: 500,
+                ..SynthOptions::default()
+            },
+        )
+        .parks,
+    );
+    let refs: Vec<_> = parks.iter().collect();
+    let text = io::export::geojson_string(&refs).unwrap();
+    assert!(text.len() > 2 << 20);
+    let (big, problems) = parse_geojson("mixed.geojson", text.as_bytes(), Some(&base.taxonomy));
+    assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    assert_eq!(big.parks, parks);
+}

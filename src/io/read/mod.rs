@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+mod fast;
 mod fields;
 mod geometry;
 mod park;
@@ -97,9 +98,14 @@ pub fn parse_geojson_with(
     let halves = (text.len() > SPLIT_BYTES)
         .then(|| split::feature_spans(&text))
         .flatten()
-        .and_then(|spans| read_halves(file, &text, &spans, taxonomy, progress));
+        .and_then(|(spans, array)| {
+            let done = read_halves(file, &text, &spans, taxonomy, progress)?;
+            // The top level without the features (already read): a few bytes to parse.
+            let rest = format!("{}{}", text.get(..array.start)?, text.get(array.end..)?);
+            Some((done, rest))
+        });
     let (parsed, worked) = match halves {
-        Some(done) => (stream::parse_root(&text, None), Ok(done)),
+        Some((done, rest)) => (stream::parse_root(&rest, None), Ok(done)),
         None => std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Value)>(256);
             let worker = s.spawn(move || {
@@ -242,16 +248,13 @@ fn read_halves(
             if progress.is_cancelled() {
                 return Some((out, problems));
             }
-            let value: Value = serde_json::from_str(text.get(span.clone())?).ok()?;
             let i = first + k;
-            read_feature(
-                &mut ctx,
-                &mut out,
-                i,
-                &format!("features[{i}]"),
-                value,
-                taxonomy,
-            );
+            let feature = text.get(span.clone())?;
+            let location = format!("features[{i}]");
+            if !fast::read_fast(&mut ctx, &mut out, i, &location, feature, taxonomy) {
+                let value: Value = serde_json::from_str(feature).ok()?;
+                read_feature(&mut ctx, &mut out, i, &location, value, taxonomy);
+            }
             progress.step();
         }
         Some((out, problems))

@@ -6,9 +6,10 @@
 
 use std::ops::Range;
 
-/// The byte ranges of the elements of the top-level object's `features` array, in order;
-/// `None` when the text is not shaped like a FeatureCollection.
-pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
+/// The byte ranges of the elements of the top-level object's `features` array, in order,
+/// and the range of the array's contents (between its brackets); `None` when the text is not
+/// shaped like a FeatureCollection.
+pub(super) fn feature_spans(text: &str) -> Option<(Vec<Range<usize>>, Range<usize>)> {
     let b = text.as_bytes();
     let mut i = 0;
     let mut depth = 0usize;
@@ -17,6 +18,7 @@ pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
     let mut done = false;
     let mut key_is_features = false;
     let mut elem_start: Option<usize> = None;
+    let mut array = 0..0;
     while i < b.len() {
         let c = b[i];
         match c {
@@ -47,6 +49,7 @@ pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
                 if depth == 1 && c == b'[' && key_is_features && !done {
                     in_features = true;
                     done = true;
+                    array.start = i + 1;
                 }
                 depth += 1;
             }
@@ -60,6 +63,7 @@ pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
                         spans.push(s..i);
                     }
                     in_features = false;
+                    array.end = i;
                 }
                 depth -= 1;
             }
@@ -75,7 +79,7 @@ pub(super) fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
         }
         i += 1;
     }
-    (done && depth == 0 && !in_features).then_some(spans)
+    (done && depth == 0 && !in_features).then_some((spans, array))
 }
 
 #[cfg(test)]
@@ -85,7 +89,12 @@ mod tests {
     #[test]
     fn elements_are_found_whatever_their_content() {
         let t = r#"{"type":"FeatureCollection","name":"x [", "features": [ {"a":"}],\"x"}, {"b":[1,{"c":2}]} ,3 ], "z": {"features": [9]}}"#;
-        let spans = feature_spans(t).unwrap();
+        let (spans, array) = feature_spans(t).unwrap();
+        assert_eq!(
+            &t[..array.start],
+            r#"{"type":"FeatureCollection","name":"x [", "features": ["#
+        );
+        assert!(t[array.end..].starts_with("], \"z\""));
         let parts: Vec<&str> = spans.iter().map(|r| t[r.clone()].trim()).collect();
         assert_eq!(parts, [r#"{"a":"}],\"x"}"#, r#"{"b":[1,{"c":2}]}"#, "3"]);
     }
@@ -95,6 +104,6 @@ mod tests {
         assert!(feature_spans(r#"{"type":"Feature"}"#).is_none());
         assert!(feature_spans(r#"{"features": [ {"a": 1} "#).is_none());
         assert!(feature_spans(r#"{"features": [ "unterminated ]}"#).is_none());
-        assert_eq!(feature_spans(r#"{"features": []}"#), Some(vec![]));
+        assert_eq!(feature_spans(r#"{"features": []}"#), Some((vec![], 14..14)));
     }
 }
