@@ -63,6 +63,8 @@ pub enum Dialog {
     TilesFolder,
     /// The list of problems in opened data.
     Problems,
+    /// Mouse and keyboard shortcuts (F1).
+    Help,
 }
 
 /// True when a click should add to / remove from the selection instead of replacing it

@@ -786,3 +786,21 @@ fn frames_keep_coming_while_a_big_file_loads_and_cancel_keeps_the_old_data() {
     assert_eq!(h.state().atlas.parks.len(), 22, "the old data stays");
     h.get_by_label_contains("Loading cancelled");
 }
+
+#[test]
+fn f1_shows_every_shortcut_and_escape_closes_it() {
+    let mut h = harness(english());
+    h.key_press(Key::F1);
+    h.run();
+    h.get_by_label("Mouse and keyboard");
+    h.get_by_label("Ctrl+E");
+    h.get_by_label("Export the selected parks");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label("Export the selected parks").is_none());
+    // In Chinese too.
+    let mut h = harness(None);
+    h.key_press(Key::F1);
+    h.run();
+    h.get_by_label("鼠标与键盘");
+}

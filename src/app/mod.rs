@@ -305,6 +305,13 @@ impl ParkAtlasApp {
         if ctx.input_mut(|i| i.consume_shortcut(&open)) {
             self.commands.push(Command::Show(Dialog::Open));
         }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F1)) {
+            self.commands.push(if self.dialogs.help {
+                Command::Close(Dialog::Help)
+            } else {
+                Command::Show(Dialog::Help)
+            });
+        }
         if ctx.input(|i| i.key_pressed(Key::Escape)) {
             self.commands.push(if self.dialogs.any_open() {
                 Command::CloseDialogs

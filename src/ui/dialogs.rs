@@ -69,6 +69,8 @@ pub struct Dialogs {
     pub tiles: Option<TilesDialog>,
     /// Problems.
     pub problems: Option<ProblemsWindow>,
+    /// The shortcuts window (F1).
+    pub help: bool,
 }
 
 impl Dialogs {
@@ -79,6 +81,7 @@ impl Dialogs {
             || self.xyz.is_some()
             || self.tiles.is_some()
             || self.problems.is_some()
+            || self.help
     }
 
     /// Opens a dialog with its starting values.
@@ -112,6 +115,7 @@ impl Dialogs {
                 self.tiles = Some(TilesDialog { path, error: None });
             }
             Dialog::Problems => {}
+            Dialog::Help => self.help = true,
         }
     }
 
@@ -123,6 +127,7 @@ impl Dialogs {
             Dialog::Xyz => self.xyz = None,
             Dialog::TilesFolder => self.tiles = None,
             Dialog::Problems => self.problems = None,
+            Dialog::Help => self.help = false,
         }
     }
 
@@ -199,7 +204,58 @@ impl Dialogs {
         if let Some(p) = &self.problems {
             problems_ui(ctx, lang, p, out);
         }
+        if self.help {
+            help_ui(ctx, lang, out);
+        }
     }
+}
+
+/// Every mouse and keyboard shortcut of the window, in one place (F1).
+fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
+    let rows: [(&str, &str); 12] = [
+        (lang.tr("Drag"), lang.tr("Pan the map")),
+        (lang.tr("Mouse wheel, pinch, + / −"), lang.tr("Zoom")),
+        (
+            lang.tr("Click a park"),
+            lang.tr("Select it; details open on the right"),
+        ),
+        (
+            lang.tr("Ctrl/Shift-click"),
+            lang.tr("Add a park to the selection or remove it"),
+        ),
+        (
+            lang.tr("Click on empty map"),
+            lang.tr("Clear the selection"),
+        ),
+        (
+            lang.tr("Hover"),
+            lang.tr("Name, county and clusters of the park"),
+        ),
+        ("Ctrl+O", lang.tr("Open data (or drop files on the window)")),
+        ("Ctrl+E", lang.tr("Export the selected parks")),
+        ("Enter", lang.tr("Confirm a path dialog")),
+        ("Esc", lang.tr("Close dialogs, then clear the selection")),
+        ("F1", lang.tr("This help")),
+        (lang.tr("Fit city"), lang.tr("Show the whole city again")),
+    ];
+    egui::Window::new(lang.tr("Mouse and keyboard"))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("help")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (key, what) in rows {
+                        ui.strong(key);
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+            if ui.button(lang.tr("Close")).clicked() {
+                out.push(Command::Close(Dialog::Help));
+            }
+        });
 }
 
 fn xyz_ui(ctx: &egui::Context, lang: Lang, d: &mut XyzDialog, out: &mut Vec<Command>) {

@@ -57,6 +57,13 @@ impl Toolbar {
             }
             ui.separator();
             basemap_menu_ui(ui, view, commands);
+            if ui
+                .button("?")
+                .on_hover_text(lang.tr("Mouse and keyboard"))
+                .clicked()
+            {
+                commands.push(Command::Show(Dialog::Help));
+            }
             if let Some(s) = view.status {
                 ui.separator();
                 ui.label(RichText::new(&s.text).color(status_color(s.error)));
