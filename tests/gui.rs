@@ -804,3 +804,34 @@ fn f1_shows_every_shortcut_and_escape_closes_it() {
     h.run();
     h.get_by_label("鼠标与键盘");
 }
+
+#[test]
+fn the_cursor_readout_shows_where_the_pointer_is() {
+    let mut h = harness(english());
+    let pos = park_screen_pos(&h, "xuwen_port");
+    h.event(Event::PointerMoved(pos));
+    h.run();
+    let text = h
+        .state()
+        .map
+        .cursor
+        .clone()
+        .expect("a readout while hovering the map");
+    let p = h.state().atlas.park("xuwen_port").unwrap();
+    let c = geo::CoordsIter::coords_iter(p.geometry.as_ref().unwrap())
+        .next()
+        .unwrap();
+    // Within a pixel of the park's point (about 0.002° at city zoom).
+    let nums: Vec<f64> = text
+        .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    assert!(
+        (nums[0] - c.x).abs() < 0.003 && (nums[1] - c.y).abs() < 0.003,
+        "{text}"
+    );
+    assert!(
+        text.contains("WGS-84") && !text.contains("GCJ-02"),
+        "{text}"
+    );
+}

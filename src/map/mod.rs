@@ -98,6 +98,8 @@ pub struct MapView {
     pub stats: FrameStats,
     /// Park colours and drawing order.
     style: parks::ParkStyle,
+    /// The pointer's position as shown in the readout (tests read it).
+    pub cursor: Option<String>,
     /// The city's bounds for the data generation they were computed for.
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
 }
@@ -120,6 +122,7 @@ impl Default for MapView {
             fit_bounds: None,
             stats: FrameStats::default(),
             style: parks::ParkStyle::default(),
+            cursor: None,
         }
     }
 }
@@ -197,6 +200,7 @@ impl MapView {
             legend,
             stats,
             style,
+            cursor,
             ..
         } = self;
         let mut frame = None;
@@ -275,6 +279,13 @@ impl MapView {
                 }
                 if let Some(r) = overlays::draw_scale_bar(&painter, projector, rect) {
                     taken.insert(r);
+                }
+                if let Some(p) = hover_pos {
+                    let text = overlays::cursor_text(scr.geo(p), gcj);
+                    taken.insert(overlays::draw_cursor(&painter, rect, text.clone()));
+                    *cursor = Some(text);
+                } else {
+                    *cursor = None;
                 }
                 if let Some(r) = overlays::draw_legend(ui, rect, input, legend) {
                     taken.insert(r);

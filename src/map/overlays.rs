@@ -20,6 +20,38 @@ pub fn scale_bar_length(metres_per_px: f64) -> (f64, f32) {
     (nice, (nice / metres_per_px) as f32)
 }
 
+/// The pointer's position as text: WGS-84 degrees, and on GCJ-02 tiles the GCJ-02 position
+/// too (what AMap itself would show).
+pub fn cursor_text(wgs: walkers::Position, gcj: bool) -> String {
+    let deg = |lon: f64, lat: f64| {
+        format!(
+            "{:.5}°{} {:.5}°{}",
+            lon.abs(),
+            if lon >= 0.0 { "E" } else { "W" },
+            lat.abs(),
+            if lat >= 0.0 { "N" } else { "S" }
+        )
+    };
+    let mut t = format!("{} (WGS-84)", deg(wgs.x(), wgs.y()));
+    if gcj {
+        let (lon, lat) = crate::gcj02::wgs84_to_gcj02(wgs.x(), wgs.y());
+        t.push_str(&format!(" · {} (GCJ-02)", deg(lon, lat)));
+    }
+    t
+}
+
+/// Draws the pointer's position bottom right, above the attribution.
+pub(super) fn draw_cursor(painter: &egui::Painter, rect: Rect, text: String) -> Rect {
+    let g = painter.layout_no_wrap(text, FontId::monospace(11.0), Color32::from_gray(30));
+    let rc = Rect::from_min_size(
+        rect.right_bottom() - g.size() - Vec2::new(8.0, 26.0),
+        g.size() + Vec2::new(6.0, 2.0),
+    );
+    painter.rect_filled(rc, 2.0, Color32::from_white_alpha(210));
+    painter.galley(rc.min + Vec2::new(3.0, 1.0), g, Color32::from_gray(30));
+    rc
+}
+
 pub(super) fn draw_scale_bar(
     painter: &egui::Painter,
     projector: &Projector,
@@ -252,6 +284,22 @@ pub(super) fn draw_legend(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cursor_readout_gives_degrees_and_gcj02_on_amap() {
+        let p = walkers::Position::new(110.36, 21.2);
+        assert_eq!(cursor_text(p, false), "110.36000°E 21.20000°N (WGS-84)");
+        let t = cursor_text(p, true);
+        assert!(
+            t.starts_with("110.36000°E 21.20000°N (WGS-84) · 110.36"),
+            "{t}"
+        );
+        assert!(t.ends_with("(GCJ-02)"), "{t}");
+        assert_ne!(
+            t.split(" · ").nth(1).unwrap(),
+            "110.36000°E 21.20000°N (GCJ-02)"
+        );
+    }
 
     #[test]
     fn scale_bars_have_round_lengths() {
