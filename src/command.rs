@@ -20,6 +20,8 @@ pub enum Command {
     SelectAndFly(String),
     /// Empty the selection.
     ClearSelection,
+    /// Show the properties of a feature of an opened file (index in `atlas.others`), or none.
+    Identify(Option<usize>),
     /// Select every park that passes the filters.
     SelectAllShown,
     /// Replace the filters.

@@ -213,6 +213,8 @@ const ZH: &[(&str, &str)] = &[
     ("error(s)", "个错误"),
     ("other features", "个其他要素"),
     ("enterprises", "家企业"),
+    ("Feature properties", "要素属性"),
+    ("No properties.", "没有属性。"),
     ("Mouse and keyboard", "鼠标与键盘"),
     ("Drag", "拖动"),
     ("Pan the map", "平移地图"),

@@ -113,6 +113,11 @@ impl SpatialIndex {
         self.hits(atlas, lon, lat, tolerance_m, &[Layer::Park])
     }
 
+    /// Like [`SpatialIndex::at_point`] for the other features (of opened files) only.
+    pub fn others_at_point(&self, atlas: &Atlas, lon: f64, lat: f64, tolerance_m: f64) -> Vec<Hit> {
+        self.hits(atlas, lon, lat, tolerance_m, &[Layer::Other])
+    }
+
     fn hits(
         &self,
         atlas: &Atlas,

@@ -835,3 +835,31 @@ fn the_cursor_readout_shows_where_the_pointer_is() {
         "{text}"
     );
 }
+
+#[test]
+fn a_click_on_a_feature_of_an_opened_file_shows_its_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("parcels.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"parcel":"P-0042","use":"industrial","owner":{"name":"湛江港集团","share":0.6}},"geometry":{"type":"Polygon","coordinates":[[[110.30,21.10],[110.34,21.10],[110.34,21.14],[110.30,21.14],[110.30,21.10]]]}}]}"#,
+    )
+    .unwrap();
+    let mut h = harness(english());
+    h.state_mut()
+        .push(park_atlas::command::Command::OpenPath(file));
+    h.run();
+    wait_loaded(&mut h);
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    let inside = frame.screen_pos(Position::new(110.32, 21.12));
+    click_at(&mut h, inside, Modifiers::NONE);
+    h.get_by_label("Feature properties");
+    h.get_by_label("P-0042");
+    h.get_by_label("industrial");
+    h.get_by_label_contains("湛江港集团");
+    // A click elsewhere (open sea) clears it.
+    let sea = frame.rect.right_bottom() + egui::vec2(-40.0, -60.0);
+    click_at(&mut h, sea, Modifiers::NONE);
+    assert!(h.query_by_label("P-0042").is_none());
+}

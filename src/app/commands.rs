@@ -34,6 +34,7 @@ impl ParkAtlasApp {
                 }
             }
             Command::ClearSelection => self.state.selection.clear(),
+            Command::Identify(i) => self.identified = i,
             Command::SelectAllShown => {
                 let atlas = &self.atlas;
                 let ids = self
@@ -91,6 +92,7 @@ impl ParkAtlasApp {
         self.atlas = atlas;
         self.generation += 1;
         self.state.selection.retain_known(&self.atlas);
+        self.identified = None;
         self.map.hovered = None;
         self.map.fit_city();
     }

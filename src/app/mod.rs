@@ -87,6 +87,8 @@ pub struct ParkAtlasApp {
     pub dialogs: Dialogs,
     /// The status line.
     pub status: Option<Status>,
+    /// The feature of an opened file whose properties are shown (index in `atlas.others`).
+    pub identified: Option<usize>,
     /// The last successful export.
     pub last_export: Option<ExportReport>,
     commands: Vec<Command>,
@@ -145,6 +147,7 @@ impl ParkAtlasApp {
             details: DetailsPanel::default(),
             dialogs: Dialogs::default(),
             status: None,
+            identified: None,
             last_export: None,
             commands: Vec::new(),
             loading: None,
@@ -235,6 +238,7 @@ impl ParkAtlasApp {
             lang: self.state.lang,
             basemap: self.state.basemap.as_ref(),
             status: self.status.as_ref(),
+            identified: self.identified,
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));

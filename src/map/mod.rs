@@ -324,11 +324,27 @@ impl MapView {
                     let park = pos
                         .and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p))
                         .and_then(|i| atlas.parks.get(i));
+                    // Not a park: maybe a feature of an opened file (identify).
+                    let other = match (park, pos) {
+                        (None, Some(p)) if !atlas.others.is_empty() => {
+                            let g = scr.geo(p);
+                            let tol = f64::from(6.0 / scr.px_per_m(g).max(1e-9));
+                            input
+                                .index
+                                .others_at_point(atlas, g.x(), g.y(), tol)
+                                .first()
+                                .map(|h| h.index)
+                        }
+                        _ => None,
+                    };
                     match park {
                         Some(p) if toggle => commands.push(Command::Toggle(p.id.clone())),
                         Some(p) => commands.push(Command::Select(p.id.clone())),
                         None if toggle => {}
                         None => commands.push(Command::ClearSelection),
+                    }
+                    if !toggle {
+                        commands.push(Command::Identify(other));
                     }
                 }
             });

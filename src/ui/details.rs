@@ -36,13 +36,51 @@ impl DetailsPanel {
                 // Everything wraps to the panel's width rather than widening the panel.
                 ui.set_max_width(width - 12.0);
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+                let feature = view.identified.and_then(|i| atlas.others.get(i));
                 match parks.as_slice() {
+                    [] if feature.is_some() => {
+                        if let Some(f) = feature {
+                            feature_ui(ui, f, lang);
+                        }
+                    }
                     [] => self.overview.ui(ui, view),
                     [one] => park_ui(ui, atlas, one, lang, &mut self.sort, commands),
                     many => compare_ui(ui, atlas, many, lang, commands),
                 }
             });
     }
+}
+
+/// Every property of a feature of an opened file (identify): values as text, nested JSON
+/// pretty-printed; each value can be selected and copied.
+fn feature_ui(ui: &mut Ui, f: &crate::model::GenericFeature, lang: Lang) {
+    ui.heading(lang.tr("Feature properties"));
+    if let Some(id) = &f.id {
+        row(ui, "id", |ui| {
+            ui.add(egui::Label::new(id.to_string()).selectable(true));
+        });
+    }
+    if f.properties.is_empty() {
+        ui.weak(lang.tr("No properties."));
+    }
+    egui::Grid::new("feature_properties")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (k, v) in &f.properties {
+                ui.label(RichText::new(k).strong());
+                let text = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => lang.tr("unknown").to_owned(),
+                    serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+                    }
+                    other => other.to_string(),
+                };
+                ui.add(egui::Label::new(text).selectable(true).wrap());
+                ui.end_row();
+            }
+        });
 }
 
 /// One park in full.

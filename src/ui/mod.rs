@@ -43,6 +43,8 @@ pub struct ViewContext<'a> {
     pub basemap: Option<&'a TileSource>,
     /// The status line.
     pub status: Option<&'a Status>,
+    /// The feature of an opened file whose properties are shown.
+    pub identified: Option<usize>,
 }
 
 /// A message in the toolbar's status line.
