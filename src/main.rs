@@ -477,6 +477,17 @@ fn build_filter(atlas: &Atlas, args: &FilterArgs) -> Result<Filter> {
     Ok(f)
 }
 
+/// One row of a terminal table: each cell cut or padded to its width.
+fn table_line(cols: &[&str], widths: &[usize]) -> String {
+    cols.iter()
+        .zip(widths)
+        .map(|(c, w)| cell(c, *w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_owned()
+}
+
 /// Cuts `s` to `width` terminal columns (CJK characters take two), padding with spaces.
 fn cell(s: &str, width: usize) -> String {
     let mut out = String::new();
@@ -518,15 +529,7 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
         "PROJ",
         "INVESTMENT",
     ];
-    let line = |cols: [&str; 7]| {
-        cols.iter()
-            .zip(widths)
-            .map(|(c, w)| cell(c, w))
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim_end()
-            .to_owned()
-    };
+    let line = |cols: [&str; 7]| table_line(&cols, &widths);
     println!("{}", line(header));
     let parks: Vec<_> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
     for p in &parks {
@@ -613,15 +616,7 @@ fn stats(atlas: &Atlas, args: &FilterArgs, format: StatsFormat, lang: Lang) -> R
         }
         StatsFormat::Table => {
             let widths = [8, 24, 6, 9, 30];
-            let line = |cols: [&str; 5]| {
-                cols.iter()
-                    .zip(widths)
-                    .map(|(c, w)| cell(c, w))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .trim_end()
-                    .to_owned()
-            };
+            let line = |cols: [&str; 5]| table_line(&cols, &widths);
             println!(
                 "{}",
                 line(["ADCODE", "COUNTY", "PARKS", "PROJECTS", "INVESTMENT"])

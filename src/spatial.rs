@@ -224,6 +224,25 @@ impl SpatialIndex {
     }
 }
 
+/// The smallest box holding both boxes.
+pub fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        geo::Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        geo::Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+/// The box around some geometries (`None` when none has a box).
+pub fn bounds_of<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> Option<Rect<f64>> {
+    geoms.filter_map(|g| g.bounding_rect()).reduce(union_rect)
+}
+
 /// A polygon prepared for many point-in-polygon tests: its edges bucketed into horizontal
 /// bands, so that a test looks only at the edges of one band (crossing-number rule, holes and
 /// multi-polygons included). For a 3,000-vertex county this is about 50× faster than testing

@@ -62,18 +62,7 @@ impl<'a> Sampler<'a> {
         let bounds = counties
             .iter()
             .map(|c| c.2)
-            .reduce(|a, b| {
-                Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )
-            })
+            .reduce(crate::spatial::union_rect)
             .unwrap_or(Rect::new(
                 Coord { x: 109.7, y: 20.2 },
                 Coord { x: 110.9, y: 21.9 },
@@ -278,15 +267,8 @@ pub fn parcels_geojson(base: &Atlas, options: SynthOptions) -> String {
 /// counties, clusters and land beside it (so that `--data DIR` loads it like a real city).
 pub fn write_dataset(options: SynthOptions, dir: &std::path::Path) -> Result<usize, SynthError> {
     use crate::io::dataset::{self, embedded};
-    let base = crate::io::load_embedded().map_err(|p| {
-        SynthError::Base(
-            p.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    let atlas = parks(&base.atlas, options);
+    let base = embedded_base()?;
+    let atlas = parks(&base, options);
     std::fs::create_dir_all(dir).map_err(|e| SynthError::Write(dir.to_owned(), e))?;
     let all: Vec<&Park> = atlas.parks.iter().collect();
     crate::io::export_parks(&atlas, &all, &dir.join(dataset::PARKS_FILE))?;
@@ -304,17 +286,22 @@ pub fn write_dataset(options: SynthOptions, dir: &std::path::Path) -> Result<usi
 
 /// Writes a synthetic parcel layer (generic polygons, not parks) to a GeoJSON file.
 pub fn write_parcels(options: SynthOptions, path: &std::path::Path) -> Result<(), SynthError> {
-    let base = crate::io::load_embedded().map_err(|p| {
+    let base = embedded_base()?;
+    let text = parcels_geojson(&base, options);
+    crate::io::atomic::write_atomic(path, text.as_bytes())
+        .map_err(|e| SynthError::Write(path.to_owned(), e))
+}
+
+/// The embedded city, whose counties and taxonomy the generated data uses.
+fn embedded_base() -> Result<Atlas, SynthError> {
+    crate::io::load_embedded().map(|l| l.atlas).map_err(|p| {
         SynthError::Base(
             p.iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("; "),
         )
-    })?;
-    let text = parcels_geojson(&base.atlas, options);
-    crate::io::atomic::write_atomic(path, text.as_bytes())
-        .map_err(|e| SynthError::Write(path.to_owned(), e))
+    })
 }
 
 /// Why synthetic data could not be written.

@@ -24,7 +24,13 @@ fn english() -> Option<SavedState> {
 }
 
 fn harness(saved: Option<SavedState>) -> Harness<'static, ParkAtlasApp> {
-    let atlas = io::load_embedded().unwrap().atlas;
+    harness_with(io::load_embedded().unwrap().atlas, saved)
+}
+
+fn harness_with(
+    atlas: park_atlas::Atlas,
+    saved: Option<SavedState>,
+) -> Harness<'static, ParkAtlasApp> {
     let app = ParkAtlasApp::with_atlas(atlas, saved);
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
@@ -696,16 +702,7 @@ fn two_polygon_parks() -> park_atlas::Atlas {
 
 #[test]
 fn a_click_inside_a_polygon_park_selects_it() {
-    let app = ParkAtlasApp::with_atlas(two_polygon_parks(), english());
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_max_steps(16)
-        .with_context_setup(|ctx| {
-            park_atlas::ui::fonts::install(ctx);
-            ctx.set_theme(egui::Theme::Light);
-        })
-        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
-    h.run();
+    let mut h = harness_with(two_polygon_parks(), english());
     // Zoom in on the big park so that its outline is far from its centre.
     let frame = h.state().map.last.unwrap();
     let centre = frame.screen_pos(Position::new(110.05, 21.35));
@@ -727,16 +724,7 @@ fn a_click_inside_a_polygon_park_selects_it() {
 
 #[test]
 fn a_polygon_smaller_than_a_marker_is_drawn_and_clicked_as_a_marker() {
-    let app = ParkAtlasApp::with_atlas(two_polygon_parks(), english());
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_max_steps(16)
-        .with_context_setup(|ctx| {
-            park_atlas::ui::fonts::install(ctx);
-            ctx.set_theme(egui::Theme::Light);
-        })
-        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
-    h.run();
+    let mut h = harness_with(two_polygon_parks(), english());
     // At city zoom the 150 m park is a marker, the 6 km one a polygon.
     let stats = h.state().map.stats;
     assert_eq!(

@@ -3,7 +3,7 @@
 //! them.
 
 use egui::{Pos2, Rect, Vec2};
-use geo::{BoundingRect, Coord, Geometry};
+
 use walkers::{MercatorProjection, Position, Projection, Projector};
 
 use crate::model::Atlas;
@@ -72,51 +72,15 @@ impl MapFrame {
     }
 }
 
-/// The box around some geometries.
-pub fn bounds_of<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> Option<geo::Rect<f64>> {
-    geoms.filter_map(|g| g.bounding_rect()).reduce(|a, b| {
-        geo::Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )
-    })
-}
+pub use crate::spatial::bounds_of;
 
 /// The bounding box of the counties (else of the parks): what "fit city" shows.
 pub fn city_bounds(atlas: &Atlas) -> Option<geo::Rect<f64>> {
-    let geoms: Vec<&Geometry<f64>> = if atlas.counties.iter().any(|c| c.geometry.is_some()) {
-        atlas
-            .counties
-            .iter()
-            .filter_map(|c| c.geometry.as_ref())
-            .collect()
+    if atlas.counties.iter().any(|c| c.geometry.is_some()) {
+        bounds_of(atlas.counties.iter().filter_map(|c| c.geometry.as_ref()))
     } else {
-        atlas
-            .parks
-            .iter()
-            .filter_map(|p| p.geometry.as_ref())
-            .collect()
-    };
-    let mut rects = geoms.iter().filter_map(|g| g.bounding_rect());
-    let first = rects.next()?;
-    Some(rects.fold(first, |a, b| {
-        geo::Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )
-    }))
+        bounds_of(atlas.parks.iter().filter_map(|p| p.geometry.as_ref()))
+    }
 }
 
 /// The zoom level at which `bounds` fills `size` (with a small margin).
