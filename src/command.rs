@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::i18n::Lang;
 use crate::map::tiles::TileSource;
+use crate::model::LayerStyle;
 use crate::query::Filter;
 
 /// Something the user asked for.
@@ -50,6 +51,14 @@ pub enum Command {
     SetBasemap(Option<TileSource>),
     /// Delete the on-disk tile cache.
     ClearTileCache,
+    /// Change how a layer (index in `atlas.layers`) is drawn.
+    SetLayerStyle(usize, LayerStyle),
+    /// Fit the map to a layer.
+    ZoomToLayer(usize),
+    /// Move a layer up (`true`, drawn later) or down in the drawing order.
+    MoveLayer(usize, bool),
+    /// Remove a layer and its features.
+    RemoveLayer(usize),
 }
 
 /// The window's dialogs.

@@ -28,6 +28,11 @@ use park_atlas::query::{self, Filter};
 #[derive(Parser, Debug)]
 #[command(name = "park-atlas", version, about, long_about = None)]
 struct Cli {
+    /// GeoJSON files to open in the window as layers (a parks file replaces the parks; a
+    /// dataset folder replaces the dataset).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+
     /// Use the dataset in this folder (parks.geojson; optional counties.geojson, clusters.json,
     /// citywide.json, land.geojson) instead of the embedded Zhanjiang data.
     #[arg(long, global = true, value_name = "DIR")]
@@ -234,7 +239,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
     match cli.command {
         None => {
             let basemap = basemap_choice(&cli)?;
-            window(cli.data, cli.screenshot, basemap, started)
+            window(cli.data, cli.files, cli.screenshot, basemap, started)
         }
         Some(Command::List { filters, lang }) => {
             let atlas = load(cli.data.as_deref())?;
@@ -337,6 +342,7 @@ fn basemap_choice(_cli: &Cli) -> Result<BasemapChoice> {
 #[cfg(feature = "gui")]
 fn window(
     data: Option<PathBuf>,
+    files: Vec<PathBuf>,
     screenshot: Option<PathBuf>,
     basemap: BasemapChoice,
     started: std::time::Instant,
@@ -361,6 +367,7 @@ fn window(
                 cc,
                 AppOptions {
                     data_dir: data,
+                    files,
                     screenshot,
                     basemap,
                     started: Some(started),
@@ -392,6 +399,7 @@ fn window(
 #[cfg(not(feature = "gui"))]
 fn window(
     _data: Option<PathBuf>,
+    _files: Vec<PathBuf>,
     _screenshot: Option<PathBuf>,
     _basemap: BasemapChoice,
     _started: std::time::Instant,

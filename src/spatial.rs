@@ -118,6 +118,31 @@ impl SpatialIndex {
         self.hits(atlas, lon, lat, tolerance_m, &[Layer::Other])
     }
 
+    /// The feature of a visible layer at a point: the top layer's first, nearest first.
+    pub fn top_other_at_point(
+        &self,
+        atlas: &Atlas,
+        lon: f64,
+        lat: f64,
+        tolerance_m: f64,
+    ) -> Option<usize> {
+        self.others_at_point(atlas, lon, lat, tolerance_m)
+            .into_iter()
+            .filter_map(|h| {
+                let layer = atlas.layer_of(h.index)?;
+                atlas
+                    .layers
+                    .get(layer)
+                    .is_some_and(|l| l.style.visible)
+                    .then_some((layer, h))
+            })
+            .min_by(|a, b| {
+                b.0.cmp(&a.0)
+                    .then(a.1.distance_m.total_cmp(&b.1.distance_m))
+            })
+            .map(|(_, h)| h.index)
+    }
+
     fn hits(
         &self,
         atlas: &Atlas,

@@ -218,6 +218,7 @@ pub fn parks(base: &Atlas, options: SynthOptions) -> Atlas {
         counties: base.counties.clone(),
         parks,
         others: Vec::new(),
+        layers: Vec::new(),
         taxonomy: base.taxonomy.clone(),
         citywide: None,
         land: base.land.clone(),

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use park_atlas::app::ParkAtlasApp;
@@ -15,83 +15,8 @@ use park_atlas::i18n::Lang;
 use park_atlas::io;
 use walkers::Position;
 
-fn english() -> Option<SavedState> {
-    Some(SavedState {
-        version: STATE_VERSION,
-        lang: Lang::En,
-        ..SavedState::default()
-    })
-}
-
-fn harness(saved: Option<SavedState>) -> Harness<'static, ParkAtlasApp> {
-    harness_with(io::load_embedded().unwrap().atlas, saved)
-}
-
-fn harness_with(
-    atlas: park_atlas::Atlas,
-    saved: Option<SavedState>,
-) -> Harness<'static, ParkAtlasApp> {
-    let app = ParkAtlasApp::with_atlas(atlas, saved);
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_max_steps(16)
-        .with_context_setup(|ctx| {
-            park_atlas::ui::fonts::install(ctx);
-            ctx.set_theme(egui::Theme::Light);
-        })
-        .build_ui_state(|ui, app: &mut ParkAtlasApp| app.frame_ui(ui), app);
-    h.run();
-    h
-}
-
-/// Screen position of a park's first point in the last frame.
-fn park_screen_pos(h: &Harness<'_, ParkAtlasApp>, id: &str) -> Pos2 {
-    let app = h.state();
-    let frame = app.map.last.expect("the map was drawn");
-    let p = app.atlas.park(id).unwrap();
-    let c = geo::CoordsIter::coords_iter(p.geometry.as_ref().unwrap())
-        .next()
-        .unwrap();
-    frame.screen_pos(Position::new(c.x, c.y))
-}
-
-fn click_at(h: &mut Harness<'_, ParkAtlasApp>, pos: Pos2, modifiers: Modifiers) {
-    h.event(Event::PointerMoved(pos));
-    h.event_modifiers(
-        Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed: true,
-            modifiers,
-        },
-        modifiers,
-    );
-    h.event_modifiers(
-        Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed: false,
-            modifiers,
-        },
-        modifiers,
-    );
-    h.run();
-}
-
-/// Runs frames until a background load has finished (at most 60 s).
-fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
-    let start = std::time::Instant::now();
-    while h.state().is_loading() {
-        assert!(start.elapsed().as_secs() < 60, "the load never finished");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
-}
-
-fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
-    h.state().state.selection.ids().map(str::to_owned).collect()
-}
+mod common;
+use common::*;
 
 #[test]
 fn the_window_opens_on_the_whole_city() {

@@ -82,24 +82,60 @@ impl ParkAtlasApp {
             }
             Command::SetBasemap(source) => self.set_basemap(source, ctx),
             Command::ClearTileCache => self.clear_tile_cache(ctx),
+            Command::SetLayerStyle(i, style) => {
+                if let Some(l) = self.atlas.layers.get_mut(i) {
+                    l.style = style;
+                }
+            }
+            Command::ZoomToLayer(i) => {
+                if let Some(b) = self.layer_bounds(i) {
+                    self.map.fit_to(b);
+                }
+            }
+            Command::MoveLayer(i, up) => self.atlas.move_layer(i, up),
+            Command::RemoveLayer(i) => {
+                if self.atlas.remove_layer(i).is_some() {
+                    self.index = SpatialIndex::build(&self.atlas);
+                    self.generation += 1;
+                    self.identified = None;
+                }
+            }
         }
     }
 
+    /// The box around a layer's features.
+    fn layer_bounds(&self, i: usize) -> Option<geo::Rect<f64>> {
+        let layer = self.atlas.layers.get(i)?;
+        let features = self.atlas.others.get(layer.features.clone())?;
+        crate::map::projection::bounds_of(features.iter().filter_map(|f| f.geometry.as_ref()))
+    }
+
     /// Replaces the data on screen (new index, new generation, selection kept where the ids
-    /// still exist, view fitted to the new data).
-    fn set_atlas(&mut self, atlas: Atlas) {
+    /// still exist, view fitted to the new data when `fit`).
+    fn set_atlas(&mut self, atlas: Atlas, fit: bool) {
         self.index = SpatialIndex::build(&atlas);
         self.atlas = atlas;
         self.generation += 1;
         self.state.selection.retain_known(&self.atlas);
         self.identified = None;
         self.map.hovered = None;
-        self.map.fit_city();
+        if fit {
+            self.map.fit_city();
+        }
     }
 
     /// Starts reading a file or folder on a worker thread; the window keeps drawing and shows
     /// the progress (with Cancel). A second open while one runs replaces it.
     pub fn start_open(&mut self, path: std::path::PathBuf, ctx: &egui::Context) {
+        self.start_open_how(path, super::OpenHow::default(), ctx);
+    }
+
+    fn start_open_how(
+        &mut self,
+        path: std::path::PathBuf,
+        how: super::OpenHow,
+        ctx: &egui::Context,
+    ) {
         if let Some(old) = self.loading.take() {
             old.progress.cancel();
         }
@@ -116,18 +152,25 @@ impl ParkAtlasApp {
             path,
             progress,
             result: rx,
+            how,
         });
         ctx.request_repaint();
     }
 
     /// Takes the result of a background read when it is there.
     pub(super) fn poll_loading(&mut self, ctx: &egui::Context) {
+        if self.loading.is_none()
+            && let Some((path, how)) = self.queued.pop_front()
+        {
+            self.start_open_how(path, how, ctx);
+        }
         let Some(job) = &self.loading else {
             return;
         };
         match job.result.try_recv() {
             Ok(result) => {
-                let (path, cancelled) = (job.path.clone(), job.progress.is_cancelled());
+                let (path, cancelled, how) =
+                    (job.path.clone(), job.progress.is_cancelled(), job.how);
                 self.loading = None;
                 if cancelled {
                     let lang = self.state.lang;
@@ -137,7 +180,7 @@ impl ParkAtlasApp {
                         lang.tr("Loading cancelled; the data on screen was kept.")
                     )));
                 } else {
-                    self.finish_open(&path, result);
+                    self.finish_open(&path, result, how);
                 }
                 ctx.request_repaint();
             }
@@ -152,36 +195,60 @@ impl ParkAtlasApp {
     /// data on screen stays and the problems are listed.
     pub fn open(&mut self, path: &Path) {
         let result = io::open_path(&self.atlas, path);
-        self.finish_open(path, result);
+        self.finish_open(path, result, super::OpenHow::default());
     }
 
     /// Shows what was opened, or why not.
-    fn finish_open(&mut self, path: &Path, result: Result<io::Loaded, Vec<io::Problem>>) {
+    fn finish_open(
+        &mut self,
+        path: &Path,
+        result: Result<io::Loaded, Vec<io::Problem>>,
+        how: super::OpenHow,
+    ) {
         let label = path.display().to_string();
         let lang = self.state.lang;
         match result {
-            Ok(loaded) => {
-                let fit = (!path.is_dir() && !loaded.atlas.others.is_empty())
+            Ok(mut loaded) => {
+                let layer = (!path.is_dir())
                     .then(|| {
-                        crate::map::projection::bounds_of(
-                            loaded
-                                .atlas
-                                .others
-                                .iter()
-                                .filter_map(|f| f.geometry.as_ref()),
-                        )
+                        let a = &loaded.atlas;
+                        a.layers
+                            .iter()
+                            .position(|l| l.path.as_deref() == Some(path))
                     })
                     .flatten();
-                let (parks, others) = (loaded.atlas.parks.len(), loaded.atlas.others.len());
-                self.set_atlas(loaded.atlas);
-                if let Some(b) = fit {
+                if let (Some(i), Some(style)) = (layer, how.style)
+                    && let Some(l) = loaded.atlas.layers.get_mut(i)
+                {
+                    l.style = style;
+                }
+                let others = layer
+                    .and_then(|i| loaded.atlas.layers.get(i))
+                    .map_or(0, |l| l.len());
+                let replaces_parks = path.is_dir()
+                    || loaded.atlas.parks.len() != self.atlas.parks.len()
+                    || loaded
+                        .atlas
+                        .parks
+                        .iter()
+                        .zip(&self.atlas.parks)
+                        .any(|(a, b)| a.id != b.id);
+                let parks = loaded.atlas.parks.len();
+                self.set_atlas(loaded.atlas, how.fit && replaces_parks && layer.is_none());
+                if how.fit
+                    && let Some(b) = layer.and_then(|i| self.layer_bounds(i))
+                {
                     self.map.fit_to(b);
                 }
                 let mut text = format!("{label}: {parks} {}", lang.tr("parks"));
                 if others > 0 {
                     text.push_str(&format!(", {others} {}", lang.tr("other features")));
                 }
-                self.status = Some(Status::info(text));
+                // Layers read again from the last run are no news (and must not hide the
+                // report of those that are gone).
+                if how.style.is_none() {
+                    self.status = Some(Status::info(text));
+                }
                 self.dialogs.problems = (!loaded.warnings.is_empty()).then(|| ProblemsWindow {
                     lines: loaded.warnings.iter().map(ToString::to_string).collect(),
                     kept: false,

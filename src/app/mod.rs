@@ -38,6 +38,8 @@ use state::{STATE_VERSION, STORAGE_KEY, SavedState, View};
 pub struct AppOptions {
     /// Dataset folder instead of the embedded data.
     pub data_dir: Option<PathBuf>,
+    /// Files named on the command line, opened as layers (or as parks) once the window shows.
+    pub files: Vec<PathBuf>,
     /// Save a screenshot of the first frames here, then close.
     pub screenshot: Option<PathBuf>,
     /// Basemap to start with, overriding the saved one: `Some(None)` = built-in only.
@@ -65,6 +67,26 @@ pub struct LoadJob {
     pub progress: std::sync::Arc<io::Progress>,
     /// The outcome, when the reader is done.
     pub result: std::sync::mpsc::Receiver<Result<io::Loaded, Vec<io::Problem>>>,
+    /// How to show it when it is read.
+    pub how: OpenHow,
+}
+
+/// What to do with a file once it is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpenHow {
+    /// Fit the map to what was opened.
+    pub fit: bool,
+    /// The look its layer had in the last run.
+    pub style: Option<crate::model::LayerStyle>,
+}
+
+impl Default for OpenHow {
+    fn default() -> Self {
+        OpenHow {
+            fit: true,
+            style: None,
+        }
+    }
 }
 
 /// The Park Atlas window.
@@ -94,6 +116,8 @@ pub struct ParkAtlasApp {
     commands: Vec<Command>,
     /// The file being read in the background, if any.
     pub loading: Option<LoadJob>,
+    /// Files to read after it (the command line's and the remembered layers).
+    queued: std::collections::VecDeque<(PathBuf, OpenHow)>,
     screenshot: Option<ScreenshotJob>,
     started: Option<std::time::Instant>,
     /// How tile layers fetch and cache (tests point the cache elsewhere).
@@ -116,6 +140,7 @@ impl ParkAtlasApp {
         };
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
         app.dialogs.problems = problems;
+        app.queue_files(options.files);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);
         let basemap = options
             .basemap
@@ -151,6 +176,7 @@ impl ParkAtlasApp {
             last_export: None,
             commands: Vec::new(),
             loading: None,
+            queued: Default::default(),
             screenshot: None,
             started: None,
             fetch_options: FetchOptions::default(),
@@ -165,7 +191,60 @@ impl ParkAtlasApp {
             }
             app.state = s;
         }
+        app.queue_saved_layers();
         app
+    }
+
+    /// Queues the remembered layers for reading; a file that is gone is reported once (and is
+    /// no longer remembered).
+    fn queue_saved_layers(&mut self) {
+        let (found, missing): (Vec<_>, Vec<_>) = std::mem::take(&mut self.state.layers)
+            .into_iter()
+            .partition(|l| l.path.exists());
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|l| l.path.display().to_string())
+                .collect();
+            self.status = Some(Status::error(format!(
+                "{}: {}",
+                self.state
+                    .lang
+                    .tr("Layers not found (no longer remembered)"),
+                names.join(", ")
+            )));
+        }
+        for l in &found {
+            let how = OpenHow {
+                fit: false,
+                style: Some(l.style),
+            };
+            self.queued.push_back((l.path.clone(), how));
+        }
+        self.state.layers = found;
+    }
+
+    /// Queues files to open one after another (the command line's).
+    pub fn queue_files(&mut self, files: Vec<PathBuf>) {
+        for f in files {
+            let f = std::path::absolute(&f).unwrap_or(f);
+            self.queued.retain(|q| q.0 != f);
+            self.queued.push_back((f, OpenHow::default()));
+        }
+    }
+
+    /// The remembered layers follow the layers on screen (once the remembered ones are read).
+    fn sync_saved_layers(&mut self) {
+        if self.loading.is_some() || !self.queued.is_empty() {
+            return;
+        }
+        let layers = self.atlas.layers.iter().filter_map(|l| {
+            Some(state::SavedLayer {
+                path: l.path.clone()?,
+                style: l.style,
+            })
+        });
+        self.state.layers = layers.collect();
     }
 
     /// The result of a screenshot job, once it has one.
@@ -219,9 +298,9 @@ impl ParkAtlasApp {
         }
     }
 
-    /// True while a file is read in the background.
+    /// True while a file is read in the background or waits to be.
     pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+        self.loading.is_some() || !self.queued.is_empty()
     }
 
     /// Draws one frame (the whole window) and applies the commands it produced.
@@ -289,6 +368,7 @@ impl ParkAtlasApp {
             self.apply(c, &ctx);
         }
         self.refresh_shown();
+        self.sync_saved_layers();
         if let Some(frame) = self.map.last {
             self.state.view = Some(View {
                 lon: frame.center.x(),
@@ -345,8 +425,9 @@ impl eframe::App for ParkAtlasApp {
                 t.elapsed().as_millis()
             );
         }
-        let settled =
-            self.map.tiles.as_ref().is_none_or(|t| t.status.settled()) && !self.map.is_building();
+        let settled = self.map.tiles.as_ref().is_none_or(|t| t.status.settled())
+            && !self.map.is_building()
+            && !self.is_loading();
         if let Some(job) = &mut self.screenshot {
             job.step(ui.ctx(), settled);
         }

@@ -50,6 +50,17 @@ pub struct SavedState {
     pub view: Option<View>,
     /// Tile source under the parks; `None` = the built-in basemap only.
     pub basemap: Option<crate::map::tiles::TileSource>,
+    /// Opened files shown as layers, bottom first (read again at the next start).
+    pub layers: Vec<SavedLayer>,
+}
+
+/// A layer as remembered between runs: its file and its look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedLayer {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Visible, colour, opacity.
+    pub style: crate::model::LayerStyle,
 }
 
 impl SavedState {
@@ -78,6 +89,10 @@ mod tests {
         };
         s.filter.clusters.insert("green_steel".into());
         s.selection.select_only("xuwen_port");
+        s.layers.push(SavedLayer {
+            path: "/tmp/parcels.geojson".into(),
+            style: crate::model::LayerStyle::nth(2),
+        });
         s.view = Some(View {
             lon: 110.3,
             lat: 21.2,

@@ -150,9 +150,9 @@ pub fn load(dir: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Opens a file or a dataset folder on top of `current`, the way the window's "Open data…"
-/// does: a folder replaces everything; a single GeoJSON file replaces the parks (if it has
-/// parks) and the counties (if it has counties), and its other features replace the other
-/// features. The result must pass the same cross-file checks as a dataset; any error refuses
+/// does: a folder replaces everything but the layers; a single GeoJSON file replaces the parks
+/// (if it has parks) and the counties (if it has counties), and its other features become a
+/// layer (replacing the layer read from the same path before). The result must pass the same cross-file checks as a dataset; any error refuses
 /// it and `current` stays as it was.
 pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
     open_path_with(current, path, &Progress::default())
@@ -167,7 +167,18 @@ pub fn open_path_with(
     if path.is_dir() {
         let files = DatasetFiles::from_dir(path)?;
         progress.set_total(super::progress::estimate_features(&files.parks));
-        return load_files_with(&files, progress);
+        let mut loaded = load_files_with(&files, progress)?;
+        // The user's layers stay over a new dataset.
+        for l in &current.layers {
+            let features = current.others.get(l.features.clone()).unwrap_or_default();
+            let at = loaded
+                .atlas
+                .add_layer(l.name.clone(), l.path.clone(), features.to_vec());
+            if let Some(new) = loaded.atlas.layers.get_mut(at) {
+                new.style = l.style;
+            }
+        }
+        return Ok(loaded);
     }
     let label = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -190,7 +201,12 @@ pub fn open_path_with(
     if !parsed.counties.is_empty() {
         atlas.counties = parsed.counties;
     }
-    atlas.others = parsed.others;
+    if !parsed.others.is_empty() {
+        let name = path
+            .file_name()
+            .map_or_else(|| label.clone(), |n| n.to_string_lossy().into_owned());
+        atlas.add_layer(name, Some(path.to_path_buf()), parsed.others);
+    }
     check_references(
         &atlas,
         &label,
@@ -343,6 +359,10 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
         atlas.others.extend(cf.others);
         atlas.parks.extend(cf.parks);
     }
+    let name = std::path::Path::new(parks_label)
+        .file_name()
+        .map_or_else(|| parks_label.clone(), |n| n.to_string_lossy().into_owned());
+    atlas.adopt_loose_features(&name, None);
     check_references(
         &atlas,
         parks_label,

@@ -246,7 +246,7 @@ impl MapView {
                 let view = parks::view_box(&scr, rect, 40.0);
                 if other_shapes.is_some() {
                     let others = parks::in_view(input.index, Layer::Other, view);
-                    parks::draw_others(&painter, other_shapes, &others);
+                    parks::draw_others(&painter, other_shapes, &atlas.layers, &others);
                 }
 
                 // Hover: the shown park under the pointer.
@@ -329,11 +329,7 @@ impl MapView {
                         (None, Some(p)) if !atlas.others.is_empty() => {
                             let g = scr.geo(p);
                             let tol = f64::from(6.0 / scr.px_per_m(g).max(1e-9));
-                            input
-                                .index
-                                .others_at_point(atlas, g.x(), g.y(), tol)
-                                .first()
-                                .map(|h| h.index)
+                            input.index.top_other_at_point(atlas, g.x(), g.y(), tol)
                         }
                         _ => None,
                     };

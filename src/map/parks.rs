@@ -409,48 +409,45 @@ impl ParksFrame<'_, '_> {
     }
 }
 
-/// Draws the features of opened files that are neither parks nor counties, in grey: filled
-/// and outlined polygons, lines, and markers (thinned where they pile up).
+/// Draws the features of opened files that are neither parks nor counties, layer by layer
+/// (bottom first) in each layer's colour: filled and outlined polygons, lines, and markers
+/// (thinned where they pile up). Hidden layers are skipped.
 pub fn draw_others(
     painter: &egui::Painter,
     shapes: Option<(&ShapeCache, Placement)>,
+    layers: &[crate::model::FeatureLayer],
     visible: &[usize],
 ) {
     let Some((cache, pl)) = shapes else {
         return;
     };
     let rect = painter.clip_rect();
-    let mut fills = Mesh::default();
-    let mut lines = Mesh::default();
-    let mut discs = Mesh::default();
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
-    let grey = Color32::from_gray(95);
-    for &i in visible {
-        let Some(item) = cache.items.get(i) else {
-            continue;
-        };
-        if cache.is_marker(item, pl) {
-            for c in cache.marker_points(item, pl) {
-                if rect.contains(c) && thin.take(c) {
-                    push_disc(
-                        &mut discs,
-                        c,
-                        3.0,
-                        Color32::from_gray(110),
-                        1.0,
-                        Color32::WHITE,
-                    );
+    for layer in layers.iter().filter(|l| l.style.visible) {
+        let (fill, line) = super::style::layer_colors(&layer.style);
+        let mut fills = Mesh::default();
+        let mut lines = Mesh::default();
+        let mut discs = Mesh::default();
+        for &i in visible.iter().filter(|i| layer.features.contains(i)) {
+            let Some(item) = cache.items.get(i) else {
+                continue;
+            };
+            if cache.is_marker(item, pl) {
+                for c in cache.marker_points(item, pl) {
+                    if rect.contains(c) && thin.take(c) {
+                        push_disc(&mut discs, c, 3.0, line, 1.0, Color32::WHITE);
+                    }
                 }
+            } else {
+                if item.kind == Kind::Area {
+                    cache.push_fill(item, pl, fill, &mut fills);
+                }
+                let w = if item.kind == Kind::Line { 1.5 } else { 1.0 };
+                cache.push_outline(item, pl, w, line, &mut lines);
             }
-        } else {
-            if item.kind == Kind::Area {
-                cache.push_fill(item, pl, with_alpha(grey, 45), &mut fills);
-            }
-            let w = if item.kind == Kind::Line { 1.5 } else { 1.0 };
-            cache.push_outline(item, pl, w, grey, &mut lines);
         }
+        painter.add(Shape::mesh(fills));
+        painter.add(Shape::mesh(lines));
+        painter.add(Shape::mesh(discs));
     }
-    painter.add(Shape::mesh(fills));
-    painter.add(Shape::mesh(lines));
-    painter.add(Shape::mesh(discs));
 }

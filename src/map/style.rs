@@ -2,7 +2,7 @@
 
 use egui::Color32;
 
-use crate::model::{Atlas, Park, Role};
+use crate::model::{Atlas, LayerStyle, Park, Role};
 
 /// Sea colour.
 pub const SEA: Color32 = Color32::from_rgb(0xc6, 0xdd, 0xea);
@@ -45,6 +45,16 @@ pub fn park_color(atlas: &Atlas, park: &Park) -> Color32 {
 /// The same colour with another alpha.
 pub fn with_alpha(c: Color32, a: u8) -> Color32 {
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), a)
+}
+
+/// A layer's fill (its colour at its opacity) and its line and marker colour.
+pub fn layer_colors(style: &LayerStyle) -> (Color32, Color32) {
+    let [r, g, b] = style.color;
+    let alpha = (style.opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+    (
+        Color32::from_rgba_unmultiplied(r, g, b, alpha),
+        Color32::from_rgb(r, g, b),
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! The domain as plain data: an [`Atlas`] of counties and parks, the industry taxonomy and the
 //! city-wide figures. Nothing here knows about files, egui or the map.
 
+mod layers;
 mod taxonomy;
+
+pub use layers::{FeatureLayer, LAYER_COLORS, LayerStyle};
 
 pub use taxonomy::{Cluster, ClusterGroup, Taxonomy, parse_hex_color, taxonomy_check};
 
@@ -371,8 +374,10 @@ pub struct Atlas {
     pub counties: Vec<County>,
     /// Parks, zones and sites, in file order.
     pub parks: Vec<Park>,
-    /// Features that follow neither schema, from any loaded file.
+    /// Features that follow neither schema, from any loaded file (each in one of `layers`).
     pub others: Vec<GenericFeature>,
+    /// The opened files' features as layers, in drawing order (bottom first).
+    pub layers: Vec<FeatureLayer>,
     /// Industry clusters.
     pub taxonomy: Taxonomy,
     /// City-wide figures, when the dataset has them.

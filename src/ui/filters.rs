@@ -55,6 +55,8 @@ impl FiltersPanel {
         // Long names are cut with "…" (the full name is in the list below) rather than widening
         // the panel.
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        super::layers::layers_ui(ui, view, commands);
+        ui.separator();
         ui.heading(lang.tr("Filters"));
         let label = ui.label(lang.tr("Search"));
         ui.add(

@@ -6,6 +6,7 @@
 //! - [`toolbar`]: the top bar (open, export, zoom, language, basemap menu, status line).
 //! - [`filters`]: the left panel (search, facets with counts, the list of matching parks).
 //! - [`details`]: the right panel for one park or a comparison of several.
+//! - [`layers`]: the Layers section (opened files: visible, colour, opacity, order).
 //! - [`overview`]: the right panel when nothing is selected (city-wide figures, chart).
 //! - [`dialogs`]: export, open, custom XYZ, tiles folder, and the problems window.
 //! - [`widgets`]: chips, source links and other small pieces the panels share.
@@ -15,6 +16,7 @@ pub mod details;
 pub mod dialogs;
 pub mod filters;
 pub mod fonts;
+pub mod layers;
 pub mod overview;
 pub mod toolbar;
 pub mod widgets;
