@@ -93,6 +93,20 @@ fn at_scale(c: &mut Criterion) {
                 index.parks_at_point(black_box(&atlas), black_box(x), black_box(y), 430.0)
             })
         });
+        // The attribute table: built once per data/filter change, sorted per header click.
+        let all: Vec<usize> = (0..atlas.parks.len()).collect();
+        g.bench_function("attribute table: build the parks table", |b| {
+            b.iter(|| park_atlas::table::parks_table(black_box(&atlas), &all, true))
+        });
+        let table = park_atlas::table::parks_table(&atlas, &all, true);
+        let area = table
+            .columns
+            .iter()
+            .position(|c| c == "area_km2")
+            .unwrap_or(0);
+        g.bench_function("attribute table: sort by area", |b| {
+            b.iter(|| black_box(&table).sorted(area, false))
+        });
         g.finish();
     }
 }

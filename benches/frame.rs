@@ -19,6 +19,7 @@ use park_atlas::app::state::{STATE_VERSION, SavedState, View};
 use park_atlas::io;
 use park_atlas::model::GenericFeature;
 use park_atlas::synth::{self, SynthOptions};
+use park_atlas::ui::table::Tab;
 
 fn input(t: f64, pointer: Pos2) -> RawInput {
     RawInput {
@@ -33,6 +34,17 @@ fn input(t: f64, pointer: Pos2) -> RawInput {
 const CENTRE: (f64, f64) = (110.36, 21.2);
 
 fn bench_view(c: &mut Criterion, name: &str, atlas: &Atlas, zoom: Option<f64>) {
+    bench_view_with(c, name, atlas, zoom, None);
+}
+
+/// A frame with the attribute table open on `table` (the parks, or a layer).
+fn bench_view_with(
+    c: &mut Criterion,
+    name: &str,
+    atlas: &Atlas,
+    zoom: Option<f64>,
+    table: Option<Tab>,
+) {
     let saved = SavedState {
         version: STATE_VERSION,
         view: zoom.map(|zoom| View {
@@ -40,9 +52,11 @@ fn bench_view(c: &mut Criterion, name: &str, atlas: &Atlas, zoom: Option<f64>) {
             lat: CENTRE.1,
             zoom,
         }),
+        table_open: table.is_some(),
         ..SavedState::default()
     };
     let mut app = ParkAtlasApp::with_atlas(atlas.clone(), Some(saved));
+    app.table.tab = table.unwrap_or_default();
     let ctx = egui::Context::default();
     park_atlas::ui::fonts::install(&ctx);
     // Warm up: fonts, layout, the fit-to-city frames, and the shape caches (which big data
@@ -103,6 +117,15 @@ fn frame(c: &mut Criterion) {
                 zoom,
             );
         }
+        if n == 10_000 {
+            bench_view_with(
+                c,
+                "frame 10000 polygon parks, city, attribute table open",
+                &atlas,
+                None,
+                Some(Tab::Parks),
+            );
+        }
     }
     // The moonshot: a 100k-polygon parcel layer over the embedded parks.
     let text = synth::parcels_geojson(
@@ -115,7 +138,7 @@ fn frame(c: &mut Criterion) {
     );
     let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
     let mut with_parcels = embedded.clone();
-    with_parcels.others = parsed.others;
+    with_parcels.add_layer("parcels".into(), None, parsed.others);
     let others: &Vec<GenericFeature> = &with_parcels.others;
     assert_eq!(others.len(), 100_000);
     for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
@@ -126,6 +149,13 @@ fn frame(c: &mut Criterion) {
             zoom,
         );
     }
+    bench_view_with(
+        c,
+        "frame 100k parcel layer, city, its attribute table open",
+        &with_parcels,
+        None,
+        Some(Tab::Layer("parcels".into())),
+    );
 }
 
 criterion_group! {

@@ -59,6 +59,10 @@ pub enum Command {
     MoveLayer(usize, bool),
     /// Remove a layer and its features.
     RemoveLayer(usize),
+    /// Identify a feature of a layer (index in `atlas.others`) and centre the map on it.
+    ShowFeature(usize),
+    /// Show or hide the attribute table.
+    ToggleTable,
 }
 
 /// The window's dialogs.

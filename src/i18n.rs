@@ -92,6 +92,25 @@ const ZH: &[(&str, &str)] = &[
     ("Export selected…", "导出所选…"),
     ("Open data…", "打开数据…"),
     ("Layers", "图层"),
+    ("Attribute table", "属性表"),
+    ("Table", "属性表"),
+    (
+        "Show or hide the attribute table (Ctrl+T)",
+        "显示或隐藏属性表（Ctrl+T）",
+    ),
+    ("Parks", "园区"),
+    ("Projects", "项目"),
+    ("Columns", "列"),
+    (
+        "Click a row to select it; Ctrl+C copies the selected rows.",
+        "点击行即可选中；Ctrl+C 复制所选行。",
+    ),
+    ("No rows.", "没有行。"),
+    ("Show or hide the attribute table", "显示或隐藏属性表"),
+    (
+        "Copy the selected table rows (tab-separated, for Excel)",
+        "复制属性表中所选的行（制表符分隔，可粘贴到 Excel）",
+    ),
     (
         "Open a GeoJSON file (Ctrl+O) or drop one here to add a layer.",
         "打开 GeoJSON 文件（Ctrl+O）或把文件拖到这里，即可添加图层。",

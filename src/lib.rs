@@ -9,6 +9,7 @@
 //! - [`model`]: the domain as plain data — [`model::Atlas`], parks, counties, projects,
 //!   targets, the industry taxonomy and the city-wide figures.
 //! - [`query`]: filters, selections, summaries (totals per currency), project sorting.
+//! - [`table`]: the attribute table's rows, sorting and tab-separated copy.
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //! - [`synth`]: seeded synthetic parks and parcels at scale (benchmarks, tests).
 //! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
@@ -28,6 +29,7 @@ pub mod model;
 pub mod query;
 pub mod spatial;
 pub mod synth;
+pub mod table;
 
 pub use io::{Problem, Severity};
 pub use model::Atlas;

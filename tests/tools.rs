@@ -126,3 +126,148 @@ fn a_layer_leaves_the_parks_and_zoom_to_layer_fits_it() {
             .contains(frame.screen_pos(Position::new(111.505, 22.505)))
     );
 }
+
+/// Vertical position of the first node with this label.
+fn y_of(h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>, label: &str) -> f32 {
+    h.get_by_label(label).rect().center().y
+}
+
+/// `first` is on screen, and `second` is below it or scrolled out of view.
+fn above(
+    h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+    first: &str,
+    second: &str,
+) -> bool {
+    let y = y_of(h, first);
+    h.query_by_label(second)
+        .is_none_or(|n| n.rect().center().y > y)
+}
+
+/// Presses Ctrl+C and returns what the table put on the clipboard. (The text goes out as
+/// egui's `CopyText` command; the harness's last output does not keep it, so the table's own
+/// record of it is read.)
+fn copy(h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>) -> Option<String> {
+    h.state_mut().table.copied = None;
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::C);
+    h.run();
+    h.state().table.copied.clone()
+}
+
+#[test]
+fn the_attribute_table_sorts_selects_follows_the_map_and_copies_rows() {
+    let mut h = harness(english());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::T);
+    h.run();
+    h.get_by_label("Attribute table");
+    h.get_by_label("Parks (22)");
+
+    // Sort by area: the smallest known area comes first, the largest after it.
+    let atlas = h.state().atlas.clone();
+    let mut by_area: Vec<(f64, &str)> = atlas
+        .parks
+        .iter()
+        .filter_map(|p| Some((p.area_km2?, p.id.as_str())))
+        .collect();
+    by_area.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (small, large) = (by_area[0].1, by_area[by_area.len() - 1].1);
+    click_label(&mut h, "area_km2");
+    h.get_by_label("area_km2 ↑");
+    assert!(above(&h, small, large));
+    click_label(&mut h, "area_km2 ↑");
+    assert!(above(&h, large, small));
+    click_label(&mut h, "area_km2 ↓");
+    h.get_by_label("area_km2 ↑");
+
+    // A click on a row selects that park and flies to it.
+    click_label(&mut h, small);
+    assert_eq!(selected(&h), [small]);
+    let frame = h.state().map.last.unwrap();
+    let p =
+        geo::InteriorPoint::interior_point(atlas.park(small).unwrap().geometry.as_ref().unwrap())
+            .unwrap();
+    let on_screen = frame.screen_pos(Position::new(p.x(), p.y()));
+    assert!(frame.rect.center().distance(on_screen) < 5.0);
+
+    // Ctrl+C copies the selected row (header + one line, tab-separated).
+    let text = copy(&mut h).expect("Ctrl+C copied the row");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("id\tname_zh\tname_en\t"));
+    assert!(lines[1].starts_with(&format!("{small}\t")));
+    h.run();
+
+    // Hidden columns are neither shown nor copied.
+    h.get_by_label("Columns").click();
+    h.run();
+    // The menu's tick box (the header has the same text).
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "name_zh")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.query_by_label_contains("name_zh").is_none());
+    h.get_by_label("area_km2 ↑");
+
+    // Selected on the map: the table scrolls to the park's row and highlights it. Take the
+    // last row of the table (scrolled out of view) whose park a map click selects.
+    h.state_mut().push(Command::FitCity);
+    h.run();
+    let order: Vec<String> = {
+        let t = park_atlas::table::parks_table(&atlas, &(0..22).collect::<Vec<_>>(), false);
+        let area = t.columns.iter().position(|c| c == "area_km2").unwrap();
+        t.sorted(area, true)
+            .iter()
+            .map(|&r| t.rows[r][0].display())
+            .collect()
+    };
+    let mut target = None;
+    for id in order.iter().rev() {
+        if h.query_by_label(id).is_some() {
+            continue;
+        }
+        let at = park_screen_pos(&h, id);
+        click_at(&mut h, at, Modifiers::NONE);
+        if selected(&h) == [id.as_str()] {
+            target = Some(id.clone());
+            break;
+        }
+    }
+    let target = target.expect("a park off the table's screen that a click selects");
+    h.get_by_label(&target);
+    click_label(&mut h, &target);
+    let text = copy(&mut h).expect("copied");
+    assert!(
+        !text.contains("name_zh") && text.contains("name_en"),
+        "{text}"
+    );
+    h.run();
+
+    // The projects tab lists the shown parks' projects.
+    click_label(&mut h, "Projects");
+    let projects: usize = atlas.parks.iter().map(|p| p.projects.len()).sum();
+    let investors = atlas
+        .parks
+        .iter()
+        .flat_map(|p| &p.projects)
+        .filter_map(|p| p.investor.as_deref())
+        .next()
+        .unwrap();
+    assert!(projects > 20);
+    h.get_all_by_label(investors).next().unwrap();
+}
+
+#[test]
+fn a_layer_tab_lists_its_features_and_a_row_identifies_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = square_file(dir.path(), "zoning.geojson", "zone-A", 110.30, 21.10, 0.04);
+    let mut h = harness(english());
+    h.state_mut().queue_files(vec![a]);
+    wait_loaded(&mut h);
+    h.state_mut().push(Command::ToggleTable);
+    h.run();
+    click_label(&mut h, "zoning.geojson (1)");
+    h.get_by_label("name");
+    click_label(&mut h, "zone-A");
+    h.get_by_label("Feature properties");
+    assert_eq!(h.state().identified, Some(0));
+}

@@ -93,6 +93,19 @@ impl ParkAtlasApp {
                 }
             }
             Command::MoveLayer(i, up) => self.atlas.move_layer(i, up),
+            Command::ShowFeature(i) => {
+                self.identified = Some(i);
+                let point = self
+                    .atlas
+                    .others
+                    .get(i)
+                    .and_then(|f| f.geometry.as_ref())
+                    .and_then(|g| g.interior_point());
+                if let Some(p) = point {
+                    self.map.fly_to(Position::new(p.x(), p.y()), 12.0);
+                }
+            }
+            Command::ToggleTable => self.state.table_open = !self.state.table_open,
             Command::RemoveLayer(i) => {
                 if self.atlas.remove_layer(i).is_some() {
                     self.index = SpatialIndex::build(&self.atlas);

@@ -105,6 +105,8 @@ pub struct ParkAtlasApp {
     toolbar: Toolbar,
     filters: FiltersPanel,
     details: DetailsPanel,
+    /// The attribute table.
+    pub table: crate::ui::table::TablePanel,
     /// The open dialogs.
     pub dialogs: Dialogs,
     /// The status line.
@@ -170,6 +172,7 @@ impl ParkAtlasApp {
             toolbar: Toolbar,
             filters: FiltersPanel::default(),
             details: DetailsPanel::default(),
+            table: Default::default(),
             dialogs: Dialogs::default(),
             status: None,
             identified: None,
@@ -313,6 +316,8 @@ impl ParkAtlasApp {
             generation: self.generation,
             filter: &self.state.filter,
             shown: &self.shown.list,
+            shown_generation: self.shown.generation,
+            table_open: self.state.table_open,
             selection: &self.state.selection,
             lang: self.state.lang,
             basemap: self.state.basemap.as_ref(),
@@ -321,6 +326,24 @@ impl ParkAtlasApp {
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));
+        if view.table_open {
+            let table = &mut self.table;
+            let shown = egui::Panel::bottom("attribute_table")
+                .resizable(true)
+                .default_size(240.0)
+                .size_range(120.0..=600.0)
+                .show(ui, |ui| table.ui(ui, &view, commands));
+            // A click anywhere else ends the table's hold on Ctrl+C.
+            let elsewhere = ui.input(|i| {
+                i.pointer.any_click()
+                    && i.pointer
+                        .interact_pos()
+                        .is_some_and(|p| !shown.response.rect.contains(p))
+            });
+            if elsewhere {
+                table.active = false;
+            }
+        }
         let left = egui::Panel::left("filters")
             .resizable(true)
             .default_size(270.0)
@@ -388,6 +411,10 @@ impl ParkAtlasApp {
         }
         if ctx.input_mut(|i| i.consume_shortcut(&open)) {
             self.commands.push(Command::Show(Dialog::Open));
+        }
+        let table = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
+        if ctx.input_mut(|i| i.consume_shortcut(&table)) {
+            self.commands.push(Command::ToggleTable);
         }
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F1)) {
             self.commands.push(if self.dialogs.help {

@@ -52,6 +52,8 @@ pub struct SavedState {
     pub basemap: Option<crate::map::tiles::TileSource>,
     /// Opened files shown as layers, bottom first (read again at the next start).
     pub layers: Vec<SavedLayer>,
+    /// The attribute table is open.
+    pub table_open: bool,
 }
 
 /// A layer as remembered between runs: its file and its look.

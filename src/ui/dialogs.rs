@@ -212,7 +212,7 @@ impl Dialogs {
 
 /// Every mouse and keyboard shortcut of the window, in one place (F1).
 fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
-    let rows: [(&str, &str); 12] = [
+    let rows: [(&str, &str); 14] = [
         (lang.tr("Drag"), lang.tr("Pan the map")),
         (lang.tr("Mouse wheel, pinch, + / −"), lang.tr("Zoom")),
         (
@@ -233,6 +233,11 @@ fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
         ),
         ("Ctrl+O", lang.tr("Open data (or drop files on the window)")),
         ("Ctrl+E", lang.tr("Export the selected parks")),
+        ("Ctrl+T", lang.tr("Show or hide the attribute table")),
+        (
+            "Ctrl+C",
+            lang.tr("Copy the selected table rows (tab-separated, for Excel)"),
+        ),
         ("Enter", lang.tr("Confirm a path dialog")),
         ("Esc", lang.tr("Close dialogs, then clear the selection")),
         ("F1", lang.tr("This help")),

@@ -8,6 +8,7 @@
 //! - [`details`]: the right panel for one park or a comparison of several.
 //! - [`layers`]: the Layers section (opened files: visible, colour, opacity, order).
 //! - [`overview`]: the right panel when nothing is selected (city-wide figures, chart).
+//! - [`table`]: the attribute table (bottom panel).
 //! - [`dialogs`]: export, open, custom XYZ, tiles folder, and the problems window.
 //! - [`widgets`]: chips, source links and other small pieces the panels share.
 //! - [`fonts`]: the Chinese fallback font.
@@ -18,6 +19,7 @@ pub mod filters;
 pub mod fonts;
 pub mod layers;
 pub mod overview;
+pub mod table;
 pub mod toolbar;
 pub mod widgets;
 
@@ -37,6 +39,10 @@ pub struct ViewContext<'a> {
     pub filter: &'a Filter,
     /// Indices of the parks that pass the filters.
     pub shown: &'a [usize],
+    /// Bumped whenever `shown` changes.
+    pub shown_generation: u64,
+    /// The attribute table is open.
+    pub table_open: bool,
     /// Selected parks.
     pub selection: &'a Selection,
     /// Interface language.

@@ -50,6 +50,14 @@ impl Toolbar {
                 commands.push(Command::FitCity);
             }
             ui.separator();
+            if ui
+                .selectable_label(view.table_open, lang.tr("Table"))
+                .on_hover_text(lang.tr("Show or hide the attribute table (Ctrl+T)"))
+                .clicked()
+            {
+                commands.push(Command::ToggleTable);
+            }
+            ui.separator();
             for (l, text) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == l, text).clicked() {
                     commands.push(Command::SetLang(l));
