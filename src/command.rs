@@ -63,6 +63,8 @@ pub enum Command {
     ShowFeature(usize),
     /// Show or hide the attribute table.
     ToggleTable,
+    /// Start measuring (a new, empty measurement), or stop (`None`).
+    Measure(Option<crate::measure::MeasureKind>),
 }
 
 /// The window's dialogs.

@@ -106,6 +106,26 @@ const ZH: &[(&str, &str)] = &[
         "点击行即可选中；Ctrl+C 复制所选行。",
     ),
     ("No rows.", "没有行。"),
+    ("Measure", "测量"),
+    ("Measure distance", "测量距离"),
+    ("Measure area", "测量面积"),
+    ("Stop measuring", "停止测量"),
+    ("Distance", "距离"),
+    ("Perimeter", "周长"),
+    ("Copy", "复制"),
+    ("Area: click at least 3 points", "面积：请至少点击 3 个点"),
+    (
+        "Finished. Click to start again; Esc closes the tool.",
+        "已完成。点击可重新开始；Esc 关闭测量工具。",
+    ),
+    (
+        "Click to add points; double-click or Esc to finish.",
+        "点击添加点；双击或按 Esc 结束。",
+    ),
+    (
+        "Measure distance or area (geodesic); Esc ends",
+        "测量距离或面积（椭球面）；Esc 结束",
+    ),
     ("Show or hide the attribute table", "显示或隐藏属性表"),
     (
         "Copy the selected table rows (tab-separated, for Excel)",

@@ -10,6 +10,7 @@
 //!   targets, the industry taxonomy and the city-wide figures.
 //! - [`query`]: filters, selections, summaries (totals per currency), project sorting.
 //! - [`table`]: the attribute table's rows, sorting and tab-separated copy.
+//! - [`measure`]: geodesic distance, area and perimeter for the Measure tool.
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //! - [`synth`]: seeded synthetic parks and parcels at scale (benchmarks, tests).
 //! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
@@ -25,6 +26,7 @@
 
 pub mod gcj02;
 pub mod io;
+pub mod measure;
 pub mod model;
 pub mod query;
 pub mod spatial;

@@ -271,3 +271,102 @@ fn a_layer_tab_lists_its_features_and_a_row_identifies_one() {
     h.get_by_label("Feature properties");
     assert_eq!(h.state().identified, Some(0));
 }
+
+/// Two clicks one frame apart: a double click. (The harness's frames are 0.25 s apart and a
+/// press and its release take one each, so egui's 0.3 s double-click window is widened.)
+fn double_click_at(
+    h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+    pos: egui::Pos2,
+) {
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 0.6);
+    h.event(egui::Event::PointerMoved(pos));
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+    h.run();
+}
+
+fn zoomed(lon: f64, lat: f64, zoom: f64) -> Option<park_atlas::app::state::SavedState> {
+    let mut s = english().unwrap();
+    s.view = Some(park_atlas::app::state::View { lon, lat, zoom });
+    Some(s)
+}
+
+fn screen(
+    h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+    lon: f64,
+    lat: f64,
+) -> egui::Pos2 {
+    h.state()
+        .map
+        .last
+        .unwrap()
+        .screen_pos(Position::new(lon, lat))
+}
+
+#[test]
+fn measure_distance_live_then_finished_with_esc_and_copied() {
+    let mut h = harness(zoomed(110.35, 21.15, 12.0));
+    click_label(&mut h, "Measure");
+    click_label(&mut h, "Measure distance");
+    // Two clicks 0.1° of latitude apart: 11.07 km by hand (meridian radius at 21.1°N).
+    let a = screen(&h, 110.35, 21.10);
+    let b = screen(&h, 110.35, 21.20);
+    click_at(&mut h, a, Modifiers::NONE);
+    // Live: the pointer is the line's end while drawing.
+    h.hover_at(screen(&h, 110.35, 21.15));
+    h.run();
+    h.get_by_label("Distance: 5.54 km");
+    click_at(&mut h, b, Modifiers::NONE);
+    h.get_by_label("Distance: 11.07 km");
+    assert!(selected(&h).is_empty(), "measuring clicks select nothing");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    // Finished: the pointer no longer counts.
+    h.hover_at(screen(&h, 110.40, 21.25));
+    h.run();
+    h.get_by_label("Distance: 11.07 km");
+    h.get_by_label_contains("Finished.");
+    click_label(&mut h, "Copy");
+    let copied = h.state().map.measure_copied.clone().unwrap();
+    assert!(
+        copied.starts_with("distance 11.07 km (2 points"),
+        "{copied}"
+    );
+    // Esc again closes the tool; clicks select parks again.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().map.measure.is_none());
+    assert!(h.query_by_label_contains("Distance:").is_none());
+}
+
+#[test]
+fn measure_area_ends_with_a_double_click() {
+    let mut h = harness(zoomed(110.35, 21.15, 12.0));
+    click_label(&mut h, "Measure");
+    click_label(&mut h, "Measure area");
+    // A 0.1° × 0.1° cell, 21.1°–21.2°N: by hand at 21.15°N, 0.1° of latitude = M·0.1° =
+    // 11,071.9 m and 0.1° of longitude = N·cos φ·0.1° = 10,386.6 m: 115.00 km², perimeter
+    // 2 × (11,071.9 + 10,386.6) m = 42.92 km.
+    for (lon, lat) in [(110.30, 21.10), (110.40, 21.10), (110.40, 21.20)] {
+        let p = screen(&h, lon, lat);
+        click_at(&mut h, p, Modifiers::NONE);
+    }
+    h.get_by_label_contains("Area: ");
+    let last = screen(&h, 110.30, 21.20);
+    double_click_at(&mut h, last);
+    let m = h.state().map.measure.clone().unwrap();
+    assert!(m.finished, "a double click ends the polygon: {m:?}");
+    assert_eq!(m.points.len(), 4, "the double click adds no extra point");
+    h.get_by_label("Area: 115.00 km² (11500 ha)");
+    h.get_by_label("Perimeter: 42.92 km");
+}

@@ -106,6 +106,9 @@ impl ParkAtlasApp {
                 }
             }
             Command::ToggleTable => self.state.table_open = !self.state.table_open,
+            Command::Measure(kind) => {
+                self.map.measure = kind.map(crate::measure::Measurement::new);
+            }
             Command::RemoveLayer(i) => {
                 if self.atlas.remove_layer(i).is_some() {
                     self.index = SpatialIndex::build(&self.atlas);

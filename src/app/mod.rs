@@ -318,6 +318,7 @@ impl ParkAtlasApp {
             shown: &self.shown.list,
             shown_generation: self.shown.generation,
             table_open: self.state.table_open,
+            measuring: self.map.measure.as_ref().map(|m| m.kind),
             selection: &self.state.selection,
             lang: self.state.lang,
             basemap: self.state.basemap.as_ref(),
@@ -424,11 +425,19 @@ impl ParkAtlasApp {
             });
         }
         if ctx.input(|i| i.key_pressed(Key::Escape)) {
-            self.commands.push(if self.dialogs.any_open() {
-                Command::CloseDialogs
+            // Dialogs first, then the Measure tool (end the line, then close the tool), then
+            // the selection.
+            if self.dialogs.any_open() {
+                self.commands.push(Command::CloseDialogs);
+            } else if let Some(m) = &mut self.map.measure {
+                if m.finished || m.points.is_empty() {
+                    self.commands.push(Command::Measure(None));
+                } else {
+                    m.finished = true;
+                }
             } else {
-                Command::ClearSelection
-            });
+                self.commands.push(Command::ClearSelection);
+            }
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw

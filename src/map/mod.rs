@@ -7,6 +7,7 @@
 //!   them over the built-in basemap.
 //! - [`parks`]: the parks layer (markers, halos, links, hit-testing) and other features.
 //! - [`labels`]: park and county names that do not pile up.
+//! - [`measure_tool`]: the Measure tool (points, live line, result box).
 //! - [`overlays`]: scale bar, notes and attribution, tile status, legend.
 //! - [`style`]: colours and marker sizes.
 //!
@@ -15,6 +16,7 @@
 pub mod basemap;
 pub mod grid;
 pub mod labels;
+pub mod measure_tool;
 pub mod overlays;
 pub mod parks;
 pub mod projection;
@@ -102,6 +104,10 @@ pub struct MapView {
     pub cursor: Option<String>,
     /// The city's bounds for the data generation they were computed for.
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
+    /// The Measure tool, while it is on.
+    pub measure: Option<crate::measure::Measurement>,
+    /// What the Measure box's Copy button last copied (tests read it).
+    pub measure_copied: Option<String>,
 }
 
 impl Default for MapView {
@@ -123,6 +129,8 @@ impl Default for MapView {
             stats: FrameStats::default(),
             style: parks::ParkStyle::default(),
             cursor: None,
+            measure: None,
+            measure_copied: None,
         }
     }
 }
@@ -201,11 +209,16 @@ impl MapView {
             stats,
             style,
             cursor,
+            measure,
+            measure_copied,
             ..
         } = self;
         let mut frame = None;
+        let measuring = measure.as_ref().is_some_and(|m| !m.finished);
         Map::new(None, memory, city_center)
             .zoom_with_ctrl(false)
+            // While measuring, a double click ends the line instead of zooming in.
+            .double_click_to_zoom(!measuring)
             .show(ui, |ui, response, projector, _| {
                 let rect = response.rect;
                 let scr = Screen { projector, gcj };
@@ -290,6 +303,18 @@ impl MapView {
                 if let Some(r) = overlays::draw_legend(ui, rect, input, legend) {
                     taken.insert(r);
                 }
+                if let Some(m) = measure.as_ref() {
+                    let live = hover_pos.map(|p| scr.geo(p));
+                    measure_tool::draw(&painter, &scr, m, hover_pos);
+                    taken.insert(measure_tool::result_box(
+                        ui,
+                        rect,
+                        m,
+                        live,
+                        input.lang,
+                        measure_copied,
+                    ));
+                }
                 labels::draw_labels(
                     &painter,
                     &scr,
@@ -318,7 +343,10 @@ impl MapView {
                         }
                     });
                 }
-                if response.clicked() {
+                let measured = measure
+                    .as_mut()
+                    .is_some_and(|m| measure_tool::handle_clicks(m, response, &scr));
+                if response.clicked() && !measured {
                     let pos = response.interact_pointer_pos();
                     let toggle = ui.input(|i| toggle_held(&i.modifiers));
                     let park = pos

@@ -212,7 +212,7 @@ impl Dialogs {
 
 /// Every mouse and keyboard shortcut of the window, in one place (F1).
 fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
-    let rows: [(&str, &str); 14] = [
+    let rows: [(&str, &str); 15] = [
         (lang.tr("Drag"), lang.tr("Pan the map")),
         (lang.tr("Mouse wheel, pinch, + / −"), lang.tr("Zoom")),
         (
@@ -237,6 +237,10 @@ fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
         (
             "Ctrl+C",
             lang.tr("Copy the selected table rows (tab-separated, for Excel)"),
+        ),
+        (
+            lang.tr("Measure"),
+            lang.tr("Measure distance or area (geodesic); Esc ends"),
         ),
         ("Enter", lang.tr("Confirm a path dialog")),
         ("Esc", lang.tr("Close dialogs, then clear the selection")),

@@ -43,6 +43,8 @@ pub struct ViewContext<'a> {
     pub shown_generation: u64,
     /// The attribute table is open.
     pub table_open: bool,
+    /// The Measure tool's kind, while it is on.
+    pub measuring: Option<crate::measure::MeasureKind>,
     /// Selected parks.
     pub selection: &'a Selection,
     /// Interface language.

@@ -57,6 +57,7 @@ impl Toolbar {
             {
                 commands.push(Command::ToggleTable);
             }
+            measure_menu_ui(ui, view, commands);
             ui.separator();
             for (l, text) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == l, text).clicked() {
@@ -133,4 +134,36 @@ fn basemap_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Comma
         })
         .response
         .labelled_by(label.id);
+}
+
+fn measure_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    use crate::measure::MeasureKind;
+    let lang = view.lang;
+    let on = view.measuring.is_some();
+    let title = if on {
+        RichText::new(lang.tr("Measure")).strong()
+    } else {
+        RichText::new(lang.tr("Measure"))
+    };
+    ui.menu_button(title, |ui| {
+        for (kind, text) in [
+            (MeasureKind::Distance, lang.tr("Measure distance")),
+            (MeasureKind::Area, lang.tr("Measure area")),
+        ] {
+            if ui
+                .selectable_label(view.measuring == Some(kind), text)
+                .clicked()
+            {
+                commands.push(Command::Measure(Some(kind)));
+                ui.close();
+            }
+        }
+        if ui
+            .add_enabled(on, egui::Button::new(lang.tr("Stop measuring")))
+            .clicked()
+        {
+            commands.push(Command::Measure(None));
+            ui.close();
+        }
+    });
 }
