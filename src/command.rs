@@ -63,6 +63,8 @@ pub enum Command {
     ShowFeature(usize),
     /// Show or hide the attribute table.
     ToggleTable,
+    /// Colour the counties by a metric, or not (`None`).
+    SetChoropleth(Option<crate::choropleth::ChoroplethSpec>),
     /// Start measuring (a new, empty measurement), or stop (`None`).
     Measure(Option<crate::measure::MeasureKind>),
 }

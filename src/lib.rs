@@ -10,6 +10,7 @@
 //!   targets, the industry taxonomy and the city-wide figures.
 //! - [`query`]: filters, selections, summaries (totals per currency), project sorting.
 //! - [`table`]: the attribute table's rows, sorting and tab-separated copy.
+//! - [`choropleth`]: county values, class breaks (quantiles, equal, Jenks) and the palette.
 //! - [`measure`]: geodesic distance, area and perimeter for the Measure tool.
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //! - [`synth`]: seeded synthetic parks and parcels at scale (benchmarks, tests).
@@ -24,6 +25,7 @@
 //! - [`app`]: the eframe app — layout shell, saved state, the one function that applies
 //!   commands, `--screenshot`.
 
+pub mod choropleth;
 pub mod gcj02;
 pub mod io;
 pub mod measure;

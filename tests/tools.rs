@@ -370,3 +370,118 @@ fn measure_area_ends_with_a_double_click() {
     h.get_by_label("Area: 115.00 km² (11500 ha)");
     h.get_by_label("Perimeter: 42.92 km");
 }
+
+/// A county's interior point on screen where no park is under the pointer.
+fn county_spot(
+    h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+    adcode: &str,
+) -> egui::Pos2 {
+    use geo::InteriorPoint;
+    let atlas = h.state().atlas.clone();
+    let c = atlas.county(adcode).unwrap();
+    let p = c.geometry.as_ref().unwrap().interior_point().unwrap();
+    let pos = screen(h, p.x(), p.y());
+    h.hover_at(pos);
+    h.run();
+    assert!(
+        h.state().map.hovered.is_none(),
+        "a park under {adcode}'s centre"
+    );
+    pos
+}
+
+#[test]
+fn counties_coloured_by_parks_follow_the_filters_and_show_their_numbers_on_hover() {
+    let mut h = harness(english());
+    click_label(&mut h, "Colour counties");
+    click_label(&mut h, "Parks shown");
+    let spec = h.state().state.choropleth.clone().unwrap();
+    assert_eq!(spec.metric, park_atlas::choropleth::Metric::Parks);
+    // Xuwen (440825): the parks that list it, counted here from the data.
+    let atlas = h.state().atlas.clone();
+    let count = |pred: &dyn Fn(&park_atlas::model::Park) -> bool| {
+        atlas
+            .parks
+            .iter()
+            .filter(|p| p.county_adcodes.iter().any(|a| a == "440825") && pred(p))
+            .count()
+    };
+    let all = count(&|_| true);
+    assert!(all >= 1);
+    county_spot(&mut h, "440825");
+    h.get_by_label("Xuwen County");
+    h.get_by_label(&format!("Parks shown: {all}"));
+    let hovered = h.state().map.hovered_county.clone().unwrap();
+    assert_eq!(atlas.counties[hovered.0].adcode, "440825");
+
+    // Filter to green steel: the counts follow.
+    let mut f = h.state().state.filter.clone();
+    f.clusters.insert("green_steel".into());
+    h.state_mut().push(Command::SetFilter(f));
+    h.run();
+    let steel = count(&|p| p.clusters.iter().any(|c| c == "green_steel"));
+    county_spot(&mut h, "440825");
+    h.get_by_label(&format!("Parks shown: {steel}"));
+    assert_ne!(steel, all);
+
+    // Classing by natural breaks; then off.
+    click_label(&mut h, "Colour counties");
+    click_label(&mut h, "Natural breaks (Jenks)");
+    assert_eq!(
+        h.state().state.choropleth.as_ref().unwrap().classing,
+        park_atlas::choropleth::Classing::NaturalBreaks
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    click_label(&mut h, "Colour counties");
+    click_label(&mut h, "None");
+    assert!(h.state().state.choropleth.is_none());
+    county_spot(&mut h, "440825");
+    assert!(h.state().map.hovered_county.is_none());
+}
+
+#[test]
+fn counties_coloured_by_a_layer_property_sum() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three parcels: two in Xuwen (jobs 120 + 30), one in Chikan (7).
+    let atlas = park_atlas::io::load_embedded().unwrap().atlas;
+    let centre = |adcode: &str| {
+        use geo::InteriorPoint;
+        let p = atlas
+            .county(adcode)
+            .unwrap()
+            .geometry
+            .as_ref()
+            .unwrap()
+            .interior_point()
+            .unwrap();
+        (p.x(), p.y())
+    };
+    let feature = |(x, y): (f64, f64), jobs: u32| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"jobs":{jobs}}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
+        )
+    };
+    let path = dir.path().join("jobs.geojson");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{},{},{}]}}"#,
+            feature(centre("440825"), 120),
+            feature((centre("440825").0 + 0.01, centre("440825").1), 30),
+            feature(centre("440802"), 7)
+        ),
+    )
+    .unwrap();
+    let mut h = harness(english());
+    h.state_mut().queue_files(vec![path]);
+    wait_loaded(&mut h);
+    h.state_mut().push(Command::FitCity);
+    h.run();
+    click_label(&mut h, "Colour counties");
+    click_label(&mut h, "Sum of jobs (jobs.geojson)");
+    county_spot(&mut h, "440825");
+    h.get_by_label("jobs (sum · jobs.geojson): 150");
+    county_spot(&mut h, "440883");
+    h.get_by_label("jobs (sum · jobs.geojson): no data");
+}

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers, Ui};
 use walkers::Position;
 
+use crate::choropleth::{Choropleth, ChoroplethSpec};
 use crate::command::{Command, Dialog};
 use crate::io::{self, ExportReport};
 use crate::map::tiles::{FetchOptions, TileSource};
@@ -125,7 +126,11 @@ pub struct ParkAtlasApp {
     /// How tile layers fetch and cache (tests point the cache elsewhere).
     pub fetch_options: FetchOptions,
     panel_widths: Option<(f32, f32)>,
+    /// The choropleth for (data, shown parks, spec), and every county's numbers.
+    choropleth: Option<(ChoroKey, Choropleth, Vec<crate::query::CountyStats>)>,
 }
+
+type ChoroKey = (u64, u64, ChoroplethSpec);
 
 impl ParkAtlasApp {
     /// Creates the app for eframe: fonts, theme, data, saved state.
@@ -184,6 +189,7 @@ impl ParkAtlasApp {
             started: None,
             fetch_options: FetchOptions::default(),
             panel_widths: None,
+            choropleth: None,
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -301,6 +307,20 @@ impl ParkAtlasApp {
         }
     }
 
+    /// Brings the choropleth up to date with the data, the filters and the chosen metric.
+    fn refresh_choropleth(&mut self) {
+        let Some(spec) = &self.state.choropleth else {
+            self.choropleth = None;
+            return;
+        };
+        let key = (self.generation, self.shown.generation, spec.clone());
+        if self.choropleth.as_ref().is_none_or(|c| c.0 != key) {
+            let data = crate::choropleth::compute(&self.atlas, &self.shown.list, spec);
+            let stats = crate::query::stats_by_county(&self.atlas, &self.shown.list);
+            self.choropleth = Some((key, data, stats));
+        }
+    }
+
     /// True while a file is read in the background or waits to be.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some() || !self.queued.is_empty()
@@ -310,6 +330,7 @@ impl ParkAtlasApp {
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         self.poll_loading(ui.ctx());
         self.refresh_shown();
+        self.refresh_choropleth();
         self.input_ui(ui);
         let view = ViewContext {
             atlas: &self.atlas,
@@ -319,6 +340,7 @@ impl ParkAtlasApp {
             shown_generation: self.shown.generation,
             table_open: self.state.table_open,
             measuring: self.map.measure.as_ref().map(|m| m.kind),
+            choropleth: self.state.choropleth.as_ref(),
             selection: &self.state.selection,
             lang: self.state.lang,
             basemap: self.state.basemap.as_ref(),
@@ -373,6 +395,13 @@ impl ParkAtlasApp {
                     shown_generation: self.shown.generation,
                     selection: view.selection,
                     lang: view.lang,
+                    choropleth: self.choropleth.as_ref().map(|(key, data, stats)| {
+                        crate::map::choropleth_layer::ChoroplethView {
+                            spec: &key.2,
+                            data,
+                            stats,
+                        }
+                    }),
                 };
                 self.map.ui(ui, &input, commands);
             });

@@ -54,6 +54,8 @@ pub struct SavedState {
     pub layers: Vec<SavedLayer>,
     /// The attribute table is open.
     pub table_open: bool,
+    /// What the counties are coloured by.
+    pub choropleth: Option<crate::choropleth::ChoroplethSpec>,
 }
 
 /// A layer as remembered between runs: its file and its look.

@@ -103,6 +103,10 @@ pub fn draw_labels(
         let galley = painter.layout_no_wrap(county.name(zh).to_owned(), font.clone(), color);
         let rc = Rect::from_center_size(c, galley.size());
         if clip.contains_rect(rc) && !taken.hits(rc, None) && !markers.hits(rc, None) {
+            // Over a choropleth's darker fills the name needs a light ground.
+            if input.choropleth.is_some() {
+                painter.rect_filled(rc.expand(2.0), 3.0, Color32::from_white_alpha(190));
+            }
             painter.galley(rc.min, galley, color);
             taken.insert(rc);
         }

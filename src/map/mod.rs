@@ -5,6 +5,7 @@
 //!   zoom level and only moved/scaled while panning.
 //! - [`tiles`] and [`tile_layer`]: raster tile sources (fetch, cache; no egui) and drawing
 //!   them over the built-in basemap.
+//! - [`choropleth_layer`]: counties filled by class, legend, county tooltip.
 //! - [`parks`]: the parks layer (markers, halos, links, hit-testing) and other features.
 //! - [`labels`]: park and county names that do not pile up.
 //! - [`measure_tool`]: the Measure tool (points, live line, result box).
@@ -14,6 +15,7 @@
 //! [`MapView::ui`] draws one frame and turns clicks into [`Command`]s.
 
 pub mod basemap;
+pub mod choropleth_layer;
 pub mod grid;
 pub mod labels;
 pub mod measure_tool;
@@ -60,6 +62,8 @@ pub struct MapInput<'a> {
     pub selection: &'a Selection,
     /// Interface language.
     pub lang: Lang,
+    /// The county choropleth, when one is chosen.
+    pub choropleth: Option<choropleth_layer::ChoroplethView<'a>>,
 }
 
 /// What the last frame drew (tests and benchmarks read it).
@@ -108,6 +112,10 @@ pub struct MapView {
     pub measure: Option<crate::measure::Measurement>,
     /// What the Measure box's Copy button last copied (tests read it).
     pub measure_copied: Option<String>,
+    /// County fills of the choropleth.
+    choropleth: choropleth_layer::ChoroplethLayer,
+    /// The county under the pointer while a choropleth is shown, and its tooltip lines.
+    pub hovered_county: Option<(usize, Vec<String>)>,
 }
 
 impl Default for MapView {
@@ -131,6 +139,8 @@ impl Default for MapView {
             cursor: None,
             measure: None,
             measure_copied: None,
+            choropleth: Default::default(),
+            hovered_county: None,
         }
     }
 }
@@ -169,6 +179,14 @@ impl MapView {
             .as_ref()
             .is_some_and(|t| t.source().datum() == crate::map::tiles::Datum::Gcj02);
         self.ensure_caches(input, zoom, city_center, gcj);
+        if input.choropleth.is_some() {
+            let key = CacheKey {
+                generation: input.generation,
+                zoom,
+                gcj,
+            };
+            self.choropleth.ensure(input.atlas, key, city_center);
+        }
         let key = ShapeKey {
             generation: input.generation,
             level: zoom.round() as i32,
@@ -211,6 +229,8 @@ impl MapView {
             cursor,
             measure,
             measure_copied,
+            choropleth,
+            hovered_county,
             ..
         } = self;
         let mut frame = None;
@@ -242,6 +262,9 @@ impl MapView {
                 }
                 if let Some(t) = tiles.as_mut() {
                     t.draw(&painter, projector, rect);
+                }
+                if let Some(view) = &input.choropleth {
+                    choropleth.draw(&painter, view, offset, projector.zoom());
                 }
                 for c in &cached {
                     let scale = 2f64.powf(projector.zoom() - c.0.zoom) as f32;
@@ -302,6 +325,36 @@ impl MapView {
                 }
                 if let Some(r) = overlays::draw_legend(ui, rect, input, legend) {
                     taken.insert(r);
+                }
+                *hovered_county = None;
+                if let Some(view) = &input.choropleth {
+                    taken.insert(choropleth_layer::draw_legend(
+                        &painter, rect, view, input.lang,
+                    ));
+                    if hovered.is_none()
+                        && let Some(p) = hover_pos
+                    {
+                        let g = scr.geo(p);
+                        let county = input
+                            .index
+                            .at_point(atlas, g.x(), g.y(), 0.0)
+                            .into_iter()
+                            .find(|h| h.layer == Layer::County)
+                            .map(|h| h.index);
+                        if let Some(c) = county {
+                            let lines = choropleth_layer::tooltip_lines(view, c, input.lang);
+                            response.clone().on_hover_ui_at_pointer(|ui| {
+                                for (k, line) in lines.iter().enumerate() {
+                                    if k == 0 {
+                                        ui.strong(line);
+                                    } else {
+                                        ui.label(line);
+                                    }
+                                }
+                            });
+                            *hovered_county = Some((c, lines));
+                        }
+                    }
                 }
                 if let Some(m) = measure.as_ref() {
                     let live = hover_pos.map(|p| scr.geo(p));

@@ -63,6 +63,13 @@ impl FeatureLayer {
         self.features.len()
     }
 
+    /// What the layer is known by in saved settings and tabs: its path, or its name.
+    pub fn key(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| self.name.clone(), |p| p.display().to_string())
+    }
+
     /// True when the layer has no features.
     pub fn is_empty(&self) -> bool {
         self.features.is_empty()

@@ -43,6 +43,8 @@ pub struct ViewContext<'a> {
     pub shown_generation: u64,
     /// The attribute table is open.
     pub table_open: bool,
+    /// What the counties are coloured by.
+    pub choropleth: Option<&'a crate::choropleth::ChoroplethSpec>,
     /// The Measure tool's kind, while it is on.
     pub measuring: Option<crate::measure::MeasureKind>,
     /// Selected parks.

@@ -46,12 +46,6 @@ pub struct TablePanel {
     pub copied: Option<String>,
 }
 
-fn layer_key(l: &crate::model::FeatureLayer) -> String {
-    l.path
-        .as_ref()
-        .map_or_else(|| l.name.clone(), |p| p.display().to_string())
-}
-
 impl TablePanel {
     fn kind(&self) -> String {
         match &self.tab {
@@ -66,7 +60,7 @@ impl TablePanel {
     pub fn current(&mut self, view: &ViewContext<'_>) -> (&Table, &[usize]) {
         let atlas = view.atlas;
         if let Tab::Layer(k) = &self.tab
-            && !atlas.layers.iter().any(|l| layer_key(l) == *k)
+            && !atlas.layers.iter().any(|l| l.key() == *k)
         {
             self.tab = Tab::Parks;
             self.sort = None;
@@ -86,7 +80,7 @@ impl TablePanel {
                 Tab::Layer(k) => atlas
                     .layers
                     .iter()
-                    .position(|l| layer_key(l) == *k)
+                    .position(|l| l.key() == *k)
                     .map(|i| features_table(atlas, i))
                     .unwrap_or_default(),
             };
@@ -115,12 +109,12 @@ impl TablePanel {
                 ),
                 (Tab::Projects, lang.tr("Projects").to_owned()),
             ];
-            tabs.extend(view.atlas.layers.iter().map(|l| {
-                (
-                    Tab::Layer(layer_key(l)),
-                    format!("{} ({})", l.name, l.len()),
-                )
-            }));
+            tabs.extend(
+                view.atlas
+                    .layers
+                    .iter()
+                    .map(|l| (Tab::Layer(l.key()), format!("{} ({})", l.name, l.len()))),
+            );
             for (tab, text) in tabs {
                 if ui.selectable_label(self.tab == tab, text).clicked() && self.tab != tab {
                     self.tab = tab;

@@ -58,6 +58,7 @@ impl Toolbar {
                 commands.push(Command::ToggleTable);
             }
             measure_menu_ui(ui, view, commands);
+            choropleth_menu_ui(ui, view, commands);
             ui.separator();
             for (l, text) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == l, text).clicked() {
@@ -164,6 +165,98 @@ fn measure_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Comma
         {
             commands.push(Command::Measure(None));
             ui.close();
+        }
+    });
+}
+
+/// "Colour counties": the choropleth's metric and classing.
+fn choropleth_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
+    use crate::choropleth::{ChoroplethSpec, Classing, Metric, numeric_properties};
+    let lang = view.lang;
+    let current = view.choropleth;
+    let classing = current.map_or(Classing::default(), |s| s.classing);
+    let title = if current.is_some() {
+        RichText::new(lang.tr("Colour counties")).strong()
+    } else {
+        RichText::new(lang.tr("Colour counties"))
+    };
+    ui.menu_button(title, |ui| {
+        let set =
+            |metric: Metric| Command::SetChoropleth(Some(ChoroplethSpec { metric, classing }));
+        let mut items: Vec<(String, Option<Command>, bool)> = vec![(
+            lang.tr("None").to_owned(),
+            Some(Command::SetChoropleth(None)),
+            current.is_none(),
+        )];
+        let is = |m: &Metric| current.is_some_and(|s| &s.metric == m);
+        items.push((
+            lang.tr("Parks shown").to_owned(),
+            Some(set(Metric::Parks)),
+            is(&Metric::Parks),
+        ));
+        items.push((
+            lang.tr("Projects of the parks shown").to_owned(),
+            Some(set(Metric::Projects)),
+            is(&Metric::Projects),
+        ));
+        let currencies: std::collections::BTreeSet<&str> = view
+            .atlas
+            .parks
+            .iter()
+            .flat_map(|p| p.projects.iter().filter_map(|pr| pr.currency.as_deref()))
+            .collect();
+        for c in currencies {
+            let m = Metric::Investment(c.to_owned());
+            let on = is(&m);
+            items.push((
+                format!("{} ({c})", lang.tr("Signed investment")),
+                Some(set(m)),
+                on,
+            ));
+        }
+        for (i, l) in view.atlas.layers.iter().enumerate() {
+            for property in numeric_properties(view.atlas, i) {
+                let m = Metric::LayerSum {
+                    layer: l.key(),
+                    property: property.clone(),
+                };
+                let on = is(&m);
+                items.push((
+                    format!("{} {property} ({})", lang.tr("Sum of"), l.name),
+                    Some(set(m)),
+                    on,
+                ));
+            }
+        }
+        for (text, command, on) in items {
+            if ui.selectable_label(on, text).clicked()
+                && let Some(c) = command
+            {
+                commands.push(c);
+                ui.close();
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new(lang.tr("Classes")).strong());
+        for c in [
+            Classing::Quantiles,
+            Classing::EqualInterval,
+            Classing::NaturalBreaks,
+        ] {
+            let name = crate::map::choropleth_layer::classing_name(c, lang);
+            if ui
+                .add_enabled(
+                    current.is_some(),
+                    egui::Button::selectable(classing == c, name),
+                )
+                .clicked()
+                && let Some(s) = current
+            {
+                commands.push(Command::SetChoropleth(Some(ChoroplethSpec {
+                    metric: s.metric.clone(),
+                    classing: c,
+                })));
+            }
         }
     });
 }
