@@ -2,16 +2,13 @@
 //! park, plus a projects CSV beside it; UTF-8 with BOM for Excel; formula cells neutralised).
 //! Every file is written atomically.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use geo::{Centroid, Geometry};
+use geo::Geometry;
 use serde_json::{Map, Value, json};
-use wkt::ToWkt;
 
 use super::atomic::{write_atomic_pair, write_atomic_with};
 use crate::model::{Atlas, Park, Project, Source, Target};
-use crate::query::summarize;
 
 /// Export failures.
 #[derive(Debug, thiserror::Error)]
@@ -267,140 +264,29 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
         .map_err(|e| ExportError::Csv(csv::Error::from(e.into_error())))
 }
 
-/// The parks as CSV: one row per park; investment totals in one column per currency.
-pub fn parks_csv(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
-    let currencies: BTreeSet<&str> = parks
-        .iter()
-        .flat_map(|p| p.projects.iter().filter_map(|pr| pr.currency.as_deref()))
-        .collect();
+/// Writes rows as CSV: text through [`safe_cell`], unknown values as empty cells.
+fn rows_csv(rows: &super::rows::Rows) -> Result<Vec<u8>, ExportError> {
+    use super::rows::Field;
     let mut w = csv_writer();
-    let mut header: Vec<String> = [
-        "id",
-        "name_zh",
-        "name_en",
-        "role",
-        "tier",
-        "parent_id",
-        "county_adcodes",
-        "counties_zh",
-        "counties_en",
-        "clusters",
-        "clusters_en",
-        "area_km2",
-        "location_accuracy_km",
-        "location_approximate",
-        "lon",
-        "lat",
-        "wkt",
-        "project_count",
-        "projects_without_amount",
-    ]
-    .map(String::from)
-    .to_vec();
-    header.extend(currencies.iter().map(|c| format!("investment_{c}")));
-    header.extend(["target_count", "sources"].map(String::from));
-    w.write_record(&header)?;
-    for p in parks {
-        let s = summarize(atlas, std::slice::from_ref(p));
-        let (lon, lat) = p
-            .geometry
-            .as_ref()
-            .and_then(Centroid::centroid)
-            .map_or((None, None), |c| (Some(c.x()), Some(c.y())));
-        let cluster_names: Vec<&str> = p
-            .clusters
-            .iter()
-            .map(|c| {
-                atlas
-                    .taxonomy
-                    .cluster(c)
-                    .map_or(c.as_str(), |c| c.name_en.as_str())
-            })
-            .collect();
-        let urls: Vec<&str> = p
-            .sources
-            .values()
-            .filter_map(|s| s.url.as_deref())
-            .collect();
-        let mut row = vec![
-            safe_cell(&p.id),
-            safe_cell(p.name_zh.as_deref().unwrap_or("")),
-            safe_cell(p.name_en.as_deref().unwrap_or("")),
-            p.role.as_str().to_owned(),
-            p.tier.as_str().to_owned(),
-            safe_cell(p.parent_id.as_deref().unwrap_or("")),
-            safe_cell(&p.county_adcodes.join(";")),
-            safe_cell(&atlas.county_names(p, true)),
-            safe_cell(&atlas.county_names(p, false)),
-            safe_cell(&p.clusters.join(";")),
-            safe_cell(&cluster_names.join(";")),
-            num(p.area_km2),
-            num(p.location_accuracy_km),
-            p.is_approximate().to_string(),
-            num(lon),
-            num(lat),
-            p.geometry
-                .as_ref()
-                .map(|g| g.wkt_string())
-                .unwrap_or_default(),
-            p.projects.len().to_string(),
-            (s.projects - s.projects_with_amount).to_string(),
-        ];
-        row.extend(
-            currencies
-                .iter()
-                .map(|c| s.totals.get(*c).map(|v| v.to_string()).unwrap_or_default()),
-        );
-        row.push(p.targets.len().to_string());
-        row.push(safe_cell(&urls.join(" ")));
-        w.write_record(&row)?;
+    w.write_record(&rows.columns)?;
+    for row in &rows.rows {
+        let cells = row.iter().map(|f| match f {
+            Field::Text(t) => safe_cell(t.as_deref().unwrap_or("")),
+            Field::Real(x) => num(*x),
+            Field::Int(n) => n.to_string(),
+        });
+        w.write_record(cells)?;
     }
     finish(w)
 }
 
+/// The parks as CSV: one row per park; investment totals in one column per currency.
+pub fn parks_csv(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
+    rows_csv(&super::rows::park_rows(atlas, parks))
+}
+
 /// One row per project, with the park it belongs to and its sources' addresses.
 pub fn projects_csv(parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
-    let mut w = csv_writer();
-    w.write_record([
-        "park_id",
-        "park_name_zh",
-        "park_name_en",
-        "name_zh",
-        "name_en",
-        "investor",
-        "amount",
-        "currency",
-        "year",
-        "status",
-        "status_date",
-        "clusters",
-        "source_ids",
-        "source_urls",
-    ])?;
-    for p in parks {
-        for pr in &p.projects {
-            let urls: Vec<&str> = pr
-                .source_ids
-                .iter()
-                .filter_map(|id| p.sources.get(id)?.url.as_deref())
-                .collect();
-            w.write_record([
-                safe_cell(&p.id),
-                safe_cell(p.name_zh.as_deref().unwrap_or("")),
-                safe_cell(p.name_en.as_deref().unwrap_or("")),
-                safe_cell(pr.name_zh.as_deref().unwrap_or("")),
-                safe_cell(pr.name_en.as_deref().unwrap_or("")),
-                safe_cell(pr.investor.as_deref().unwrap_or("")),
-                num(pr.amount),
-                safe_cell(pr.currency.as_deref().unwrap_or("")),
-                pr.year.map(|y| y.to_string()).unwrap_or_default(),
-                safe_cell(pr.status.as_deref().unwrap_or("")),
-                safe_cell(pr.status_date.as_deref().unwrap_or("")),
-                safe_cell(&pr.clusters.join(";")),
-                safe_cell(&pr.source_ids.join(";")),
-                safe_cell(&urls.join(" ")),
-            ])?;
-        }
-    }
-    finish(w)
+    rows_csv(&super::rows::project_rows(parks))
 }
+

@@ -7,6 +7,7 @@ pub mod export;
 pub mod problem;
 pub mod progress;
 pub mod read;
+pub mod rows;
 pub mod text;
 
 pub use dataset::{
