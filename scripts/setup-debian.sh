@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Park Atlas needs: the run-time libraries of the window (OpenGL,
-# X11 input); with --ci also Xvfb for the headless smoke test. Works as root and as a user
+# X11 input); with --ci also what the tests check files with and Xvfb for the smoke test. Works as root and as a user
 # with sudo; runs `apt-get update` before installing; does nothing when all are there.
 set -euo pipefail
 packages=(libgl1-mesa-dri libegl1 libglx-mesa0 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
-[[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux)
+# --ci: what the tests and the smoke test use besides: Xvfb, a network namespace, GDAL
+# (ogrinfo opens the GeoPackage exports) and poppler (pdftotext reads the PDF briefs).
+[[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux gdal-bin poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

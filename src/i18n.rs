@@ -228,8 +228,8 @@ const ZH: &[(&str, &str)] = &[
     ("Browse…", "浏览…"),
     ("File", "文件"),
     (
-        "Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv).",
-        "格式由扩展名决定：.geojson 或 .csv（CSV 另写 NAME-projects.csv）。",
+        "Format from the extension: .geojson, .csv (CSV also writes NAME-projects.csv) or .gpkg (GeoPackage for QGIS).",
+        "格式由扩展名决定：.geojson、.csv（CSV 另写 NAME-projects.csv）或 .gpkg（供 QGIS 使用的 GeoPackage）。",
     ),
     ("Open", "打开"),
     (

@@ -1,5 +1,6 @@
-//! Parks → files: GeoJSON (RFC 7946, every property, reloads losslessly) and CSV (one row per
-//! park, plus a projects CSV beside it; UTF-8 with BOM for Excel; formula cells neutralised).
+//! Parks → files: GeoJSON (RFC 7946, every property, reloads losslessly), CSV (one row per
+//! park, plus a projects CSV beside it; UTF-8 with BOM for Excel; formula cells neutralised)
+//! and GeoPackage ([`super::gpkg`]).
 //! Every file is written atomically.
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::model::{Atlas, Park, Project, Source, Target};
 #[non_exhaustive]
 pub enum ExportError {
     /// The extension names no format we write.
-    #[error("cannot tell the format from {0:?}: use a .geojson, .json or .csv file name")]
+    #[error("cannot tell the format from {0:?}: use a .geojson, .json, .csv or .gpkg file name")]
     UnknownFormat(PathBuf),
     /// Writing failed; the old file (if any) is untouched.
     #[error("could not write {path}: {source}")]
@@ -31,6 +32,9 @@ pub enum ExportError {
     /// JSON encoding failed (nothing was written).
     #[error("could not encode GeoJSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Building the GeoPackage failed (nothing was written).
+    #[error("could not build the GeoPackage: {0}")]
+    Gpkg(#[from] super::gpkg::GpkgError),
 }
 
 /// Export formats.
@@ -40,6 +44,8 @@ pub enum Format {
     GeoJson,
     /// CSV (parks file plus a `-projects.csv` beside it).
     Csv,
+    /// OGC GeoPackage: a `parks` layer, `projects` and `targets` tables.
+    GeoPackage,
 }
 
 impl Format {
@@ -49,6 +55,7 @@ impl Format {
         match ext.as_str() {
             "geojson" | "json" => Some(Format::GeoJson),
             "csv" => Some(Format::Csv),
+            "gpkg" => Some(Format::GeoPackage),
             _ => None,
         }
     }
@@ -81,6 +88,18 @@ pub fn export_parks(
                     path: path.to_owned(),
                     source,
                 }
+            })?;
+            Ok(ExportReport {
+                files: vec![path.to_owned()],
+                parks: parks.len(),
+                projects,
+            })
+        }
+        Format::GeoPackage => {
+            let bytes = super::gpkg::gpkg_bytes(atlas, parks)?;
+            super::atomic::write_atomic(path, &bytes).map_err(|source| ExportError::Write {
+                path: path.to_owned(),
+                source,
             })?;
             Ok(ExportReport {
                 files: vec![path.to_owned()],
@@ -289,4 +308,3 @@ pub fn parks_csv(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, ExportError>
 pub fn projects_csv(parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
     rows_csv(&super::rows::project_rows(parks))
 }
-

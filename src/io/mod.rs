@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod dataset;
 pub mod export;
+pub mod gpkg;
 pub mod problem;
 pub mod progress;
 pub mod read;

@@ -160,7 +160,8 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
                 Field::text(pr.investor.as_deref()),
                 Field::Real(pr.amount),
                 Field::text(pr.currency.as_deref()),
-                pr.year.map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
+                pr.year
+                    .map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
                 Field::text(pr.status.as_deref()),
                 Field::text(pr.status_date.as_deref()),
                 Field::Text(Some(pr.clusters.join(";"))),
@@ -175,7 +176,14 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
 /// One row per target, with the park it belongs to and its sources' addresses.
 pub fn target_rows(parks: &[&Park]) -> Rows {
     let columns = [
-        "park_id", "year", "metric", "value", "unit", "text", "source_ids", "source_urls",
+        "park_id",
+        "year",
+        "metric",
+        "value",
+        "unit",
+        "text",
+        "source_ids",
+        "source_urls",
     ]
     .map(String::from)
     .to_vec();
@@ -189,7 +197,8 @@ pub fn target_rows(parks: &[&Park]) -> Rows {
                 .collect();
             rows.push(vec![
                 Field::Text(Some(p.id.clone())),
-                t.year.map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
+                t.year
+                    .map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
                 Field::text(t.metric.as_deref()),
                 Field::Real(t.value),
                 Field::text(t.unit.as_deref()),

@@ -169,7 +169,7 @@ impl Dialogs {
                 title: lang.tr("Export selected…"),
                 top: Some(&top),
                 hint: lang.tr(
-                    "Format from the extension: .geojson or .csv (CSV also writes NAME-projects.csv).",
+                    "Format from the extension: .geojson, .csv (CSV also writes NAME-projects.csv) or .gpkg (GeoPackage for QGIS).",
                 ),
                 field: lang.tr("File"),
                 browse: &browse,
@@ -353,6 +353,7 @@ fn browse_save() -> Option<PathBuf> {
     rfd::FileDialog::new()
         .add_filter("GeoJSON", &["geojson", "json"])
         .add_filter("CSV", &["csv"])
+        .add_filter("GeoPackage", &["gpkg"])
         .set_file_name("parks.geojson")
         .save_file()
 }
