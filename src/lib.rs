@@ -12,6 +12,7 @@
 //! - [`table`]: the attribute table's rows, sorting and tab-separated copy.
 //! - [`choropleth`]: county values, class breaks (quantiles, equal, Jenks) and the palette.
 //! - [`measure`]: geodesic distance, area and perimeter for the Measure tool.
+//! - [`render`]: the map as SVG/PNG and the PDF brief, headless (resvg, krilla).
 //! - [`spatial`]: an R-tree for hit-testing and box queries.
 //! - [`synth`]: seeded synthetic parks and parcels at scale (benchmarks, tests).
 //! - [`gcj02`]: the WGS-84 ↔ GCJ-02 offset of Chinese web maps (for drawing only).
@@ -31,6 +32,7 @@ pub mod io;
 pub mod measure;
 pub mod model;
 pub mod query;
+pub mod render;
 pub mod spatial;
 pub mod synth;
 pub mod table;

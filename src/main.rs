@@ -95,9 +95,51 @@ enum Command {
         /// Export only these park ids (repeat or separate with commas); combines with filters.
         #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
         ids: Vec<String>,
-        /// Output file: .geojson, .json or .csv.
+        /// Output file: .geojson, .json, .csv or .gpkg.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Draw a map of the matching parks (highlighted, labelled) over the city, without a
+    /// window: SVG, or PNG rasterised from the same scene.
+    Map {
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Only these park ids (repeat or separate with commas); combines with filters.
+        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
+        ids: Vec<String>,
+        /// Output file: .png or .svg.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Width in pixels (PNG) or user units (SVG).
+        #[arg(long, default_value_t = 1600)]
+        width: u32,
+        /// Language of names and labels.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+        /// Title (default: what is shown and how many parks).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Write an A4 PDF brief of the matching parks: a map, then each park with its projects,
+    /// targets and numbered sources.
+    Brief {
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Only these park ids (repeat or separate with commas); combines with filters.
+        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
+        ids: Vec<String>,
+        /// Output file (.pdf).
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Language of labels (names are given in both).
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+        /// Title (default: what is shown and how many parks).
+        #[arg(long)]
+        title: Option<String>,
+        /// Date in the footer, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Print per-county numbers of the matching parks: adcode, name, parks, projects and signed
     /// investment per currency (never added across currencies). A park listing several
@@ -256,6 +298,38 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             std::mem::forget(atlas);
             r
         }
+        Some(Command::Map {
+            filters,
+            ids,
+            out,
+            width,
+            lang,
+            title,
+        }) => map_image(
+            &load(cli.data.as_deref())?,
+            &filters,
+            &ids,
+            &out,
+            width,
+            lang,
+            title,
+        ),
+        Some(Command::Brief {
+            filters,
+            ids,
+            out,
+            lang,
+            title,
+            date,
+        }) => brief(
+            &load(cli.data.as_deref())?,
+            &filters,
+            &ids,
+            &out,
+            lang,
+            title,
+            date,
+        ),
         Some(Command::Stats {
             by: By::County,
             filters,
@@ -696,10 +770,25 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
 fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Result<ExitCode> {
     if io::Format::from_path(out).is_none() {
         bail!(UsageError(format!(
-            "cannot tell the format from {}: use a .geojson, .json or .csv file name",
+            "cannot tell the format from {}: use a .geojson, .json, .csv or .gpkg file name",
             out.display()
         )));
     }
+    let parks: Vec<_> = chosen(atlas, args, ids)?
+        .into_iter()
+        .filter_map(|i| atlas.parks.get(i))
+        .collect();
+    let report = io::export_parks(atlas, &parks, out)
+        .with_context(|| format!("export to {} failed", out.display()))?;
+    for f in &report.files {
+        println!("wrote {}", f.display());
+    }
+    println!("{} parks, {} projects", report.parks, report.projects);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Indices of the parks that pass the filters and, when ids are given, are among them.
+fn chosen(atlas: &Atlas, args: &FilterArgs, ids: &[String]) -> Result<Vec<usize>> {
     for id in ids {
         if atlas.park(id).is_none() {
             bail!(UsageError(format!(
@@ -708,16 +797,97 @@ fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Resul
         }
     }
     let filter = build_filter(atlas, args)?;
-    let parks: Vec<_> = query::filter_parks(atlas, &filter)
+    Ok(query::filter_parks(atlas, &filter)
         .into_iter()
-        .filter_map(|i| atlas.parks.get(i))
-        .filter(|p| ids.is_empty() || ids.contains(&p.id))
-        .collect();
-    let report = io::export_parks(atlas, &parks, out)
-        .with_context(|| format!("export to {} failed", out.display()))?;
-    for f in &report.files {
-        println!("wrote {}", f.display());
+        .filter(|&i| {
+            atlas
+                .parks
+                .get(i)
+                .is_some_and(|p| ids.is_empty() || ids.contains(&p.id))
+        })
+        .collect())
+}
+
+fn default_title(n: usize, zh: bool) -> String {
+    if zh {
+        format!("湛江产业园区 · {n} 个园区")
+    } else {
+        format!("Zhanjiang industrial parks · {n} parks")
     }
-    println!("{} parks, {} projects", report.parks, report.projects);
+}
+
+fn map_image(
+    atlas: &Atlas,
+    args: &FilterArgs,
+    ids: &[String],
+    out: &Path,
+    width: u32,
+    lang: Lang,
+    title: Option<String>,
+) -> Result<ExitCode> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("png" | "svg")) {
+        bail!(UsageError(format!(
+            "cannot tell the format from {}: use a .png or .svg file name",
+            out.display()
+        )));
+    }
+    if !(200..=20_000).contains(&width) {
+        bail!(UsageError(format!(
+            "--width {width}: use 200 to 20000 pixels"
+        )));
+    }
+    let parks = chosen(atlas, args, ids)?;
+    let zh = lang == Lang::Zh;
+    let options = park_atlas::render::MapOptions {
+        width: f64::from(width),
+        chinese: zh,
+        title: title.unwrap_or_else(|| default_title(parks.len(), zh)),
+        bounds: None,
+    };
+    let (svg, _) = park_atlas::render::map_svg(atlas, &parks, &options);
+    let bytes = if ext.as_deref() == Some("svg") {
+        svg.into_bytes()
+    } else {
+        park_atlas::render::png_from_svg(&svg, width)?
+    };
+    io::atomic::write_atomic(out, &bytes)
+        .with_context(|| format!("could not write {}", out.display()))?;
+    println!(
+        "wrote {} ({} parks highlighted)",
+        out.display(),
+        parks.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn brief(
+    atlas: &Atlas,
+    args: &FilterArgs,
+    ids: &[String],
+    out: &Path,
+    lang: Lang,
+    title: Option<String>,
+    date: Option<String>,
+) -> Result<ExitCode> {
+    let parks = chosen(atlas, args, ids)?;
+    if parks.is_empty() {
+        bail!(UsageError(
+            "no park matches: the brief would be empty".into()
+        ));
+    }
+    let zh = lang == Lang::Zh;
+    let options = park_atlas::render::brief::BriefOptions {
+        chinese: zh,
+        title: title.unwrap_or_else(|| default_title(parks.len(), zh)),
+        date: date.unwrap_or_else(park_atlas::render::brief::today),
+    };
+    let pdf = park_atlas::render::brief::brief_pdf(atlas, &parks, &options)?;
+    io::atomic::write_atomic(out, &pdf)
+        .with_context(|| format!("could not write {}", out.display()))?;
+    println!("wrote {} ({} parks)", out.display(), parks.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -5,12 +5,7 @@ use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
 
-/// The font file, compiled into the program.
-pub const NOTO_SANS_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-GB2312-subset.otf");
-/// The few characters of the embedded data outside GB2312 (e.g. 㙍 in 塘㙍镇), from the same
-/// Noto Sans CJK SC font.
-pub const NOTO_SANS_SC_SUPPLEMENT: &[u8] =
-    include_bytes!("../../assets/fonts/NotoSansSC-supplement-subset.otf");
+pub use crate::render::{NOTO_SANS_SC, NOTO_SANS_SC_SUPPLEMENT};
 
 /// Font definitions with Noto Sans SC as fallback for both families.
 pub fn font_definitions() -> FontDefinitions {

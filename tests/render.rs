@@ -1,0 +1,168 @@
+//! Map images and the PDF brief, made headless by the command line: PNG sizes, the SVG scene's
+//! content, and the PDF's text as `pdftotext` (poppler-utils, installed by
+//! `scripts/setup-debian.sh --ci`) extracts it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str], out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+fn atlas() -> park_atlas::Atlas {
+    park_atlas::io::load_embedded().unwrap().atlas
+}
+
+#[test]
+fn a_png_map_has_the_width_asked_for_and_the_city_s_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    for width in [640u32, 2000] {
+        let out = dir.path().join(format!("petro-{width}.png"));
+        run(
+            &[
+                "map",
+                "--cluster",
+                "green_petrochem",
+                "--width",
+                &width.to_string(),
+            ],
+            &out,
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        let (w, h) = png_size(&bytes);
+        assert_eq!(w, width);
+        // Zhanjiang is taller than wide: portrait, in proportion at every width.
+        let ratio = f64::from(h) / f64::from(w);
+        assert!((1.3..1.7).contains(&ratio), "{w}×{h}");
+    }
+    let out = dir.path().join("bad.jpg");
+    let o = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args(["map", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "a .jpg is a usage error");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_svg_map_names_the_counties_the_clusters_and_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("steel.svg");
+    run(
+        &[
+            "map",
+            "--cluster",
+            "green_steel",
+            "--lang",
+            "en",
+            "--title",
+            "Green steel parks",
+        ],
+        &out,
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    // It parses as SVG (with the shipped fonts).
+    let tree = park_atlas::render::svg_tree(&svg).unwrap();
+    assert!(tree.size().width() > 1000.0);
+    let a = atlas();
+    for c in &a.counties {
+        assert!(svg.contains(c.name(false)), "county {}", c.name(false));
+    }
+    assert!(svg.contains(">Green steel parks<"));
+    assert!(svg.contains(">Green steel<"), "legend entry");
+    assert!(svg.contains("approximate"));
+    assert!(svg.contains("OpenStreetMap"));
+    assert!(svg.contains(">N<"), "north arrow");
+    assert!(svg.contains(" km<"), "scale bar");
+    // One highlighted marker or shape per chosen park at least; the others faint.
+    let steel = a
+        .parks
+        .iter()
+        .filter(|p| p.clusters.iter().any(|c| c == "green_steel"))
+        .count();
+    let highlighted =
+        svg.matches(r#"r="5.5""#).count() + svg.matches("fill-opacity=\"0.45\"").count();
+    assert!(highlighted >= steel, "{highlighted} < {steel}");
+    assert_eq!(svg.matches(r#"r="2.6""#).count(), a.parks.len() - steel);
+}
+
+#[test]
+fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brief.pdf");
+    run(
+        &[
+            "brief",
+            "--id",
+            "zhanjiang_etdz,basf_zhanjiang_verbund",
+            "--lang",
+            "en",
+            "--date",
+            "2026-11-25",
+        ],
+        &out,
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&out)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: scripts/setup-debian.sh --ci installs it");
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    let a = atlas();
+    for id in ["zhanjiang_etdz", "basf_zhanjiang_verbund"] {
+        let p = a.park(id).unwrap();
+        let zh = p.name_zh.as_deref().unwrap();
+        let en = p.name_en.as_deref().unwrap();
+        assert!(text.contains(zh), "{zh} not in the brief");
+        assert!(text.contains(en), "{en} not in the brief");
+        for pr in &p.projects {
+            if let Some(inv) = &pr.investor {
+                assert!(
+                    text.contains(inv.as_str()),
+                    "investor {inv} not in the brief"
+                );
+            }
+        }
+        // Every source address of the park is listed.
+        for s in p.sources.values() {
+            if let Some(u) = s
+                .url
+                .as_deref()
+                .filter(|u| u.starts_with("http") && u.len() < 90)
+            {
+                assert!(text.contains(u), "source {u} not in the brief");
+            }
+        }
+    }
+    assert!(text.contains("2026-11-25"), "the date in the footer");
+    assert!(text.contains("Park locations are approximate"));
+    // The map page's text comes from the same scene (county names).
+    assert!(text.contains(a.counties[0].name(false)));
+    // The font is embedded as a subset.
+    let fonts = Command::new("pdffonts").arg(&out).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("NotoSansCJKsc"), "{fonts}");
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes yes ")),
+        "{fonts}"
+    );
+}
