@@ -43,6 +43,11 @@ pub enum Command {
     CloseDialogs,
     /// Export the selected parks to this file.
     ExportTo(PathBuf),
+    /// Save the current view as a map image (PNG at scale 1/2/4 of the window's size, or SVG
+    /// with scale 0).
+    SaveMapImage(PathBuf, u8),
+    /// Save a PDF brief of the selected parks.
+    SaveBrief(PathBuf),
     /// Load a parks/counties file or a dataset folder (in the background).
     OpenPath(PathBuf),
     /// Stop loading; the data on screen stays.
@@ -84,6 +89,10 @@ pub enum Dialog {
     Problems,
     /// Mouse and keyboard shortcuts (F1).
     Help,
+    /// "Save map image…": the current view as PNG at this scale (1, 2, 4), or SVG (0).
+    MapImage(u8),
+    /// "Brief of selection…" (PDF).
+    Brief,
 }
 
 /// True when a click should add to / remove from the selection instead of replacing it

@@ -485,3 +485,63 @@ fn counties_coloured_by_a_layer_property_sum() {
     county_spot(&mut h, "440883");
     h.get_by_label("jobs (sum · jobs.geojson): no data");
 }
+
+#[test]
+fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(zoomed(110.40, 21.15, 11.0));
+    // PNG at 2× the map's size on screen.
+    click_label(&mut h, "Save…");
+    click_label(&mut h, "Map image, PNG 2×…");
+    let png = dir.path().join("view.png");
+    h.state_mut().dialogs.save.as_mut().unwrap().path = png.display().to_string();
+    click_label(&mut h, "Save");
+    let bytes = std::fs::read(&png).expect("the PNG was written");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let map_w = h.state().map.last.unwrap().rect.width();
+    assert_eq!(width, (map_w * 2.0) as u32);
+    assert!(h.state().dialogs.save.is_none());
+    h.get_by_label_contains("Saved: ");
+
+    // SVG of the same view: only the counties in view are named... and the title counts the
+    // parks shown (nothing is selected).
+    click_label(&mut h, "Save…");
+    click_label(&mut h, "Map image, SVG…");
+    let svg = dir.path().join("view.svg");
+    h.state_mut().dialogs.save.as_mut().unwrap().path = svg.display().to_string();
+    click_label(&mut h, "Save");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Zhanjiang industrial parks · 22 parks"));
+
+    // The brief needs a selection; then it is a PDF naming the park.
+    click_label(&mut h, "Save…");
+    click_label(&mut h, "Brief of selection (PDF)…");
+    assert!(
+        h.state().dialogs.save.is_none(),
+        "disabled without a selection"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.state_mut().push(Command::Select("xuwen_port".into()));
+    h.run();
+    click_label(&mut h, "Save…");
+    click_label(&mut h, "Brief of selection (PDF)…");
+    let pdf = dir.path().join("brief.pdf");
+    h.state_mut().dialogs.save.as_mut().unwrap().path = pdf.display().to_string();
+    click_label(&mut h, "Save");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let name = h
+        .state()
+        .atlas
+        .park("xuwen_port")
+        .unwrap()
+        .name_en
+        .clone()
+        .unwrap();
+    assert!(text.contains(&name), "{text}");
+}

@@ -68,6 +68,8 @@ impl ParkAtlasApp {
                 }
             }
             Command::ExportTo(p) => self.export(&p),
+            Command::SaveMapImage(p, scale) => self.save_map_image(&p, scale),
+            Command::SaveBrief(p) => self.save_brief(&p),
             Command::OpenPath(p) if p.as_os_str().is_empty() => {
                 self.status = Some(Status::error(lang.tr("Name a file or folder first.")));
             }
@@ -366,5 +368,104 @@ impl ParkAtlasApp {
         // Start the layer afresh so that its tiles are fetched again.
         self.set_basemap(self.state.basemap.clone(), ctx);
         self.status = Some(status);
+    }
+}
+
+impl ParkAtlasApp {
+    /// Title of a picture or brief: the selection's size, or what is shown.
+    fn picture_title(&self, n: usize) -> String {
+        if self.state.lang.is_zh() {
+            format!("湛江产业园区 · {n} 个园区")
+        } else {
+            format!("Zhanjiang industrial parks · {n} parks")
+        }
+    }
+
+    /// The parks a picture highlights: the selection, else the parks shown.
+    fn picture_parks(&self) -> Vec<usize> {
+        if self.state.selection.is_empty() {
+            self.shown.list.clone()
+        } else {
+            self.state
+                .selection
+                .ids()
+                .filter_map(|id| self.atlas.park_index(id))
+                .collect()
+        }
+    }
+
+    fn save_failed(&mut self, message: String) {
+        match &mut self.dialogs.save {
+            Some(d) => d.error = Some(message),
+            None => self.status = Some(Status::error(message)),
+        }
+    }
+
+    /// Saves the current view as PNG (at `scale` × the map's size on screen) or SVG (0).
+    fn save_map_image(&mut self, path: &Path, scale: u8) {
+        let lang = self.state.lang;
+        if path.as_os_str().is_empty() {
+            return self.save_failed(lang.tr("Name a file or folder first.").to_owned());
+        }
+        let Some(frame) = self.map.last else {
+            return;
+        };
+        let chosen = self.picture_parks();
+        let options = crate::render::MapOptions {
+            width: f64::from(frame.rect.width()) * f64::from(scale.max(1)),
+            chinese: lang.is_zh(),
+            title: self.picture_title(chosen.len()),
+            bounds: Some(frame.geo_bounds()),
+        };
+        let (svg, _) = crate::render::map_svg(&self.atlas, &chosen, &options);
+        let bytes = if scale == 0 {
+            Ok(svg.into_bytes())
+        } else {
+            crate::render::png_from_svg(&svg, options.width as u32).map_err(|e| e.to_string())
+        };
+        let written = bytes.and_then(|b| {
+            io::atomic::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
+        });
+        match written {
+            Ok(()) => {
+                self.dialogs.save = None;
+                self.status = Some(Status::info(format!(
+                    "{}: {}",
+                    lang.tr("Saved"),
+                    path.display()
+                )));
+            }
+            Err(e) => self.save_failed(e),
+        }
+    }
+
+    /// Saves a PDF brief of the selected parks.
+    fn save_brief(&mut self, path: &Path) {
+        let lang = self.state.lang;
+        if path.as_os_str().is_empty() {
+            return self.save_failed(lang.tr("Name a file or folder first.").to_owned());
+        }
+        let chosen = self.picture_parks();
+        let options = crate::render::brief::BriefOptions {
+            chinese: lang.is_zh(),
+            title: self.picture_title(chosen.len()),
+            date: crate::render::brief::today(),
+        };
+        let written = crate::render::brief::brief_pdf(&self.atlas, &chosen, &options)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                io::atomic::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
+            });
+        match written {
+            Ok(()) => {
+                self.dialogs.save = None;
+                self.status = Some(Status::info(format!(
+                    "{}: {}",
+                    lang.tr("Saved"),
+                    path.display()
+                )));
+            }
+            Err(e) => self.save_failed(e),
+        }
     }
 }

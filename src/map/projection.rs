@@ -64,6 +64,19 @@ pub struct MapFrame {
 }
 
 impl MapFrame {
+    /// The WGS-84 box the map shows (GCJ-02 drawing aside: the shift is ~500 m).
+    pub fn geo_bounds(&self) -> geo::Rect<f64> {
+        let c = MercatorProjection.project(self.center, self.zoom);
+        let corner = |dx: f32, dy: f32| {
+            let p = walkers::Pixels::new(c.x() + f64::from(dx), c.y() + f64::from(dy));
+            MercatorProjection.unproject(p, self.zoom)
+        };
+        let half = self.rect.size() / 2.0;
+        let a = corner(-half.x, -half.y);
+        let b = corner(half.x, half.y);
+        geo::Rect::new((a.x(), a.y()), (b.x(), b.y()))
+    }
+
     /// Screen position of a WGS-84 position (shifted like the data when `gcj`).
     pub fn screen_pos(&self, pos: Position) -> Pos2 {
         let c = MercatorProjection.project(self.center, self.zoom);

@@ -71,6 +71,19 @@ pub struct Dialogs {
     pub problems: Option<ProblemsWindow>,
     /// The shortcuts window (F1).
     pub help: bool,
+    /// "Save map image…" or "Brief of selection…".
+    pub save: Option<SaveDialog>,
+}
+
+/// "Save map image…" (scale 1/2/4 for PNG, 0 for SVG) or "Brief of selection…" (PDF).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveDialog {
+    /// Which.
+    pub kind: Dialog,
+    /// The file to write.
+    pub path: String,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
 }
 
 impl Dialogs {
@@ -82,6 +95,7 @@ impl Dialogs {
             || self.tiles.is_some()
             || self.problems.is_some()
             || self.help
+            || self.save.is_some()
     }
 
     /// Opens a dialog with its starting values.
@@ -116,6 +130,28 @@ impl Dialogs {
             }
             Dialog::Problems => {}
             Dialog::Help => self.help = true,
+            Dialog::MapImage(scale) => {
+                let name = if scale == 0 {
+                    "park-atlas-map.svg".to_owned()
+                } else {
+                    format!("park-atlas-map-{scale}x.png")
+                };
+                self.save = Some(SaveDialog {
+                    kind: dialog,
+                    path: default_dir().join(name).display().to_string(),
+                    error: None,
+                });
+            }
+            Dialog::Brief => {
+                self.save = Some(SaveDialog {
+                    kind: dialog,
+                    path: default_dir()
+                        .join("park-atlas-brief.pdf")
+                        .display()
+                        .to_string(),
+                    error: None,
+                });
+            }
         }
     }
 
@@ -128,6 +164,7 @@ impl Dialogs {
             Dialog::TilesFolder => self.tiles = None,
             Dialog::Problems => self.problems = None,
             Dialog::Help => self.help = false,
+            Dialog::MapImage(_) | Dialog::Brief => self.save = None,
         }
     }
 
@@ -199,6 +236,43 @@ impl Dialogs {
                 Answer::Ok => out.push(Command::OpenPath(PathBuf::from(d.path.trim()))),
                 Answer::Cancel => out.push(Command::Close(Dialog::Open)),
                 Answer::None => {}
+            }
+        }
+        if let Some(d) = &mut self.save {
+            let (title, hint, kind) = match d.kind {
+                Dialog::Brief => (
+                    lang.tr("Brief of selection…"),
+                    lang.tr("An A4 PDF: a map of the selected parks, then each park with its projects, targets and sources."),
+                    None,
+                ),
+                Dialog::MapImage(scale) => (
+                    lang.tr("Save map image…"),
+                    if scale == 0 {
+                        lang.tr("The current view as SVG (vectors; opens in Inkscape, browsers, Office).")
+                    } else {
+                        lang.tr("The current view as PNG, at a multiple of the map's size on screen.")
+                    },
+                    Some(scale),
+                ),
+                _ => ("", "", None),
+            };
+            let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_save_any)];
+            let answer = PathWindow {
+                title,
+                top: None,
+                hint,
+                field: lang.tr("File"),
+                browse: &browse,
+                ok: lang.tr("Save"),
+                error: d.error.as_deref(),
+            }
+            .ui(ctx, lang, &mut d.path);
+            let path = PathBuf::from(d.path.trim());
+            match (answer, kind) {
+                (Answer::Ok, Some(scale)) => out.push(Command::SaveMapImage(path, scale)),
+                (Answer::Ok, None) => out.push(Command::SaveBrief(path)),
+                (Answer::Cancel, _) => out.push(Command::Close(d.kind)),
+                (Answer::None, _) => {}
             }
         }
         if let Some(p) = &self.problems {
@@ -358,6 +432,10 @@ fn browse_save() -> Option<PathBuf> {
         .save_file()
 }
 
+fn browse_save_any() -> Option<PathBuf> {
+    rfd::FileDialog::new().save_file()
+}
+
 fn browse_open() -> Option<PathBuf> {
     rfd::FileDialog::new()
         .add_filter("GeoJSON", &["geojson", "json"])
@@ -429,11 +507,15 @@ impl PathWindow<'_> {
     }
 }
 
-fn default_export_path() -> String {
-    let dir = std::env::var_os("HOME")
+fn default_dir() -> PathBuf {
+    std::env::var_os("HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    dir.join("park-atlas-selection.geojson")
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn default_export_path() -> String {
+    default_dir()
+        .join("park-atlas-selection.geojson")
         .display()
         .to_string()
 }

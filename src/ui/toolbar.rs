@@ -39,6 +39,32 @@ impl Toolbar {
             if export.clicked() {
                 commands.push(Command::Show(Dialog::Export));
             }
+            ui.menu_button(lang.tr("Save…"), |ui| {
+                for (scale, text) in [
+                    (1, lang.tr("Map image, PNG 1×…")),
+                    (2, lang.tr("Map image, PNG 2×…")),
+                    (4, lang.tr("Map image, PNG 4×…")),
+                    (0, lang.tr("Map image, SVG…")),
+                ] {
+                    if ui.button(text).clicked() {
+                        commands.push(Command::Show(Dialog::MapImage(scale)));
+                        ui.close();
+                    }
+                }
+                if ui
+                    .add_enabled(
+                        n > 0,
+                        egui::Button::new(lang.tr("Brief of selection (PDF)…")),
+                    )
+                    .on_disabled_hover_text(
+                        lang.tr("Select parks first (click on the map or use “Select all shown”)."),
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::Show(Dialog::Brief));
+                    ui.close();
+                }
+            });
             ui.separator();
             if ui.button("+").on_hover_text(lang.tr("Zoom in")).clicked() {
                 commands.push(Command::ZoomIn);
