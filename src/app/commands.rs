@@ -423,6 +423,12 @@ impl ParkAtlasApp {
         } else {
             crate::render::png_from_svg(&svg, options.width as u32).map_err(|e| e.to_string())
         };
+        self.write_saved(path, bytes);
+    }
+
+    /// Writes a picture or brief (atomically) and says so, or why not in its dialog.
+    fn write_saved(&mut self, path: &Path, bytes: Result<Vec<u8>, String>) {
+        let lang = self.state.lang;
         let written = bytes.and_then(|b| {
             io::atomic::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
         });
@@ -451,21 +457,8 @@ impl ParkAtlasApp {
             title: self.picture_title(chosen.len()),
             date: crate::render::brief::today(),
         };
-        let written = crate::render::brief::brief_pdf(&self.atlas, &chosen, &options)
-            .map_err(|e| e.to_string())
-            .and_then(|b| {
-                io::atomic::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
-            });
-        match written {
-            Ok(()) => {
-                self.dialogs.save = None;
-                self.status = Some(Status::info(format!(
-                    "{}: {}",
-                    lang.tr("Saved"),
-                    path.display()
-                )));
-            }
-            Err(e) => self.save_failed(e),
-        }
+        let bytes = crate::render::brief::brief_pdf(&self.atlas, &chosen, &options)
+            .map_err(|e| e.to_string());
+        self.write_saved(path, bytes);
     }
 }
