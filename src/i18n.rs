@@ -107,6 +107,7 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("No rows.", "没有行。"),
     ("Measure", "测量"),
+    ("Also hosts, through its projects:", "另经签约项目涉及："),
     ("Save…", "保存…"),
     ("Save", "保存"),
     ("Saved", "已保存"),

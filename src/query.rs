@@ -48,13 +48,13 @@ impl Filter {
 
     /// Whether one park passes every filter but the search text.
     fn matches_facets(&self, atlas: &Atlas, park: &Park) -> bool {
-        if !self.clusters.is_empty() && !park.clusters.iter().any(|c| self.clusters.contains(c)) {
+        // A park matches a cluster it plans or one a project of it belongs to.
+        if !self.clusters.is_empty() && !park.hosted_clusters().any(|c| self.clusters.contains(c)) {
             return false;
         }
         if !self.groups.is_empty()
             && !park
-                .clusters
-                .iter()
+                .hosted_clusters()
                 .filter_map(|c| atlas.taxonomy.cluster(c))
                 .any(|c| self.groups.contains(&c.group))
         {

@@ -337,3 +337,29 @@ fn stats_by_county_prints_one_row_per_county_as_csv_for_scripts() {
     let t = stdout(&run(&["stats"]));
     assert!(t.contains("never added"), "{t}");
 }
+
+#[test]
+fn a_cluster_filter_finds_parks_that_host_it_through_a_project() {
+    // The ETDZ does not plan agri/marine processing, but its signed project (国联水产) is one.
+    let atlas = park_atlas::io::load_embedded().unwrap().atlas;
+    let etdz = atlas.park("zhanjiang_etdz").unwrap();
+    assert!(!etdz.clusters.iter().any(|c| c == "agri_marine_processing"));
+    assert!(
+        etdz.project_only_clusters()
+            .contains(&"agri_marine_processing")
+    );
+    let o = run(&["list", "--cluster", "agri_marine_processing"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("zhanjiang_etdz"), "{}", stdout(&o));
+    // Every park listed plans it or has a project of it; every other park does neither.
+    let listed: Vec<&str> = atlas
+        .parks
+        .iter()
+        .filter(|p| stdout(&o).contains(&format!("{} ", p.id)))
+        .map(|p| p.id.as_str())
+        .collect();
+    for p in &atlas.parks {
+        let hosts = p.hosted_clusters().any(|c| c == "agri_marine_processing");
+        assert_eq!(listed.contains(&p.id.as_str()), hosts, "{}", p.id);
+    }
+}

@@ -776,3 +776,21 @@ fn a_click_on_a_feature_of_an_opened_file_shows_its_properties() {
     click_at(&mut h, sea, Modifiers::NONE);
     assert!(h.query_by_label("P-0042").is_none());
 }
+
+#[test]
+fn the_details_say_which_clusters_a_park_hosts_only_through_its_projects() {
+    let mut h = harness(english());
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "zhanjiang_etdz".into(),
+    ));
+    h.run();
+    h.get_by_label("Also hosts, through its projects:");
+    // A park whose projects all fall in its plan says nothing of the kind.
+    h.state_mut()
+        .push(park_atlas::command::Command::Select("xuwen_port".into()));
+    h.run();
+    assert!(
+        h.query_by_label("Also hosts, through its projects:")
+            .is_none()
+    );
+}

@@ -259,6 +259,26 @@ pub struct Park {
 }
 
 impl Park {
+    /// Clusters of its signed projects that its plan does not list (a park hosts a cluster it
+    /// plans or one a project of it belongs to).
+    pub fn project_only_clusters(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in self.projects.iter().flat_map(|pr| &pr.clusters) {
+            if !self.clusters.contains(c) && !out.contains(&c.as_str()) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Every cluster it hosts: the planned ones, then those only its projects have.
+    pub fn hosted_clusters(&self) -> impl Iterator<Item = &str> {
+        self.clusters
+            .iter()
+            .map(String::as_str)
+            .chain(self.project_only_clusters())
+    }
+
     /// The name in the preferred language, falling back to the other one, then to the id.
     pub fn name(&self, chinese: bool) -> &str {
         let n = pick_name(&self.name_zh, &self.name_en, chinese);

@@ -180,6 +180,17 @@ fn park_ui(
     if let Some(n) = p.text("clusters_note") {
         ui.label(RichText::new(n).small().weak());
     }
+    // Clusters it hosts through a signed project though its plan does not list them (a
+    // cluster filter finds the park by them).
+    let extra = p.project_only_clusters();
+    if !extra.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(lang.tr("Also hosts, through its projects:")).small());
+            for c in extra {
+                cluster_chip(ui, atlas, c, zh);
+            }
+        });
+    }
 
     ui.separator();
     ui.label(

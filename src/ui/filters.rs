@@ -22,8 +22,8 @@ impl FacetCounts {
     fn of(atlas: &Atlas) -> FacetCounts {
         let mut c = FacetCounts::default();
         for p in &atlas.parks {
-            for id in &p.clusters {
-                *c.clusters.entry(id.clone()).or_default() += 1;
+            for id in p.hosted_clusters() {
+                *c.clusters.entry(id.to_owned()).or_default() += 1;
             }
             for a in &p.county_adcodes {
                 *c.counties.entry(a.clone()).or_default() += 1;
