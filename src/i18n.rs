@@ -107,6 +107,15 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("No rows.", "没有行。"),
     ("Measure", "测量"),
+    ("city-wide", "全市"),
+    ("about", "约"),
+    ("more than", "超过"),
+    ("at least", "至少"),
+    ("up to", "最多"),
+    (
+        "City-wide batch, not in this park's totals",
+        "全市批量项目，不计入本园区合计",
+    ),
     ("Also hosts, through its projects:", "另经签约项目涉及："),
     ("Save…", "保存…"),
     ("Save", "保存"),
@@ -436,6 +445,7 @@ mod tests {
         used.extend(Role::ALL.iter().map(|r| r.as_str().to_owned()));
         used.extend(Tier::ALL.iter().map(|t| t.as_str().to_owned()));
         used.extend(UNITS.iter().map(|u| (*u).to_owned()));
+        used.extend(crate::model::QUALIFIERS.iter().map(|q| (*q).to_owned()));
         let unused: Vec<&str> = ZH
             .iter()
             .map(|(e, _)| *e)

@@ -648,6 +648,13 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
         s.projects_with_amount,
         totals_text(&s.totals, zh)
     );
+    if s.city_wide_projects > 0 {
+        println!(
+            "Apart, not in the totals: {} city-wide batch(es) reported with these parks: {}",
+            s.city_wide_projects,
+            totals_text(&s.city_wide_totals, zh)
+        );
+    }
     println!(
         "Locations are approximate (see location_accuracy_km); amounts are as reported by each project's sources."
     );

@@ -231,6 +231,10 @@ pub struct Summary {
     pub totals: BTreeMap<String, f64>,
     /// Parks per cluster id.
     pub parks_per_cluster: BTreeMap<String, usize>,
+    /// City-wide batches reported with these parks (not in `projects` or `totals`).
+    pub city_wide_projects: usize,
+    /// Their amounts per currency, apart.
+    pub city_wide_totals: BTreeMap<String, f64>,
 }
 
 /// Sums a set of parks.
@@ -244,6 +248,13 @@ pub fn summarize(_atlas: &Atlas, parks: &[&Park]) -> Summary {
             *s.parks_per_cluster.entry(c.clone()).or_default() += 1;
         }
         for pr in &p.projects {
+            if pr.is_city_wide() {
+                s.city_wide_projects += 1;
+                if let (Some(a), Some(c)) = (pr.amount, &pr.currency) {
+                    *s.city_wide_totals.entry(c.clone()).or_default() += a;
+                }
+                continue;
+            }
             s.projects += 1;
             if let (Some(a), Some(c)) = (pr.amount, &pr.currency) {
                 s.projects_with_amount += 1;
@@ -259,7 +270,7 @@ pub fn summarize(_atlas: &Atlas, parks: &[&Park]) -> Summary {
 pub fn investment_by_cluster(parks: &[&Park]) -> BTreeMap<(String, String), f64> {
     let mut out = BTreeMap::new();
     for p in parks {
-        for pr in &p.projects {
+        for pr in p.projects.iter().filter(|pr| !pr.is_city_wide()) {
             let (Some(a), Some(cur)) = (pr.amount, &pr.currency) else {
                 continue;
             };

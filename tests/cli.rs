@@ -40,7 +40,14 @@ fn list_prints_every_park_with_a_summary() {
             .count(),
         1
     );
-    assert!(out.contains("22 of 22 parks; 31 projects"), "{out}");
+    // 31 projects, one of them Lianjiang's city-wide batch of 71.73 亿, shown apart.
+    assert!(out.contains("22 of 22 parks; 30 projects"), "{out}");
+    assert!(
+        out.contains(
+            "Apart, not in the totals: 1 city-wide batch(es) reported with these parks: 7.17 bn CNY"
+        ),
+        "{out}"
+    );
     assert!(out.contains("10 bn EUR"), "{out}");
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }

@@ -552,3 +552,87 @@ fn a_dataset_without_land_gets_the_built_in_land() {
     assert!(!a.land.is_empty());
     assert_eq!(a.land.len(), atlas().land.len());
 }
+
+/// The embedded park `id` as a one-feature file, changed by `edit`.
+fn edited_park(id: &str, edit: impl Fn(&mut serde_json::Value)) -> String {
+    let all: serde_json::Value =
+        serde_json::from_str(park_atlas::io::dataset::embedded::PARKS).unwrap();
+    let mut f = all["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == id)
+        .unwrap()
+        .clone();
+    f["properties"]["parent_id"] = serde_json::Value::Null;
+    edit(&mut f["properties"]);
+    serde_json::json!({"type": "FeatureCollection", "features": [f]}).to_string()
+}
+
+fn errors_of(text: &str) -> Vec<String> {
+    let a = atlas();
+    let (_, problems) =
+        park_atlas::io::parse_geojson("t.geojson", text.as_bytes(), Some(&a.taxonomy));
+    problems
+        .iter()
+        .filter(|p| p.is_error())
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect()
+}
+
+#[test]
+fn qualifiers_come_from_one_vocabulary_and_units_carry_none() {
+    // The data as shipped passes.
+    assert!(errors_of(&edited_park("lianjiang_htz", |_| {})).is_empty());
+    let e = errors_of(&edited_park("lianjiang_htz", |p| {
+        p["projects"][0]["amount_qualifier"] = "total".into();
+    }));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("projects[0].amount_qualifier: expected one of"),
+        "{e:?}"
+    );
+    let e = errors_of(&edited_park("zhanjiang_etdz", |p| {
+        p["targets"][0]["unit"] = "亿元 (about)".into();
+    }));
+    assert!(
+        e.len() == 1 && e[0].starts_with("targets[0].unit: a unit is only the unit"),
+        "{e:?}"
+    );
+    let e = errors_of(&edited_park("zhanjiang_etdz", |p| {
+        p["targets"][0]["value_qualifier"] = "roughly".into();
+    }));
+    assert!(
+        e.len() == 1 && e[0].starts_with("targets[0].value_qualifier"),
+        "{e:?}"
+    );
+    let e = errors_of(&edited_park("lianjiang_htz", |p| {
+        p["projects"][2]["scope"] = "town".into();
+    }));
+    assert!(
+        e.len() == 1 && e[0].starts_with("projects[2].scope"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_city_wide_batch_is_listed_with_its_park_but_kept_out_of_its_totals() {
+    let a = atlas();
+    let lj = a.park("lianjiang_htz").unwrap();
+    let batch: Vec<_> = lj.projects.iter().filter(|p| p.is_city_wide()).collect();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].amount, Some(7_173_000_000.0));
+    let s = park_atlas::query::summarize(&a, &[lj]);
+    let in_park: f64 = lj
+        .projects
+        .iter()
+        .filter(|p| !p.is_city_wide())
+        .filter_map(|p| p.amount)
+        .sum();
+    assert_eq!(s.totals.get("CNY").copied(), Some(in_park));
+    assert_eq!(s.projects, lj.projects.len() - 1);
+    assert_eq!(
+        s.city_wide_totals.get("CNY").copied(),
+        Some(7_173_000_000.0)
+    );
+}

@@ -341,6 +341,19 @@ pub struct GenericFeature {
     pub geometry: Option<Geometry<f64>>,
 }
 
+/// The words an amount or a value may be qualified with (`amount_qualifier` of a project,
+/// `value_qualifier` of a target, `qualifier` of a city figure). Anything else is refused on
+/// load; a unit carries no qualifier.
+pub const QUALIFIERS: [&str; 4] = ["about", "more than", "at least", "up to"];
+
+impl Project {
+    /// A batch the source gives for the whole city (`"scope": "city_wide"`): listed with the
+    /// park that reported it, but kept out of the park's totals.
+    pub fn is_city_wide(&self) -> bool {
+        self.extra.get("scope").and_then(Value::as_str) == Some("city_wide")
+    }
+}
+
 /// One city-wide figure (e.g. 195 signed projects, 2016–2020).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {

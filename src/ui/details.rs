@@ -205,8 +205,22 @@ fn park_ui(
         ui.weak(lang.tr("No projects recorded."));
     } else {
         projects_table(ui, p, lang, sort);
-        if let Some(t) = format_totals(&summarize(atlas, &[p]).totals, zh) {
+        let s = summarize(atlas, &[p]);
+        if let Some(t) = format_totals(&s.totals, zh) {
             ui.label(format!("{}: {t}", lang.tr("Totals")));
+        }
+        // City-wide batches reported with the park: shown apart, never in its totals.
+        if s.city_wide_projects > 0 {
+            let amount = format_totals(&s.city_wide_totals, zh)
+                .unwrap_or_else(|| lang.tr("unknown").to_owned());
+            ui.label(
+                RichText::new(format!(
+                    "{} ({}): {amount}",
+                    lang.tr("City-wide batch, not in this park's totals"),
+                    s.city_wide_projects
+                ))
+                .italics(),
+            );
         }
     }
 
@@ -220,8 +234,14 @@ fn park_ui(
             ui.label(RichText::new(t.year.map_or("—".to_owned(), |y| y.to_string())).strong());
             ui.label(t.text.as_deref().or(t.metric.as_deref()).unwrap_or(""));
             if let Some(v) = t.value {
+                let q = t
+                    .extra
+                    .get("value_qualifier")
+                    .and_then(serde_json::Value::as_str)
+                    .map(|q| format!("{} ", qualifier(lang, q)))
+                    .unwrap_or_default();
                 ui.label(
-                    RichText::new(format!("{v} {}", t.unit.as_deref().unwrap_or(""))).strong(),
+                    RichText::new(format!("{q}{v} {}", t.unit.as_deref().unwrap_or(""))).strong(),
                 );
             }
             let ids: Vec<&str> = t.source_ids.iter().map(String::as_str).collect();
@@ -350,10 +370,16 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                                 .extra
                                 .get("amount_qualifier")
                                 .and_then(|v| v.as_str())
-                                .map(|q| format!("{q} "))
+                                .map(|q| format!("{} ", qualifier(lang, q)))
                                 .unwrap_or_default();
+                            let city = if pr.is_city_wide() {
+                                format!(" ({})", lang.tr("city-wide"))
+                            } else {
+                                String::new()
+                            };
                             let r = ui.label(
-                                RichText::new(format!("{q}{}", format_amount(a, c, zh))).small(),
+                                RichText::new(format!("{q}{}{city}", format_amount(a, c, zh)))
+                                    .small(),
                             );
                             if let Some(n) = pr.extra.get("amount_note").and_then(|v| v.as_str()) {
                                 r.on_hover_text(n);
@@ -437,4 +463,12 @@ fn compare_ui(
     for (c, a) in &s.totals {
         ui.label(RichText::new(format_amount(*a, c, zh)).strong());
     }
+}
+
+/// A qualifier ("about", "more than", …) in the interface language.
+fn qualifier(lang: Lang, q: &str) -> &'static str {
+    crate::model::QUALIFIERS
+        .iter()
+        .find(|x| **x == q)
+        .map_or("", |x| lang.tr(x))
 }

@@ -181,6 +181,13 @@ pub(super) fn read_fast(
     let mut targets = Vec::with_capacity(fast_targets.len());
     for t in fast_targets {
         let Some(y) = year(t.year) else { return false };
+        // A unit with a qualifier in it is reported by the exact reader.
+        if t.unit
+            .as_deref()
+            .is_some_and(|u| u.contains('(') || u.contains('（'))
+        {
+            return false;
+        }
         targets.push(Target {
             year: y,
             metric: t.metric,

@@ -189,7 +189,32 @@ pub(super) fn read_project(f: &mut Fields<'_, '_>) -> Project {
         );
     }
     p.extra = compact(std::mem::take(f.props));
+    check_qualifier(f, &p.extra, "amount_qualifier");
+    if let Some(s) = p.extra.get("scope")
+        && !matches!(s.as_str(), Some("park" | "city_wide"))
+    {
+        let path = f.path("scope");
+        f.ctx.error(
+            &path,
+            format!("expected \"park\" or \"city_wide\", found {s}"),
+        );
+    }
     p
+}
+
+/// A qualifier must be one of [`crate::model::QUALIFIERS`].
+fn check_qualifier(f: &mut Fields<'_, '_>, extra: &Map<String, Value>, key: &str) {
+    if let Some(q) = extra.get(key)
+        && !q
+            .as_str()
+            .is_some_and(|q| crate::model::QUALIFIERS.contains(&q))
+    {
+        let path = f.path(key);
+        f.ctx.error(
+            &path,
+            format!("expected one of {:?}, found {q}", crate::model::QUALIFIERS),
+        );
+    }
 }
 
 pub(super) fn read_target(f: &mut Fields<'_, '_>) -> Target {
@@ -218,6 +243,18 @@ pub(super) fn read_target(f: &mut Fields<'_, '_>) -> Target {
         }
     };
     t.extra = compact(std::mem::take(f.props));
+    check_qualifier(f, &t.extra, "value_qualifier");
+    if let Some(u) = t
+        .unit
+        .as_deref()
+        .filter(|u| u.contains('(') || u.contains('（'))
+    {
+        let path = f.path("unit");
+        f.ctx.error(
+            &path,
+            format!("a unit is only the unit ({u:?}): put \"about\" or \"more than\" in value_qualifier and glosses in note"),
+        );
+    }
     t
 }
 
