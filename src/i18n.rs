@@ -107,6 +107,7 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("No rows.", "没有行。"),
     ("Measure", "测量"),
+    ("Part", "组成部分"),
     ("city-wide", "全市"),
     ("about", "约"),
     ("more than", "超过"),

@@ -168,6 +168,33 @@ fn park_ui(
             ui.label(RichText::new(n).small());
         });
     }
+    // Points of parts of the park (the park's own point stays where it is).
+    let components = p
+        .extra
+        .get("location_components")
+        .and_then(serde_json::Value::as_array);
+    for c in components.into_iter().flatten() {
+        let num = |k: &str| c.get(k).and_then(serde_json::Value::as_f64);
+        let (Some(lon), Some(lat)) = (num("lon"), num("lat")) else {
+            continue;
+        };
+        let name = c.get("name").and_then(serde_json::Value::as_str).unwrap_or("");
+        let km = num("uncertainty_km").map_or_else(String::new, |k| format!(" ±{k} km"));
+        let ids: Vec<&str> = c
+            .get("source_ids")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{}: {name} ({lat:.4}, {lon:.4}{km})", lang.tr("Part")))
+                    .small(),
+            );
+            source_refs(ui, &p.sources, &ids);
+        });
+    }
 
     ui.separator();
     ui.label(RichText::new(lang.tr("Planned industries")).strong());
