@@ -636,3 +636,61 @@ fn a_city_wide_batch_is_listed_with_its_park_but_kept_out_of_its_totals() {
         Some(7_173_000_000.0)
     );
 }
+
+#[test]
+fn every_fact_group_of_the_embedded_data_has_a_source() {
+    let a = atlas();
+    for p in &a.parks {
+        let ids = |key: &str| p.source_ids(key);
+        if !p.clusters.is_empty() {
+            assert!(
+                !ids("clusters_source_ids").is_empty(),
+                "{}: clusters without a source",
+                p.id
+            );
+        }
+        if p.area_km2.is_some() {
+            assert!(
+                !ids("area_source_ids").is_empty(),
+                "{}: area without a source",
+                p.id
+            );
+        }
+        if p.geometry.is_some() {
+            assert!(
+                !ids("location_source_ids").is_empty(),
+                "{}: location without a source",
+                p.id
+            );
+        }
+        for (i, pr) in p.projects.iter().enumerate() {
+            assert!(
+                !pr.source_ids.is_empty(),
+                "{}: projects[{i}] without a source",
+                p.id
+            );
+        }
+        for (i, t) in p.targets.iter().enumerate() {
+            assert!(
+                !t.source_ids.is_empty(),
+                "{}: targets[{i}] without a source",
+                p.id
+            );
+        }
+        // An agglomeration-zone cluster belongs to parks in the zone's counties only (the
+        // Wuchuan airport zone carried one).
+        let zone = a.park("zj_large_agglomeration_zone").unwrap();
+        let in_zone = p
+            .county_adcodes
+            .iter()
+            .all(|c| zone.county_adcodes.contains(c));
+        for c in p
+            .clusters
+            .iter()
+            .chain(p.projects.iter().flat_map(|pr| &pr.clusters))
+        {
+            let group = a.taxonomy.cluster(c).map(|c| c.group.as_str());
+            assert!(in_zone || group != Some("agglomeration"), "{}: {c}", p.id);
+        }
+    }
+}

@@ -314,8 +314,19 @@ pub fn brief_pdf(
                     (Some(v), None) => v.to_string(),
                     _ => t.text.clone().unwrap_or_else(|| unknown.to_owned()),
                 };
+                let other = t
+                    .extra
+                    .get("belongs_to")
+                    .and_then(serde_json::Value::as_str)
+                    .map(|o| {
+                        format!(
+                            " ({}{o})",
+                            tr(zh, "another park's target: ", "属于另一园区：")
+                        )
+                    })
+                    .unwrap_or_default();
                 let text = format!(
-                    "· {} {}: {value} {}",
+                    "· {} {}: {value}{other} {}",
                     t.year.map_or_else(String::new, |y| y.to_string()),
                     t.metric.as_deref().unwrap_or(""),
                     cite(p, &t.source_ids),

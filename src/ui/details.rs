@@ -178,7 +178,10 @@ fn park_ui(
         let (Some(lon), Some(lat)) = (num("lon"), num("lat")) else {
             continue;
         };
-        let name = c.get("name").and_then(serde_json::Value::as_str).unwrap_or("");
+        let name = c
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
         let km = num("uncertainty_km").map_or_else(String::new, |k| format!(" ±{k} km"));
         let ids: Vec<&str> = c
             .get("source_ids")
@@ -189,8 +192,11 @@ fn park_ui(
             .collect();
         ui.horizontal_wrapped(|ui| {
             ui.label(
-                RichText::new(format!("{}: {name} ({lat:.4}, {lon:.4}{km})", lang.tr("Part")))
-                    .small(),
+                RichText::new(format!(
+                    "{}: {name} ({lat:.4}, {lon:.4}{km})",
+                    lang.tr("Part")
+                ))
+                .small(),
             );
             source_refs(ui, &p.sources, &ids);
         });
@@ -260,6 +266,18 @@ fn park_ui(
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(t.year.map_or("—".to_owned(), |y| y.to_string())).strong());
             ui.label(t.text.as_deref().or(t.metric.as_deref()).unwrap_or(""));
+            // A target reported with this park but set for another one.
+            if let Some(other) = t
+                .extra
+                .get("belongs_to")
+                .and_then(serde_json::Value::as_str)
+            {
+                ui.label(
+                    RichText::new(format!("({}: {other})", lang.tr("another park's target")))
+                        .italics()
+                        .color(Color32::from_rgb(0xa0, 0x50, 0x00)),
+                );
+            }
             if let Some(v) = t.value {
                 let q = t
                     .extra
