@@ -694,3 +694,33 @@ fn every_fact_group_of_the_embedded_data_has_a_source() {
         }
     }
 }
+
+#[test]
+fn every_city_figure_speaks_both_languages() {
+    let a = atlas();
+    let city = a.citywide.as_ref().unwrap();
+    for f in &city.figures {
+        assert!(!f.label_zh.is_empty() && !f.label_en.is_empty(), "{}", f.id);
+        let zh = f.text_zh.as_deref().unwrap_or("");
+        assert!(
+            !f.text.is_empty() && !zh.is_empty(),
+            "{}: text in one language only",
+            f.id
+        );
+        // The Chinese text is Chinese.
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{}",
+            f.id
+        );
+        assert_eq!(f.text_in(true), (zh, false));
+        assert_eq!(f.text_in(false), (f.text.as_str(), false));
+        if let Some(q) = &f.qualifier {
+            assert!(
+                park_atlas::model::QUALIFIERS.contains(&q.as_str()),
+                "{}: {q}",
+                f.id
+            );
+        }
+    }
+}

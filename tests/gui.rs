@@ -794,3 +794,13 @@ fn the_details_say_which_clusters_a_park_hosts_only_through_its_projects() {
             .is_none()
     );
 }
+
+#[test]
+fn the_city_overview_in_chinese_has_no_english_sentences() {
+    let h = harness(None);
+    // The qualifier of the 2025 value-added target, in Chinese.
+    h.get_by_label_contains("超过 1300");
+    assert!(h.query_by_label_contains("more than").is_none());
+    assert!(h.query_by_label_contains("Parks: 1 national").is_none());
+    assert!(h.query_by_label_contains("仅有英文").is_none());
+}

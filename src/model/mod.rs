@@ -369,8 +369,11 @@ pub struct Figure {
     pub unit: Option<String>,
     /// The period or date the figure is for.
     pub period: Option<String>,
-    /// The figure as the source states it.
+    /// The figure as the source states it, in English.
     pub text: String,
+    /// The same in Chinese (the source's own words where it is Chinese).
+    #[serde(default)]
+    pub text_zh: Option<String>,
     /// Supporting source ids.
     pub source_ids: Vec<String>,
     /// True when only the 2021 conference article makes the claim.
@@ -382,6 +385,17 @@ pub struct Figure {
     /// "more than", "about", …
     #[serde(default)]
     pub qualifier: Option<String>,
+}
+
+impl Figure {
+    /// The text in the preferred language, and whether it fell back to the other one.
+    pub fn text_in(&self, chinese: bool) -> (&str, bool) {
+        match (&self.text_zh, chinese) {
+            (Some(zh), true) if !zh.is_empty() => (zh, false),
+            (None, true) => (&self.text, true),
+            _ => (&self.text, false),
+        }
+    }
 }
 
 /// The city-wide figures with their sources.

@@ -283,7 +283,7 @@ fn park_ui(
                     .extra
                     .get("value_qualifier")
                     .and_then(serde_json::Value::as_str)
-                    .map(|q| format!("{} ", qualifier(lang, q)))
+                    .map(|q| format!("{} ", super::widgets::qualifier(lang, q)))
                     .unwrap_or_default();
                 ui.label(
                     RichText::new(format!("{q}{v} {}", t.unit.as_deref().unwrap_or(""))).strong(),
@@ -415,7 +415,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                                 .extra
                                 .get("amount_qualifier")
                                 .and_then(|v| v.as_str())
-                                .map(|q| format!("{} ", qualifier(lang, q)))
+                                .map(|q| format!("{} ", super::widgets::qualifier(lang, q)))
                                 .unwrap_or_default();
                             let city = if pr.is_city_wide() {
                                 format!(" ({})", lang.tr("city-wide"))
@@ -508,12 +508,4 @@ fn compare_ui(
     for (c, a) in &s.totals {
         ui.label(RichText::new(format_amount(*a, c, zh)).strong());
     }
-}
-
-/// A qualifier ("about", "more than", …) in the interface language.
-fn qualifier(lang: Lang, q: &str) -> &'static str {
-    crate::model::QUALIFIERS
-        .iter()
-        .find(|x| **x == q)
-        .map_or("", |x| lang.tr(x))
 }

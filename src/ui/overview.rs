@@ -45,14 +45,20 @@ impl OverviewPanel {
                     let q = f
                         .qualifier
                         .as_deref()
-                        .map(|q| format!("{q} "))
+                        .map(|q| format!("{} ", super::widgets::qualifier(lang, q)))
                         .unwrap_or_default();
                     ui.label(format!("{}:", if zh { &f.label_zh } else { &f.label_en }));
+                    let (text, fell_back) = f.text_in(zh);
+                    let text = if fell_back {
+                        format!("{text} ({})", lang.tr("in English only"))
+                    } else {
+                        text.to_owned()
+                    };
                     if value.is_empty() {
-                        ui.label(RichText::new(&f.text).small());
+                        ui.label(RichText::new(&text).small());
                     } else {
                         ui.label(RichText::new(format!("{q}{value}")).strong())
-                            .on_hover_text(&f.text);
+                            .on_hover_text(&text);
                     }
                     if let Some(p) = &f.period {
                         ui.weak(format!("({p})"));

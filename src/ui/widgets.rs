@@ -129,3 +129,11 @@ pub fn status_color(error: bool) -> Color32 {
         Color32::from_rgb(0x20, 0x70, 0x30)
     }
 }
+
+/// A qualifier ("about", "more than", …) in the interface language.
+pub fn qualifier(lang: Lang, q: &str) -> &'static str {
+    crate::model::QUALIFIERS
+        .iter()
+        .find(|x| **x == q)
+        .map_or("", |x| lang.tr(x))
+}
