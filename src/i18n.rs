@@ -107,6 +107,7 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("No rows.", "没有行。"),
     ("Measure", "测量"),
+    ("Also called", "又称"),
     ("in English only", "仅有英文"),
     ("another park's target", "属于另一园区的目标"),
     ("Part", "组成部分"),

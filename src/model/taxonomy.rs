@@ -29,6 +29,9 @@ pub struct Cluster {
     pub name_en: String,
     /// Display colour, "#rrggbb".
     pub color: String,
+    /// Another Chinese name a source uses, with where it comes from.
+    #[serde(default)]
+    pub alias_zh: Option<String>,
 }
 
 impl Cluster {

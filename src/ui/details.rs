@@ -101,6 +101,10 @@ fn park_ui(
     } {
         ui.label(RichText::new(other).italics());
     }
+    // Other names sources use (the name above is the brief's wording).
+    if let Some(alias) = p.text("name_alias_zh") {
+        ui.label(RichText::new(format!("{}: {alias}", lang.tr("Also called"))).small());
+    }
     ui.add_space(4.0);
     row(ui, lang.tr("County"), |ui| {
         let names = atlas.county_names(p, zh);

@@ -26,7 +26,14 @@ pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
         .color(text_color)
         .background_color(color)
         .size(12.5);
-    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+    let chip = ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+    if let Some(alias) = atlas
+        .taxonomy
+        .cluster(id)
+        .and_then(|c| c.alias_zh.as_deref())
+    {
+        chip.on_hover_text(alias);
+    }
 }
 
 /// Small "[n]" links to sources, numbered by their place in `sources`. Hover shows the
