@@ -724,3 +724,25 @@ fn every_city_figure_speaks_both_languages() {
         }
     }
 }
+
+#[test]
+fn every_target_speaks_both_languages() {
+    let a = atlas();
+    for p in &a.parks {
+        for (i, t) in p.targets.iter().enumerate() {
+            let (zh, zh_fell_back) = t.text_in(true);
+            let (en, en_fell_back) = t.text_in(false);
+            assert!(!zh_fell_back && !en_fell_back, "{} targets[{i}]", p.id);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{} targets[{i}]: {zh}",
+                p.id
+            );
+            assert!(
+                en.is_ascii(),
+                "{} targets[{i}] English text has Chinese: {en}",
+                p.id
+            );
+        }
+    }
+}

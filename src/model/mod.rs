@@ -346,6 +346,29 @@ pub struct GenericFeature {
 /// load; a unit carries no qualifier.
 pub const QUALIFIERS: [&str; 4] = ["about", "more than", "at least", "up to"];
 
+impl Target {
+    /// The target in words in the preferred language (`text_zh` / `text`, else the metric),
+    /// and whether it fell back to the other language.
+    pub fn text_in(&self, chinese: bool) -> (&str, bool) {
+        let zh = self
+            .extra
+            .get("text_zh")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let en = self
+            .text
+            .as_deref()
+            .or(self.metric.as_deref())
+            .unwrap_or("");
+        match (chinese, zh) {
+            (true, Some(z)) => (z, false),
+            (true, None) => (en, !en.is_empty()),
+            (false, _) if !en.is_empty() => (en, false),
+            (false, z) => (z.unwrap_or(""), z.is_some()),
+        }
+    }
+}
+
 impl Project {
     /// A batch the source gives for the whole city (`"scope": "city_wide"`): listed with the
     /// park that reported it, but kept out of the park's totals.

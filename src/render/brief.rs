@@ -328,7 +328,7 @@ pub fn brief_pdf(
                 let text = format!(
                     "· {} {}: {value}{other} {}",
                     t.year.map_or_else(String::new, |y| y.to_string()),
-                    t.metric.as_deref().unwrap_or(""),
+                    t.text_in(zh).0,
                     cite(p, &t.source_ids),
                 );
                 layout.text(&text, 9.0, 20.0, false);

@@ -269,7 +269,11 @@ fn park_ui(
     for t in &p.targets {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(t.year.map_or("—".to_owned(), |y| y.to_string())).strong());
-            ui.label(t.text.as_deref().or(t.metric.as_deref()).unwrap_or(""));
+            let (text, fell_back) = t.text_in(zh);
+            ui.label(text);
+            if fell_back {
+                ui.weak(format!("({})", lang.tr("in English only")));
+            }
             // A target reported with this park but set for another one.
             if let Some(other) = t
                 .extra
