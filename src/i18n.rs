@@ -109,6 +109,7 @@ const ZH: &[(&str, &str)] = &[
     ("Measure", "测量"),
     ("Also called", "又称"),
     ("in English only", "仅有英文"),
+    ("in Chinese only", "仅有中文"),
     ("another park's target", "属于另一园区的目标"),
     ("Part", "组成部分"),
     ("city-wide", "全市"),

@@ -746,3 +746,28 @@ fn every_target_speaks_both_languages() {
         }
     }
 }
+
+#[test]
+fn every_park_fact_speaks_both_languages() {
+    let a = atlas();
+    let mut n = 0;
+    for p in &a.parks {
+        for f in p
+            .extra
+            .get("facts")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let zh = f["text_zh"].as_str().unwrap_or("");
+            let en = f["text"].as_str().unwrap_or("");
+            assert!(
+                !en.is_empty() && zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {en}",
+                p.id
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 15);
+}

@@ -315,9 +315,23 @@ fn park_ui(
         ui.label(RichText::new(lang.tr("Facts")).strong());
         for f in facts {
             ui.horizontal_wrapped(|ui| {
-                ui.label(
-                    RichText::new(f.get("text").and_then(|t| t.as_str()).unwrap_or("")).small(),
-                );
+                let text = |k: &str| f.get(k).and_then(|t| t.as_str()).filter(|t| !t.is_empty());
+                let (shown, fell_back) = match (zh, text("text_zh"), text("text")) {
+                    (true, Some(z), _) => (z, false),
+                    (true, None, Some(e)) => (e, true),
+                    (false, _, Some(e)) => (e, false),
+                    (false, Some(z), None) => (z, true),
+                    _ => ("", false),
+                };
+                ui.label(RichText::new(shown).small());
+                if fell_back {
+                    let note = if zh {
+                        lang.tr("in English only")
+                    } else {
+                        lang.tr("in Chinese only")
+                    };
+                    ui.weak(format!("({note})"));
+                }
                 let ids: Vec<&str> = f
                     .get("source_ids")
                     .and_then(|v| v.as_array())
