@@ -91,10 +91,7 @@ enum Command {
     /// per project. Both are UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
     Export {
         #[command(flatten)]
-        filters: FilterArgs,
-        /// Export only these park ids (repeat or separate with commas); combines with filters.
-        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
-        ids: Vec<String>,
+        chosen: ChosenArgs,
         /// Output file: .geojson, .json, .csv or .gpkg.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
@@ -103,10 +100,7 @@ enum Command {
     /// window: SVG, or PNG rasterised from the same scene.
     Map {
         #[command(flatten)]
-        filters: FilterArgs,
-        /// Only these park ids (repeat or separate with commas); combines with filters.
-        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
-        ids: Vec<String>,
+        chosen: ChosenArgs,
         /// Output file: .png or .svg.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
@@ -124,10 +118,7 @@ enum Command {
     /// targets and numbered sources.
     Brief {
         #[command(flatten)]
-        filters: FilterArgs,
-        /// Only these park ids (repeat or separate with commas); combines with filters.
-        #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
-        ids: Vec<String>,
+        chosen: ChosenArgs,
         /// Output file (.pdf).
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
@@ -180,6 +171,16 @@ enum Command {
         #[arg(long, short, value_name = "PATH")]
         out: PathBuf,
     },
+}
+
+/// The parks a command works on: those that pass the filters and, with `--id`, are named.
+#[derive(Args, Debug, Default)]
+struct ChosenArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Only these park ids (repeat or separate with commas); combines with filters.
+    #[arg(long = "id", value_name = "ID", value_delimiter = ',')]
+    ids: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -292,39 +293,35 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             r
         }
         Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
-        Some(Command::Export { filters, ids, out }) => {
+        Some(Command::Export { chosen, out }) => {
             let atlas = load(cli.data.as_deref())?;
-            let r = export(&atlas, &filters, &ids, &out);
+            let r = export(&atlas, &chosen, &out);
             std::mem::forget(atlas);
             r
         }
         Some(Command::Map {
-            filters,
-            ids,
+            chosen,
             out,
             width,
             lang,
             title,
         }) => map_image(
             &load(cli.data.as_deref())?,
-            &filters,
-            &ids,
+            &chosen,
             &out,
             width,
             lang,
             title,
         ),
         Some(Command::Brief {
-            filters,
-            ids,
+            chosen,
             out,
             lang,
             title,
             date,
         }) => brief(
             &load(cli.data.as_deref())?,
-            &filters,
-            &ids,
+            &chosen,
             &out,
             lang,
             title,
@@ -774,14 +771,14 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
     }
 }
 
-fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Result<ExitCode> {
+fn export(atlas: &Atlas, args: &ChosenArgs, out: &Path) -> Result<ExitCode> {
     if io::Format::from_path(out).is_none() {
         bail!(UsageError(format!(
             "cannot tell the format from {}: use a .geojson, .json, .csv or .gpkg file name",
             out.display()
         )));
     }
-    let parks: Vec<_> = chosen(atlas, args, ids)?
+    let parks: Vec<_> = chosen(atlas, args)?
         .into_iter()
         .filter_map(|i| atlas.parks.get(i))
         .collect();
@@ -795,7 +792,8 @@ fn export(atlas: &Atlas, args: &FilterArgs, ids: &[String], out: &Path) -> Resul
 }
 
 /// Indices of the parks that pass the filters and, when ids are given, are among them.
-fn chosen(atlas: &Atlas, args: &FilterArgs, ids: &[String]) -> Result<Vec<usize>> {
+fn chosen(atlas: &Atlas, args: &ChosenArgs) -> Result<Vec<usize>> {
+    let ids = &args.ids;
     for id in ids {
         if atlas.park(id).is_none() {
             bail!(UsageError(format!(
@@ -803,7 +801,7 @@ fn chosen(atlas: &Atlas, args: &FilterArgs, ids: &[String]) -> Result<Vec<usize>
             )));
         }
     }
-    let filter = build_filter(atlas, args)?;
+    let filter = build_filter(atlas, &args.filters)?;
     Ok(query::filter_parks(atlas, &filter)
         .into_iter()
         .filter(|&i| {
@@ -825,8 +823,7 @@ fn default_title(n: usize, zh: bool) -> String {
 
 fn map_image(
     atlas: &Atlas,
-    args: &FilterArgs,
-    ids: &[String],
+    args: &ChosenArgs,
     out: &Path,
     width: u32,
     lang: Lang,
@@ -847,7 +844,7 @@ fn map_image(
             "--width {width}: use 200 to 20000 pixels"
         )));
     }
-    let parks = chosen(atlas, args, ids)?;
+    let parks = chosen(atlas, args)?;
     let zh = lang == Lang::Zh;
     let options = park_atlas::render::MapOptions {
         width: f64::from(width),
@@ -873,14 +870,13 @@ fn map_image(
 
 fn brief(
     atlas: &Atlas,
-    args: &FilterArgs,
-    ids: &[String],
+    args: &ChosenArgs,
     out: &Path,
     lang: Lang,
     title: Option<String>,
     date: Option<String>,
 ) -> Result<ExitCode> {
-    let parks = chosen(atlas, args, ids)?;
+    let parks = chosen(atlas, args)?;
     if parks.is_empty() {
         bail!(UsageError(
             "no park matches: the brief would be empty".into()

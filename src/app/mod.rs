@@ -328,6 +328,7 @@ impl ParkAtlasApp {
 
     /// Draws one frame (the whole window) and applies the commands it produced.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
+        let (generation, was_loading) = (self.generation, self.is_loading());
         self.poll_loading(ui.ctx());
         self.refresh_shown();
         self.refresh_choropleth();
@@ -412,7 +413,8 @@ impl ParkAtlasApp {
         }
 
         let commands = std::mem::take(&mut self.commands);
-        if !commands.is_empty() {
+        let had_commands = !commands.is_empty();
+        if had_commands {
             // The commands change what the panels show: draw again.
             ui.ctx().request_repaint();
         }
@@ -421,7 +423,10 @@ impl ParkAtlasApp {
             self.apply(c, &ctx);
         }
         self.refresh_shown();
-        self.sync_saved_layers();
+        // The remembered layers change only with a command, new data or the end of a load.
+        if had_commands || self.generation != generation || (was_loading && !self.is_loading()) {
+            self.sync_saved_layers();
+        }
         if let Some(frame) = self.map.last {
             self.state.view = Some(View {
                 lon: frame.center.x(),

@@ -146,11 +146,7 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
     let mut rows = Vec::new();
     for p in parks {
         for pr in &p.projects {
-            let urls: Vec<&str> = pr
-                .source_ids
-                .iter()
-                .filter_map(|id| p.sources.get(id)?.url.as_deref())
-                .collect();
+            let urls = source_urls(p, &pr.source_ids);
             rows.push(vec![
                 Field::Text(Some(p.id.clone())),
                 Field::text(p.name_zh.as_deref()),
@@ -190,11 +186,7 @@ pub fn target_rows(parks: &[&Park]) -> Rows {
     let mut rows = Vec::new();
     for p in parks {
         for t in &p.targets {
-            let urls: Vec<&str> = t
-                .source_ids
-                .iter()
-                .filter_map(|id| p.sources.get(id)?.url.as_deref())
-                .collect();
+            let urls = source_urls(p, &t.source_ids);
             rows.push(vec![
                 Field::Text(Some(p.id.clone())),
                 t.year
@@ -209,4 +201,11 @@ pub fn target_rows(parks: &[&Park]) -> Rows {
         }
     }
     Rows { columns, rows }
+}
+
+/// The addresses of a park's sources with these ids.
+fn source_urls<'a>(p: &'a Park, ids: &[String]) -> Vec<&'a str> {
+    ids.iter()
+        .filter_map(|id| p.sources.get(id)?.url.as_deref())
+        .collect()
 }

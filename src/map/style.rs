@@ -15,11 +15,7 @@ pub const COUNTY_LINE: Color32 = Color32::from_rgb(0x9a, 0x8f, 0x80);
 /// Ring around selected parks.
 pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xc4, 0x00);
 
-/// A short label: the name up to its first bracket.
-pub fn short_name(name: &str) -> &str {
-    let cut = ["(", "（"].iter().filter_map(|b| name.find(b)).min();
-    cut.map_or(name, |i| name[..i].trim_end())
-}
+pub use crate::model::short_name;
 
 /// Marker radius in points.
 pub fn marker_radius(role: Role) -> f32 {

@@ -350,22 +350,9 @@ impl Target {
     /// The target in words in the preferred language (`text_zh` / `text`, else the metric),
     /// and whether it fell back to the other language.
     pub fn text_in(&self, chinese: bool) -> (&str, bool) {
-        let zh = self
-            .extra
-            .get("text_zh")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty());
-        let en = self
-            .text
-            .as_deref()
-            .or(self.metric.as_deref())
-            .unwrap_or("");
-        match (chinese, zh) {
-            (true, Some(z)) => (z, false),
-            (true, None) => (en, !en.is_empty()),
-            (false, _) if !en.is_empty() => (en, false),
-            (false, z) => (z.unwrap_or(""), z.is_some()),
-        }
+        let zh = self.extra.get("text_zh").and_then(Value::as_str);
+        let en = self.text.as_deref().or(self.metric.as_deref());
+        pick_text(zh, en, chinese)
     }
 }
 
@@ -413,11 +400,7 @@ pub struct Figure {
 impl Figure {
     /// The text in the preferred language, and whether it fell back to the other one.
     pub fn text_in(&self, chinese: bool) -> (&str, bool) {
-        match (&self.text_zh, chinese) {
-            (Some(zh), true) if !zh.is_empty() => (zh, false),
-            (None, true) => (&self.text, true),
-            _ => (&self.text, false),
-        }
+        pick_text(self.text_zh.as_deref(), Some(&self.text), chinese)
     }
 }
 
@@ -520,6 +503,24 @@ impl Atlas {
                 })
         })
     }
+}
+
+/// A text in the preferred language from its Chinese and English versions (empty ones count as
+/// missing), and whether it fell back to the other language.
+pub fn pick_text<'a>(zh: Option<&'a str>, en: Option<&'a str>, chinese: bool) -> (&'a str, bool) {
+    let (zh, en) = (zh.filter(|s| !s.is_empty()), en.filter(|s| !s.is_empty()));
+    let (first, second) = if chinese { (zh, en) } else { (en, zh) };
+    match (first, second) {
+        (Some(t), _) => (t, false),
+        (None, Some(t)) => (t, true),
+        (None, None) => ("", false),
+    }
+}
+
+/// A short label: the name up to its first bracket (map labels, pictures).
+pub fn short_name(name: &str) -> &str {
+    let cut = ["(", "（"].iter().filter_map(|b| name.find(b)).min();
+    cut.map_or(name, |i| name[..i].trim_end())
 }
 
 fn pick_name<'a>(zh: &'a Option<String>, en: &'a Option<String>, chinese: bool) -> &'a str {

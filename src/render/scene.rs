@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, CoordsIter, Geometry, InteriorPoint};
 
-use crate::model::{Atlas, Park};
+use crate::model::{Atlas, Park, short_name};
 
 /// What to draw.
 #[derive(Debug, Clone)]
@@ -129,11 +129,6 @@ fn park_rgb(atlas: &Atlas, p: &Park) -> [u8; 3] {
         .first()
         .and_then(|c| atlas.taxonomy.cluster(c))
         .map_or([120, 120, 120], |c| c.rgb())
-}
-
-fn short_name(name: &str) -> &str {
-    let cut = ["(", "（"].iter().filter_map(|b| name.find(b)).min();
-    cut.map_or(name, |i| name[..i].trim_end())
 }
 
 /// The scene as SVG text, and its height in scene units (900 wide).

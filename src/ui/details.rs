@@ -315,14 +315,8 @@ fn park_ui(
         ui.label(RichText::new(lang.tr("Facts")).strong());
         for f in facts {
             ui.horizontal_wrapped(|ui| {
-                let text = |k: &str| f.get(k).and_then(|t| t.as_str()).filter(|t| !t.is_empty());
-                let (shown, fell_back) = match (zh, text("text_zh"), text("text")) {
-                    (true, Some(z), _) => (z, false),
-                    (true, None, Some(e)) => (e, true),
-                    (false, _, Some(e)) => (e, false),
-                    (false, Some(z), None) => (z, true),
-                    _ => ("", false),
-                };
+                let text = |k: &str| f.get(k).and_then(|t| t.as_str());
+                let (shown, fell_back) = crate::model::pick_text(text("text_zh"), text("text"), zh);
                 ui.label(RichText::new(shown).small());
                 if fell_back {
                     let note = if zh {
