@@ -408,12 +408,17 @@ impl ProjectSort {
     /// Project indices in display order (stable: equal keys keep file order).
     pub fn order(&self, projects: &[Project], zh: bool) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..projects.len()).collect();
-        let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
+        // By the text shown: in the interface language.
+        let text = |i: usize, key: &str| {
+            projects[i]
+                .text_in(key, zh)
+                .map_or(String::new(), |t| t.0.to_lowercase())
+        };
         match self.by {
             SortBy::None => {}
             SortBy::Name => idx.sort_by_cached_key(|&i| projects[i].name(zh).to_lowercase()),
-            SortBy::Investor => idx.sort_by_cached_key(|&i| text(&projects[i].investor)),
-            SortBy::Status => idx.sort_by_cached_key(|&i| text(&projects[i].status)),
+            SortBy::Investor => idx.sort_by_cached_key(|&i| text(i, "investor")),
+            SortBy::Status => idx.sort_by_cached_key(|&i| text(i, "status")),
             SortBy::Year => idx.sort_by_key(|&i| projects[i].year),
             SortBy::Amount => idx.sort_by(|&a, &b| {
                 let (pa, pb) = (&projects[a], &projects[b]);

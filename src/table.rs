@@ -253,12 +253,12 @@ pub fn projects_table(atlas: &Atlas, parks: &[usize], chinese: bool) -> Table {
                 Cell::text(Some(p.name(chinese))),
                 Cell::text(pr.name_zh.as_deref()),
                 Cell::text(pr.name_en.as_deref()),
-                Cell::text(pr.investor.as_deref()),
+                Cell::text(pr.text_in("investor", chinese).map(|t| t.0)),
                 Cell::number(pr.amount),
                 Cell::text(pr.currency.as_deref()),
                 Cell::number(pr.year.map(f64::from)),
-                Cell::text(pr.status.as_deref()),
-                Cell::text(pr.status_date.as_deref()),
+                Cell::text(pr.text_in("status", chinese).map(|t| t.0)),
+                Cell::text(pr.text_in("status_date", chinese).map(|t| t.0)),
                 Cell::text(Some(&clusters.join(", "))),
             ]);
         }

@@ -771,3 +771,84 @@ fn every_park_fact_speaks_both_languages() {
     }
     assert!(n >= 15);
 }
+
+#[test]
+fn every_visible_text_of_the_embedded_data_speaks_both_languages() {
+    let a = atlas();
+    let missing = park_atlas::model::untranslated(&a);
+    assert!(missing.is_empty(), "English only: {missing:#?}");
+    // The notes the details show first, both ways, with no fallback.
+    let etdz = a.park("zhanjiang_etdz").unwrap();
+    for key in park_atlas::model::PARK_TEXTS {
+        let Some((zh, zh_fell_back)) = etdz.text_in(key, true) else {
+            continue;
+        };
+        let (en, en_fell_back) = etdz.text_in(key, false).unwrap();
+        assert!(!zh_fell_back && !en_fell_back, "{key}");
+        assert!(park_atlas::model::has_chinese(zh), "{key}: {zh}");
+        assert_ne!(zh, en, "{key}");
+    }
+    let city = a.citywide.as_ref().unwrap();
+    let f = city
+        .figures
+        .iter()
+        .find(|f| f.period.as_deref() == Some("as of 2021-09"))
+        .unwrap();
+    assert_eq!(f.period_in(true), Some(("截至 2021-09", false)));
+    assert_eq!(f.period_in(false), Some(("as of 2021-09", false)));
+}
+
+#[test]
+fn a_text_without_its_chinese_is_found_and_falls_back() {
+    let a = atlas();
+    let strip = |id: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let text = edited_park(id, edit);
+        let (parsed, _) =
+            park_atlas::io::parse_geojson("t.geojson", text.as_bytes(), Some(&a.taxonomy));
+        let mut one = a.clone();
+        one.parks = parsed.parks;
+        one.citywide = None;
+        one
+    };
+    let no_note = strip("zhanjiang_etdz", &|p| {
+        p.as_object_mut().unwrap().remove("location_note_zh");
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_note),
+        ["zhanjiang_etdz: location_note"]
+    );
+    let etdz = no_note.park("zhanjiang_etdz").unwrap();
+    let (shown, fell_back) = etdz.text_in("location_note", true).unwrap();
+    assert!(fell_back && shown.starts_with("Most of today's zone"));
+    // A project's typed member (status) and a target's note are held to it too.
+    let no_status = strip("baosteel_zhanjiang", &|p| {
+        p["projects"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove("status_zh");
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_status),
+        ["baosteel_zhanjiang projects[1]: status"]
+    );
+    let pr = &no_status.park("baosteel_zhanjiang").unwrap().projects[1];
+    assert!(pr.text_in("status", true).unwrap().1);
+    let no_target_note = strip("zj_large_agglomeration_zone", &|p| {
+        p["targets"][0]["note_zh"] = serde_json::Value::Null;
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_target_note),
+        ["zj_large_agglomeration_zone targets[0]: note"]
+    );
+    // A Chinese "translation" that is not Chinese does not count.
+    let fake = strip("zhanjiang_etdz", &|p| {
+        p["tier_detail_zh"] = "approved in 1984".into();
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&fake),
+        ["zhanjiang_etdz: tier_detail"]
+    );
+    assert!(!park_atlas::model::needs_chinese("2013 / 2017"));
+    assert!(!park_atlas::model::needs_chinese("5G"));
+    assert!(park_atlas::model::needs_chinese("c. Jan 2026"));
+}

@@ -804,3 +804,53 @@ fn the_city_overview_in_chinese_has_no_english_sentences() {
     assert!(h.query_by_label_contains("Parks: 1 national").is_none());
     assert!(h.query_by_label_contains("仅有英文").is_none());
 }
+
+#[test]
+fn the_details_show_the_research_notes_in_the_interface_language() {
+    // In Chinese (the default): the ETDZ's notes, their Chinese versions only.
+    let mut h = harness(None);
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "zhanjiang_etdz".into(),
+    ));
+    h.run();
+    h.get_by_label_contains("1984 年经国务院批准"); // tier detail
+    h.get_by_label_contains("2010 年与东海岛经济开发试验区合并后为 502.04 km²"); // area note
+    h.get_by_label_contains("钢铁、石化、造纸为三大主导产业"); // cluster note
+    h.get_by_label_contains("可信度: 中");
+    h.get_by_label("说明").click(); // the location note, folded
+    h.run();
+    h.get_by_label_contains("今日开发区的大部分位于东海岛");
+    assert!(h.query_by_label_contains("Most of today's zone").is_none());
+    assert!(
+        h.query_by_label_contains("approved by the State Council")
+            .is_none()
+    );
+    assert!(h.query_by_label_contains("仅有英文").is_none());
+    // A project's status and investor.
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "zhanjiang_industrial_transfer_park_donghai".into(),
+    ));
+    h.run();
+    h.get_by_label("在建（后续状态不明）");
+    assert_eq!(h.query_all_by_label("多家").count(), 2);
+    assert!(h.query_by_label("various").is_none());
+
+    // A note without its Chinese is shown in English, marked.
+    let i = h.state().atlas.park_index("zhanjiang_etdz").unwrap();
+    h.state_mut().atlas.parks[i].extra.remove("notes_zh");
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "zhanjiang_etdz".into(),
+    ));
+    h.run();
+    h.get_by_label_contains("and their own anchor entries. (仅有英文)");
+
+    // In English the same notes are English.
+    let mut h = harness(english());
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "zhanjiang_etdz".into(),
+    ));
+    h.run();
+    h.get_by_label_contains("approved by the State Council in 1984");
+    h.get_by_label_contains("Confidence: medium");
+    assert!(h.query_by_label_contains("1984 年经国务院批准").is_none());
+}

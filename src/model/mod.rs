@@ -1,9 +1,14 @@
 //! The domain as plain data: an [`Atlas`] of counties and parks, the industry taxonomy and the
 //! city-wide figures. Nothing here knows about files, egui or the map.
 
+mod bilingual;
 mod layers;
 mod taxonomy;
 
+pub use bilingual::{
+    CLAIM_TEXTS, COMPONENT_TEXTS, FACT_TEXTS, FIGURE_TEXTS, PARK_TEXTS, PROJECT_TEXTS,
+    TARGET_TEXTS, has_chinese, member_text, needs_chinese, untranslated,
+};
 pub use layers::{FeatureLayer, LAYER_COLORS, LayerStyle};
 
 pub use taxonomy::{Cluster, ClusterGroup, Taxonomy, parse_hex_color, taxonomy_check};
@@ -379,6 +384,9 @@ pub struct Figure {
     pub unit: Option<String>,
     /// The period or date the figure is for.
     pub period: Option<String>,
+    /// The same in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_zh: Option<String>,
     /// The figure as the source states it, in English.
     pub text: String,
     /// The same in Chinese (the source's own words where it is Chinese).
@@ -392,6 +400,9 @@ pub struct Figure {
     /// A caveat.
     #[serde(default)]
     pub note: Option<String>,
+    /// The caveat in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
     /// "more than", "about", …
     #[serde(default)]
     pub qualifier: Option<String>,
@@ -401,6 +412,16 @@ impl Figure {
     /// The text in the preferred language, and whether it fell back to the other one.
     pub fn text_in(&self, chinese: bool) -> (&str, bool) {
         pick_text(self.text_zh.as_deref(), Some(&self.text), chinese)
+    }
+
+    /// The period in the preferred language, and whether it fell back.
+    pub fn period_in(&self, chinese: bool) -> Option<(&str, bool)> {
+        bilingual::picked(self.period_zh.as_deref(), self.period.as_deref(), chinese)
+    }
+
+    /// The caveat in the preferred language, and whether it fell back.
+    pub fn note_in(&self, chinese: bool) -> Option<(&str, bool)> {
+        bilingual::picked(self.note_zh.as_deref(), self.note.as_deref(), chinese)
     }
 }
 

@@ -294,13 +294,14 @@ pub fn brief_pdf(
                     (Some(a), Some(c)) => format_amount(a, c, zh),
                     _ => unknown.to_owned(),
                 };
+                let text_of = |k: &str| pr.text_in(k, zh).map_or(unknown, |t| t.0);
                 let text = format!(
                     "· {}: {}: {amount}, {}, {} {}",
-                    pr.investor.as_deref().unwrap_or(unknown),
+                    text_of("investor"),
                     pr.name(zh),
                     pr.year
                         .map_or_else(|| unknown.to_owned(), |y| y.to_string()),
-                    pr.status.as_deref().unwrap_or(unknown),
+                    text_of("status"),
                     cite(p, &pr.source_ids),
                 );
                 layout.text(&text, 9.0, 20.0, false);

@@ -7,7 +7,9 @@ use egui_extras::{Column, TableBuilder};
 
 use super::ViewContext;
 use super::overview::OverviewPanel;
-use super::widgets::{article_only_badge, cluster_chip, row, source_refs, sources_list, unknown};
+use super::widgets::{
+    article_only_badge, cluster_chip, in_lang, row, source_refs, sources_list, unknown,
+};
 use crate::command::Command;
 use crate::i18n::Lang;
 use crate::model::{Atlas, Park};
@@ -118,8 +120,8 @@ fn park_ui(
         ui.label(lang.tier(p.tier));
         source_refs(ui, &p.sources, &p.source_ids("tier_source_ids"));
     });
-    if let Some(d) = p.text("tier_detail") {
-        ui.label(RichText::new(d).small().weak());
+    if let Some(d) = p.text_in("tier_detail", zh) {
+        ui.label(RichText::new(in_lang(lang, d)).small().weak());
     }
     if let Some(code) = p.text("official_code") {
         row(ui, lang.tr("Official code (GB/T 37028-2018)"), |ui| {
@@ -146,8 +148,8 @@ fn park_ui(
         }
         source_refs(ui, &p.sources, &p.source_ids("area_source_ids"));
     });
-    if let Some(n) = p.text("area_note") {
-        ui.label(RichText::new(n).small().weak());
+    if let Some(n) = p.text_in("area_note", zh) {
+        ui.label(RichText::new(in_lang(lang, n)).small().weak());
     }
     row(ui, lang.tr("Location"), |ui| {
         match p.location_accuracy_km {
@@ -167,9 +169,9 @@ fn park_ui(
         }
         source_refs(ui, &p.sources, &p.source_ids("location_source_ids"));
     });
-    if let Some(n) = p.text("location_note") {
+    if let Some(n) = p.text_in("location_note", zh) {
         ui.collapsing(lang.tr("Notes"), |ui| {
-            ui.label(RichText::new(n).small());
+            ui.label(RichText::new(in_lang(lang, n)).small());
         });
     }
     // Points of parts of the park (the park's own point stays where it is).
@@ -183,9 +185,10 @@ fn park_ui(
             continue;
         };
         let name = c
-            .get("name")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("");
+            .as_object()
+            .and_then(|c| crate::model::member_text(c, "name", zh))
+            .map(|n| in_lang(lang, n))
+            .unwrap_or_default();
         let km = num("uncertainty_km").map_or_else(String::new, |k| format!(" ±{k} km"));
         let ids: Vec<&str> = c
             .get("source_ids")
@@ -214,8 +217,8 @@ fn park_ui(
         }
         source_refs(ui, &p.sources, &p.source_ids("clusters_source_ids"));
     });
-    if let Some(n) = p.text("clusters_note") {
-        ui.label(RichText::new(n).small().weak());
+    if let Some(n) = p.text_in("clusters_note", zh) {
+        ui.label(RichText::new(in_lang(lang, n)).small().weak());
     }
     // Clusters it hosts through a signed project though its plan does not list them (a
     // cluster filter finds the park by them).
@@ -269,10 +272,9 @@ fn park_ui(
     for t in &p.targets {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(t.year.map_or("—".to_owned(), |y| y.to_string())).strong());
-            let (text, fell_back) = t.text_in(zh);
-            ui.label(text);
-            if fell_back {
-                ui.weak(format!("({})", lang.tr("in English only")));
+            let r = ui.label(in_lang(lang, t.text_in(zh)));
+            if let Some(n) = crate::model::member_text(&t.extra, "note", zh) {
+                r.on_hover_text(in_lang(lang, n));
             }
             // A target reported with this park but set for another one.
             if let Some(other) = t
@@ -315,16 +317,11 @@ fn park_ui(
         ui.label(RichText::new(lang.tr("Facts")).strong());
         for f in facts {
             ui.horizontal_wrapped(|ui| {
-                let text = |k: &str| f.get(k).and_then(|t| t.as_str());
-                let (shown, fell_back) = crate::model::pick_text(text("text_zh"), text("text"), zh);
-                ui.label(RichText::new(shown).small());
-                if fell_back {
-                    let note = if zh {
-                        lang.tr("in English only")
-                    } else {
-                        lang.tr("in Chinese only")
-                    };
-                    ui.weak(format!("({note})"));
+                if let Some(text) = f
+                    .as_object()
+                    .and_then(|f| crate::model::member_text(f, "text", zh))
+                {
+                    ui.label(RichText::new(in_lang(lang, text)).small());
                 }
                 let ids: Vec<&str> = f
                     .get("source_ids")
@@ -335,24 +332,30 @@ fn park_ui(
             });
         }
     }
-    if let Some(claim) = p.extra.get("article_claim") {
+    if let Some(claim) = p
+        .extra
+        .get("article_claim")
+        .and_then(serde_json::Value::as_object)
+    {
         ui.separator();
         ui.label(RichText::new(lang.tr("2021 article claim")).strong());
-        ui.label(RichText::new(claim.get("claim").and_then(|c| c.as_str()).unwrap_or("")).small());
-        if let Some(v) = claim.get("verification").and_then(|c| c.as_str()) {
+        if let Some(c) = crate::model::member_text(claim, "claim", zh) {
+            ui.label(RichText::new(in_lang(lang, c)).small());
+        }
+        if let Some(v) = crate::model::member_text(claim, "verification", zh) {
             ui.label(
-                RichText::new(format!("{}: {v}", lang.tr("Verification")))
+                RichText::new(format!("{}: {}", lang.tr("Verification"), in_lang(lang, v)))
                     .small()
                     .weak(),
             );
         }
     }
-    if let Some(n) = p.text("notes") {
-        ui.label(RichText::new(n).small().italics());
+    if let Some(n) = p.text_in("notes", zh) {
+        ui.label(RichText::new(in_lang(lang, n)).small().italics());
     }
-    if let Some(c) = p.text("confidence") {
+    if let Some(c) = p.text_in("confidence", zh) {
         ui.label(
-            RichText::new(format!("{}: {c}", lang.tr("Confidence")))
+            RichText::new(format!("{}: {}", lang.tr("Confidence"), in_lang(lang, c)))
                 .small()
                 .weak(),
         );
@@ -417,13 +420,22 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
             for i in order {
                 let pr = &p.projects[i];
                 body.row(34.0, |mut row| {
+                    let text = |k: &str| pr.text_in(k, zh).map(|t| in_lang(lang, t));
                     row.col(|ui| {
+                        // The other name, then the project's note (why it carries no
+                        // cluster, where a batch belongs), on hover.
+                        let hover = match text("note") {
+                            Some(n) => format!("{}\n\n{n}", pr.name(!zh)),
+                            None => pr.name(!zh).to_owned(),
+                        };
                         ui.label(RichText::new(pr.name(zh)).small())
-                            .on_hover_text(pr.name(!zh));
+                            .on_hover_text(hover);
                     });
                     row.col(|ui| {
-                        ui.label(RichText::new(pr.investor.as_deref().unwrap_or("—")).small())
-                            .on_hover_text(pr.investor.as_deref().unwrap_or(""));
+                        let investor = text("investor");
+                        let investor = investor.as_deref().unwrap_or("—");
+                        ui.label(RichText::new(investor).small())
+                            .on_hover_text(investor);
                     });
                     row.col(|ui| match (pr.amount, pr.currency.as_deref()) {
                         (Some(a), Some(c)) => {
@@ -442,7 +454,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                                 RichText::new(format!("{q}{}{city}", format_amount(a, c, zh)))
                                     .small(),
                             );
-                            if let Some(n) = pr.extra.get("amount_note").and_then(|v| v.as_str()) {
+                            if let Some(n) = text("amount_note") {
                                 r.on_hover_text(n);
                             }
                         }
@@ -455,14 +467,13 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                             RichText::new(pr.year.map_or("—".into(), |y| y.to_string())).small(),
                         );
                     });
-                    row.col(|ui| {
-                        ui.label(RichText::new(pr.status.as_deref().unwrap_or("—")).small())
-                            .on_hover_text(pr.status.as_deref().unwrap_or(""));
-                    });
-                    row.col(|ui| {
-                        ui.label(RichText::new(pr.status_date.as_deref().unwrap_or("—")).small())
-                            .on_hover_text(pr.status_date.as_deref().unwrap_or(""));
-                    });
+                    for key in ["status", "status_date"] {
+                        row.col(|ui| {
+                            let shown = text(key);
+                            let shown = shown.as_deref().unwrap_or("—");
+                            ui.label(RichText::new(shown).small()).on_hover_text(shown);
+                        });
+                    }
                     row.col(|ui| {
                         // The sources wrap inside their own column: always visible.
                         ui.horizontal_wrapped(|ui| {

@@ -48,20 +48,18 @@ impl OverviewPanel {
                         .map(|q| format!("{} ", super::widgets::qualifier(lang, q)))
                         .unwrap_or_default();
                     ui.label(format!("{}:", if zh { &f.label_zh } else { &f.label_en }));
-                    let (text, fell_back) = f.text_in(zh);
-                    let text = if fell_back {
-                        format!("{text} ({})", lang.tr("in English only"))
-                    } else {
-                        text.to_owned()
-                    };
+                    let mut text = super::widgets::in_lang(lang, f.text_in(zh));
+                    if let Some(n) = f.note_in(zh) {
+                        text = format!("{text}\n{}", super::widgets::in_lang(lang, n));
+                    }
                     if value.is_empty() {
                         ui.label(RichText::new(&text).small());
                     } else {
                         ui.label(RichText::new(format!("{q}{value}")).strong())
                             .on_hover_text(&text);
                     }
-                    if let Some(p) = &f.period {
-                        ui.weak(format!("({p})"));
+                    if let Some(p) = f.period_in(zh) {
+                        ui.weak(format!("({})", super::widgets::in_lang(lang, p)));
                     }
                     let ids: Vec<&str> = f.source_ids.iter().map(String::as_str).collect();
                     source_refs(ui, &city.sources, &ids);

@@ -111,6 +111,20 @@ pub fn article_only_badge(ui: &mut Ui, lang: Lang) {
     .on_hover_text(lang.tr("Only the 2021 conference article makes this claim."));
 }
 
+/// A text picked in the interface language (see `model::pick_text`), followed by "(in English
+/// only)" / "(in Chinese only)" when it is in the other language.
+pub fn in_lang(lang: Lang, (text, fell_back): (&str, bool)) -> String {
+    if !fell_back {
+        return text.to_owned();
+    }
+    let note = if lang.is_zh() {
+        lang.tr("in English only")
+    } else {
+        lang.tr("in Chinese only")
+    };
+    format!("{text} ({note})")
+}
+
 /// "unknown", greyed: what the UI shows for every value no source gives.
 pub fn unknown(ui: &mut Ui, lang: Lang) {
     ui.label(
