@@ -848,6 +848,17 @@ fn a_text_without_its_chinese_is_found_and_falls_back() {
         park_atlas::model::untranslated(&fake),
         ["zhanjiang_etdz: tier_detail"]
     );
+    // A source's outlet.
+    let no_outlet = strip("zhanjiang_etdz", &|p| {
+        p["sources"]["wiki_donghai"]
+            .as_object_mut()
+            .unwrap()
+            .remove("outlet_zh");
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_outlet),
+        ["zhanjiang_etdz sources.wiki_donghai: outlet"]
+    );
     assert!(!park_atlas::model::needs_chinese("2013 / 2017"));
     assert!(!park_atlas::model::needs_chinese("5G"));
     assert!(park_atlas::model::needs_chinese("c. Jan 2026"));

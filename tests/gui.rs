@@ -825,6 +825,9 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
         h.query_by_label_contains("approved by the State Council")
             .is_none()
     );
+    // The sources: who published them, in Chinese (titles stay as published).
+    h.get_by_label_contains("网易号自媒体转载（湛江园区专题）");
+    assert!(h.query_by_label_contains("NetEase").is_none());
     assert!(h.query_by_label_contains("仅有英文").is_none());
     // A project's status and investor.
     h.state_mut().push(park_atlas::command::Command::Select(

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Atlas, Park, Project, pick_text};
+use super::{Atlas, Park, Project, Source, Sources, pick_text};
 
 /// The text members of a park's properties the details show.
 pub const PARK_TEXTS: [&str; 6] = [
@@ -26,6 +26,8 @@ pub const PROJECT_TEXTS: [&str; 5] = ["investor", "status", "status_date", "amou
 pub const TARGET_TEXTS: [&str; 2] = ["text", "note"];
 /// The text members of a fact (a park's or the city's).
 pub const FACT_TEXTS: [&str; 1] = ["text"];
+/// The text members of a source the source lists show (its title stays as published).
+pub const SOURCE_TEXTS: [&str; 2] = ["outlet", "date"];
 /// The text members of a city-wide figure.
 pub const FIGURE_TEXTS: [&str; 3] = ["text", "period", "note"];
 
@@ -99,6 +101,33 @@ impl Project {
     }
 }
 
+impl Source {
+    /// `outlet` or `date` in the preferred language, and whether it fell back.
+    pub fn text_in(&self, key: &str, chinese: bool) -> Option<(&str, bool)> {
+        let en = match key {
+            "outlet" => self.outlet.as_deref(),
+            "date" => self.date.as_deref(),
+            _ => self.extra.get(key).and_then(Value::as_str),
+        };
+        picked(zh_of(&self.extra, key), en, chinese)
+    }
+}
+
+fn check_sources(missing: &mut Vec<String>, at: &str, sources: &Sources) {
+    for (id, s) in sources {
+        for k in SOURCE_TEXTS {
+            let en = s.text_in(k, false).filter(|t| !t.1).map(|t| t.0);
+            check(
+                missing,
+                &format!("{at} sources.{id}"),
+                k,
+                en,
+                zh_of(&s.extra, k),
+            );
+        }
+    }
+}
+
 fn str_of<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Value::as_str)
 }
@@ -125,8 +154,10 @@ fn check_object(missing: &mut Vec<String>, at: &str, o: &Map<String, Value>, key
 pub fn untranslated(atlas: &Atlas) -> Vec<String> {
     let mut missing = Vec::new();
     let m = &mut missing;
+    check_sources(m, "clusters.json", &atlas.taxonomy.sources);
     for p in &atlas.parks {
         check_object(m, &p.id, &p.extra, &PARK_TEXTS);
+        check_sources(m, &p.id, &p.sources);
         if let Some(claim) = p.extra.get("article_claim").and_then(Value::as_object) {
             check_object(m, &format!("{} article_claim", p.id), claim, &CLAIM_TEXTS);
         }
@@ -160,6 +191,7 @@ pub fn untranslated(atlas: &Atlas) -> Vec<String> {
         }
     }
     if let Some(city) = &atlas.citywide {
+        check_sources(m, "city", &city.sources);
         for f in &city.figures {
             let at = format!("figure {}", f.id);
             check(m, &at, "text", Some(&f.text), f.text_zh.as_deref());

@@ -348,11 +348,11 @@ pub fn brief_pdf(
     layout.text(tr(zh, "Sources", "来源"), 13.0, 0.0, false);
     for (n, s) in &sources {
         let mut text = format!("[{n}] {}", s.title.as_deref().unwrap_or(""));
-        for part in [s.outlet.as_deref(), s.date.as_deref()]
+        for part in [s.text_in("outlet", zh), s.text_in("date", zh)]
             .into_iter()
             .flatten()
         {
-            text.push_str(&format!(" · {part}"));
+            text.push_str(&format!(" · {}", part.0));
         }
         if let Some(u) = &s.url {
             text.push_str(&format!("\n{u}"));

@@ -362,7 +362,7 @@ fn park_ui(
     }
     ui.separator();
     ui.label(RichText::new(lang.tr("Sources")).strong());
-    sources_list(ui, &p.sources);
+    sources_list(ui, &p.sources, lang);
 }
 
 fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {

@@ -143,7 +143,7 @@ impl OverviewPanel {
         if let Some(city) = &atlas.citywide {
             ui.separator();
             ui.label(RichText::new(lang.tr("Sources")).strong());
-            sources_list(ui, &city.sources);
+            sources_list(ui, &city.sources, lang);
         }
     }
 }

@@ -74,7 +74,7 @@ pub fn source_refs(ui: &mut Ui, sources: &Sources, ids: &[&str]) {
 }
 
 /// The numbered list of sources.
-pub fn sources_list(ui: &mut Ui, sources: &Sources) {
+pub fn sources_list(ui: &mut Ui, sources: &Sources, lang: Lang) {
     for (n, (_, s)) in sources.iter().enumerate() {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("[{}]", n + 1)).small().strong());
@@ -83,9 +83,12 @@ pub fn sources_list(ui: &mut Ui, sources: &Sources) {
                 text.push_str(t);
                 text.push_str(" — ");
             }
-            text.push_str(s.outlet.as_deref().unwrap_or(""));
-            if let Some(d) = &s.date {
-                text.push_str(&format!(" ({d})"));
+            let zh = lang.is_zh();
+            if let Some(o) = s.text_in("outlet", zh) {
+                text.push_str(&in_lang(lang, o));
+            }
+            if let Some(d) = s.text_in("date", zh) {
+                text.push_str(&format!(" ({})", in_lang(lang, d)));
             }
             match s.link() {
                 Some(url) => {
