@@ -310,10 +310,11 @@ pub fn brief_pdf(
         if !p.targets.is_empty() {
             layout.text(tr(zh, "Targets", "目标"), 10.5, 12.0, false);
             for t in &p.targets {
+                // The number after the words; a target without one is its words alone.
                 let value = match (t.value, t.unit.as_deref()) {
-                    (Some(v), Some(u)) => format!("{v} {u}"),
-                    (Some(v), None) => v.to_string(),
-                    _ => t.text.clone().unwrap_or_else(|| unknown.to_owned()),
+                    (Some(v), Some(u)) => format!(": {v} {u}"),
+                    (Some(v), None) => format!(": {v}"),
+                    _ => String::new(),
                 };
                 let other = t
                     .extra
@@ -327,7 +328,7 @@ pub fn brief_pdf(
                     })
                     .unwrap_or_default();
                 let text = format!(
-                    "· {} {}: {value}{other} {}",
+                    "· {} {}{value}{other} {}",
                     t.year.map_or_else(String::new, |y| y.to_string()),
                     t.text_in(zh).0,
                     cite(p, &t.source_ids),
