@@ -71,7 +71,7 @@ enum Command {
     List {
         #[command(flatten)]
         filters: FilterArgs,
-        /// Language of names in the table.
+        /// Language of the table: names, counties, tiers, clusters, headers and summary.
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
@@ -253,6 +253,14 @@ struct UsageError(String);
 #[error("the data has {0} error(s)")]
 struct InvalidData(usize);
 
+/// `println!` that returns the write error instead of panicking: `park-atlas list | head` closes
+/// the pipe early, and that ends the program quietly (see `main`), not with a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = match Cli::try_parse() {
@@ -265,6 +273,13 @@ fn main() -> ExitCode {
     };
     match run(cli, started) {
         Ok(code) => code,
+        // The reader of our output went away (`| head`): nothing left to say to it.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             if e.downcast_ref::<UsageError>().is_some() {
                 eprintln!("park-atlas: {e}");
@@ -349,10 +364,10 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             };
             if parcels {
                 park_atlas::synth::write_parcels(options, &out)?;
-                println!("wrote {} ({count} parcels)", out.display());
+                say!("wrote {} ({count} parcels)", out.display());
             } else {
                 let n = park_atlas::synth::write_dataset(options, &out)?;
-                println!(
+                say!(
                     "wrote {} ({n} parks, {} projects)",
                     out.display(),
                     n * projects
@@ -591,7 +606,8 @@ fn cell(s: &str, width: usize) -> String {
 }
 
 fn totals_text(totals: &std::collections::BTreeMap<String, f64>, chinese: bool) -> String {
-    query::format_totals(totals, chinese).unwrap_or_else(|| "unknown".into())
+    let unknown = if chinese { "未知" } else { "unknown" };
+    query::format_totals(totals, chinese).unwrap_or_else(|| unknown.into())
 }
 
 fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
@@ -599,17 +615,29 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
     let filter = build_filter(atlas, args)?;
     let idx = query::filter_parks(atlas, &filter);
     let widths = [34, 36, 22, 11, 34, 5, 22];
-    let header = [
-        "ID",
-        "NAME",
-        "COUNTY",
-        "TIER",
-        "CLUSTERS",
-        "PROJ",
-        "INVESTMENT",
-    ];
+    let header = if zh {
+        [
+            "编号",
+            "名称",
+            "所在县区",
+            "级别",
+            "产业集群",
+            "项目",
+            "投资",
+        ]
+    } else {
+        [
+            "ID",
+            "NAME",
+            "COUNTY",
+            "TIER",
+            "CLUSTERS",
+            "PROJ",
+            "INVESTMENT",
+        ]
+    };
     let line = |cols: [&str; 7]| table_line(&cols, &widths);
-    println!("{}", line(header));
+    say!("{}", line(header));
     let parks: Vec<_> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
     for p in &parks {
         let s = query::summarize(atlas, std::slice::from_ref(p));
@@ -623,13 +651,17 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
         } else {
             totals_text(&s.totals, zh)
         };
-        println!(
+        say!(
             "{}",
             line([
                 &p.id,
                 p.name(zh),
                 &atlas.county_names(p, zh),
-                p.tier.as_str(),
+                if zh {
+                    park_atlas::i18n::Lang::Zh.tier(p.tier)
+                } else {
+                    p.tier.as_str()
+                },
                 &clusters.join(", "),
                 &s.projects.to_string(),
                 &invest
@@ -637,24 +669,35 @@ fn list(atlas: &Atlas, args: &FilterArgs, lang: Lang) -> Result<ExitCode> {
         );
     }
     let s = query::summarize(atlas, &parks);
-    println!(
-        "{} of {} parks; {} projects ({} with an amount); investment: {}",
-        s.parks,
-        atlas.parks.len(),
-        s.projects,
-        s.projects_with_amount,
-        totals_text(&s.totals, zh)
-    );
-    if s.city_wide_projects > 0 {
-        println!(
-            "Apart, not in the totals: {} city-wide batch(es) reported with these parks: {}",
-            s.city_wide_projects,
-            totals_text(&s.city_wide_totals, zh)
+    let (total, invest) = (atlas.parks.len(), totals_text(&s.totals, zh));
+    let (city_wide, apart) = (s.city_wide_projects, totals_text(&s.city_wide_totals, zh));
+    if zh {
+        say!(
+            "{} 个园区（共 {total} 个）；项目 {} 个（{} 个有金额）；投资：{invest}",
+            s.parks,
+            s.projects,
+            s.projects_with_amount
+        );
+        if city_wide > 0 {
+            say!("另列，不计入合计：随这些园区报道的全市批量项目 {city_wide} 批：{apart}");
+        }
+        say!("位置为大致位置（见 location_accuracy_km）；金额按各项目来源所报。");
+    } else {
+        say!(
+            "{} of {total} parks; {} projects ({} with an amount); investment: {invest}",
+            s.parks,
+            s.projects,
+            s.projects_with_amount
+        );
+        if city_wide > 0 {
+            say!(
+                "Apart, not in the totals: {city_wide} city-wide batch(es) reported with these parks: {apart}"
+            );
+        }
+        say!(
+            "Locations are approximate (see location_accuracy_km); amounts are as reported by each project's sources."
         );
     }
-    println!(
-        "Locations are approximate (see location_accuracy_km); amounts are as reported by each project's sources."
-    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -703,13 +746,13 @@ fn stats(atlas: &Atlas, args: &FilterArgs, format: StatsFormat, lang: Lang) -> R
         StatsFormat::Table => {
             let widths = [8, 24, 6, 9, 30];
             let line = |cols: [&str; 5]| table_line(&cols, &widths);
-            println!(
+            say!(
                 "{}",
                 line(["ADCODE", "COUNTY", "PARKS", "PROJECTS", "INVESTMENT"])
             );
             for r in &rows {
                 let invest = query::format_totals(&r.totals, zh).unwrap_or_default();
-                println!(
+                say!(
                     "{}",
                     line([
                         &r.adcode,
@@ -720,9 +763,7 @@ fn stats(atlas: &Atlas, args: &FilterArgs, format: StatsFormat, lang: Lang) -> R
                     ])
                 );
             }
-            println!(
-                "A park listed in several counties counts in each; currencies are never added."
-            );
+            say!("A park listed in several counties counts in each; currencies are never added.");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -760,7 +801,7 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
         errors += e;
         warnings += problems.len() - e;
         if e == 0 {
-            println!("{label}: ok ({} warning(s))", problems.len());
+            say!("{label}: ok ({} warning(s))", problems.len());
         }
     }
     if errors > 0 {
@@ -785,9 +826,9 @@ fn export(atlas: &Atlas, args: &ChosenArgs, out: &Path) -> Result<ExitCode> {
     let report = io::export_parks(atlas, &parks, out)
         .with_context(|| format!("export to {} failed", out.display()))?;
     for f in &report.files {
-        println!("wrote {}", f.display());
+        say!("wrote {}", f.display());
     }
-    println!("{} parks, {} projects", report.parks, report.projects);
+    say!("{} parks, {} projects", report.parks, report.projects);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -860,7 +901,7 @@ fn map_image(
     };
     io::atomic::write_atomic(out, &bytes)
         .with_context(|| format!("could not write {}", out.display()))?;
-    println!(
+    say!(
         "wrote {} ({} parks highlighted)",
         out.display(),
         parks.len()
@@ -891,6 +932,6 @@ fn brief(
     let pdf = park_atlas::render::brief::brief_pdf(atlas, &parks, &options)?;
     io::atomic::write_atomic(out, &pdf)
         .with_context(|| format!("could not write {}", out.display()))?;
-    println!("wrote {} ({} parks)", out.display(), parks.len());
+    say!("wrote {} ({} parks)", out.display(), parks.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -67,7 +67,14 @@ fn list_filters_by_cluster_county_and_text() {
     let o = run(&["list", "--search", "BASF", "--lang", "zh"]);
     let out = stdout(&o);
     assert!(out.contains("巴斯夫"), "{out}");
-    assert!(out.contains("1 of 22 parks"), "{out}");
+    // The whole table speaks Chinese: header, tier, summary.
+    assert!(out.starts_with("编号"), "{out}");
+    assert!(out.contains("1 个园区（共 22 个）"), "{out}");
+    assert!(!out.contains("parks") && !out.contains("unknown"), "{out}");
+    let o = run(&["list", "--county", "廉江市", "--lang", "zh"]);
+    let out = stdout(&o);
+    assert!(out.contains("省级") && out.contains("未知"), "{out}");
+    assert!(out.contains("全市批量项目 1 批：71.73 亿 CNY"), "{out}");
     let o = run(&["list", "--role", "county_park", "--tier", "provincial"]);
     assert!(stdout(&o).contains("6 of 22 parks"), "{}", stdout(&o));
     assert_eq!(
@@ -369,4 +376,37 @@ fn a_cluster_filter_finds_parks_that_host_it_through_a_project() {
         let hosts = p.hosted_clusters().any(|c| c == "agri_marine_processing");
         assert_eq!(listed.contains(&p.id.as_str()), hosts, "{}", p.id);
     }
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_listing_quietly() {
+    // `park-atlas list | head`: far more output than a pipe holds, and the reader leaves after
+    // one line.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("many");
+    let o = run(&[
+        "generate",
+        "--count",
+        "3000",
+        "--projects",
+        "0",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args(["--data", data.to_str().unwrap(), "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let out = child.stdout.take().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut first).unwrap();
+    assert!(first.starts_with("ID"), "{first}");
+    // The reader (and the pipe) is gone now.
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.status.success(), "{:?}: {err}", o.status);
 }
