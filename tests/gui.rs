@@ -856,4 +856,12 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     h.get_by_label_contains("approved by the State Council in 1984");
     h.get_by_label_contains("Confidence: medium");
     assert!(h.query_by_label_contains("1984 年经国务院批准").is_none());
+    // Another name a source uses: glossed in English, not the Chinese note.
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "chikan_urban_bigdata".into(),
+    ));
+    h.run();
+    h.get_by_label_contains("Also called: 赤坎(与霞山) 都市产业及大数据试验区 (Chikan");
+    assert!(h.query_by_label_contains("研究资料的用语").is_none());
+    assert!(h.query_by_label_contains("in Chinese only").is_none());
 }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::{Atlas, Park, Project, Source, Sources, pick_text};
 
 /// The text members of a park's properties the details show.
-pub const PARK_TEXTS: [&str; 6] = [
+pub const PARK_TEXTS: [&str; 7] = [
+    "name_alias",
     "tier_detail",
     "area_note",
     "location_note",
@@ -155,6 +156,10 @@ pub fn untranslated(atlas: &Atlas) -> Vec<String> {
     let mut missing = Vec::new();
     let m = &mut missing;
     check_sources(m, "clusters.json", &atlas.taxonomy.sources);
+    for c in &atlas.taxonomy.clusters {
+        let at = format!("cluster {}", c.id);
+        check(m, &at, "alias", c.alias.as_deref(), c.alias_zh.as_deref());
+    }
     for p in &atlas.parks {
         check_object(m, &p.id, &p.extra, &PARK_TEXTS);
         check_sources(m, &p.id, &p.sources);

@@ -29,7 +29,10 @@ pub struct Cluster {
     pub name_en: String,
     /// Display colour, "#rrggbb".
     pub color: String,
-    /// Another Chinese name a source uses, with where it comes from.
+    /// Another name a source uses, with where it comes from, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// The same in Chinese.
     #[serde(default)]
     pub alias_zh: Option<String>,
 }
@@ -42,6 +45,11 @@ impl Cluster {
         } else {
             &self.name_en
         }
+    }
+
+    /// The other name in the preferred language, and whether it fell back.
+    pub fn alias_in(&self, chinese: bool) -> Option<(&str, bool)> {
+        super::bilingual::picked(self.alias_zh.as_deref(), self.alias.as_deref(), chinese)
     }
 
     /// The colour as RGB bytes; grey when the colour text is not "#rrggbb".

@@ -104,7 +104,8 @@ fn park_ui(
         ui.label(RichText::new(other).italics());
     }
     // Other names sources use (the name above is the brief's wording).
-    if let Some(alias) = p.text("name_alias_zh") {
+    if let Some(alias) = p.text_in("name_alias", zh) {
+        let alias = in_lang(lang, alias);
         ui.label(RichText::new(format!("{}: {alias}", lang.tr("Also called"))).small());
     }
     ui.add_space(4.0);
@@ -213,7 +214,7 @@ fn park_ui(
     ui.label(RichText::new(lang.tr("Planned industries")).strong());
     ui.horizontal_wrapped(|ui| {
         for c in &p.clusters {
-            cluster_chip(ui, atlas, c, zh);
+            cluster_chip(ui, atlas, c, lang);
         }
         source_refs(ui, &p.sources, &p.source_ids("clusters_source_ids"));
     });
@@ -227,7 +228,7 @@ fn park_ui(
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(lang.tr("Also hosts, through its projects:")).small());
             for c in extra {
-                cluster_chip(ui, atlas, c, zh);
+                cluster_chip(ui, atlas, c, lang);
             }
         });
     }

@@ -7,7 +7,8 @@ use crate::i18n::Lang;
 use crate::model::{Atlas, Sources};
 
 /// A coloured chip for a cluster.
-pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
+pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, lang: Lang) {
+    let zh = lang.is_zh();
     let (name, color) = match atlas.taxonomy.cluster(id) {
         Some(c) => {
             let [r, g, b] = c.rgb();
@@ -27,12 +28,8 @@ pub fn cluster_chip(ui: &mut Ui, atlas: &Atlas, id: &str, zh: bool) {
         .background_color(color)
         .size(12.5);
     let chip = ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
-    if let Some(alias) = atlas
-        .taxonomy
-        .cluster(id)
-        .and_then(|c| c.alias_zh.as_deref())
-    {
-        chip.on_hover_text(alias);
+    if let Some(alias) = atlas.taxonomy.cluster(id).and_then(|c| c.alias_in(zh)) {
+        chip.on_hover_text(in_lang(lang, alias));
     }
 }
 
