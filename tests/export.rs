@@ -181,24 +181,29 @@ fn export_writes_the_files_the_extension_names() {
 #[test]
 fn a_failed_export_leaves_the_old_file_and_no_temporary_files() {
     let a = atlas();
-    let dir = tempfile::tempdir().unwrap();
-    // The target is a non-empty directory: the final rename fails.
-    let target = dir.path().join("out.geojson");
-    std::fs::create_dir(&target).unwrap();
-    std::fs::write(target.join("keep.txt"), "precious").unwrap();
-    let parks: Vec<&Park> = a.parks.iter().collect();
-    let err = export_parks(&a, &parks, &target).unwrap_err();
-    assert!(matches!(err, ExportError::Write { .. }), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(target.join("keep.txt")).unwrap(),
-        "precious"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(leftovers, [std::ffi::OsString::from("out.geojson")]);
+    // GeoJSON is streamed into the temporary file; SQLite writes the GeoPackage's by its path.
+    for name in ["out.geojson", "out.gpkg"] {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a non-empty directory: the final rename fails.
+        let target = dir.path().join(name);
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep.txt"), "precious").unwrap();
+        let parks: Vec<&Park> = a.parks.iter().collect();
+        let err = export_parks(&a, &parks, &target).unwrap_err();
+        assert!(matches!(err, ExportError::Write { .. }), "{name}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(target.join("keep.txt")).unwrap(),
+            "precious"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from(name)]);
+    }
     // A missing folder is an error too, not a panic.
+    let dir = tempfile::tempdir().unwrap();
+    let parks: Vec<&Park> = a.parks.iter().collect();
     let err = export_parks(&a, &parks, &dir.path().join("nope/out.csv")).unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }

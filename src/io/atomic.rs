@@ -35,6 +35,23 @@ pub fn write_atomic_with(
     sync_dir(folder(path))
 }
 
+/// Replaces `path` atomically with a file that a library writes by its path (SQLite): `build`
+/// gets the path of an empty temporary file beside `path`, writes it and closes it; the file
+/// is then synced and renamed over `path`. An error from `build` leaves the old file as it was
+/// and removes the temporary one.
+pub fn write_atomic_by_path<E: From<std::io::Error>>(
+    path: &Path,
+    build: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<(), E> {
+    let tmp = write_temp(path, |_| Ok(()))?;
+    build(tmp.path())?;
+    // Our handle is to the same file the library wrote through its own.
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(folder(path))?;
+    Ok(())
+}
+
 /// Writes two files so that both are replaced or neither: `first` and `second` with what
 /// `write_first` and `write_second` stream.
 pub fn write_atomic_pair(

@@ -96,10 +96,12 @@ pub fn export_parks(
             })
         }
         Format::GeoPackage => {
-            let bytes = super::gpkg::gpkg_bytes(atlas, parks)?;
-            super::atomic::write_atomic(path, &bytes).map_err(|source| ExportError::Write {
-                path: path.to_owned(),
-                source,
+            super::gpkg::write_gpkg(atlas, parks, path).map_err(|e| match e {
+                super::gpkg::GpkgError::Io(source) => ExportError::Write {
+                    path: path.to_owned(),
+                    source,
+                },
+                e => e.into(),
             })?;
             Ok(ExportReport {
                 files: vec![path.to_owned()],

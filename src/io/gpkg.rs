@@ -1,7 +1,10 @@
 //! GeoPackage export (OGC GeoPackage 1.3, QGIS's default format): a `parks` feature table
 //! (the geometry plus the parks CSV's columns), and `projects` and `targets` attribute tables
-//! keyed by `park_id`. The database is built in memory with SQLite (rusqlite, bundled) and
-//! written through the same crash-safe path as the other exports.
+//! keyed by `park_id`. SQLite (rusqlite, bundled) writes the database straight into a
+//! temporary file beside the target, which is then renamed over it (the crash-safe path of the
+//! other exports), so the export holds no second copy of the file in memory.
+
+use std::path::Path;
 
 use geo::BoundingRect;
 use geozero::{CoordDimensions, ToWkb};
@@ -16,6 +19,9 @@ pub enum GpkgError {
     /// SQLite refused something.
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The file could not be written or renamed into place.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
     /// A geometry could not be encoded.
     #[error("could not encode a geometry of park {id:?}: {message}")]
     Geometry {
@@ -50,9 +56,21 @@ CREATE TABLE gpkg_geometry_columns (
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
 "#;
 
-/// The GeoPackage file's bytes for these parks.
-pub fn gpkg_bytes(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, GpkgError> {
-    let mut db = Connection::open_in_memory()?;
+/// Writes these parks as a GeoPackage to `path`, replacing it atomically.
+pub fn write_gpkg(atlas: &Atlas, parks: &[&Park], path: &Path) -> Result<(), GpkgError> {
+    super::atomic::write_atomic_by_path(path, |tmp| {
+        let mut db = Connection::open(tmp)?;
+        // A new file nobody else sees until it is renamed in: no journal, no syncs (the
+        // rename path syncs the finished file once).
+        db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+        fill(&mut db, atlas, parks)?;
+        db.close().map_err(|(_, e)| e)?;
+        Ok(())
+    })
+}
+
+/// Creates the GeoPackage's tables in an empty database and fills them.
+fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgError> {
     db.execute_batch(SCHEMA)?;
     db.execute(
         "INSERT INTO gpkg_spatial_ref_sys VALUES
@@ -147,8 +165,7 @@ pub fn gpkg_bytes(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, GpkgError> 
         )?;
     }
     tx.commit()?;
-    let data = db.serialize(rusqlite::MAIN_DB)?;
-    Ok(data.to_vec())
+    Ok(())
 }
 
 /// `CREATE TABLE` with an integer primary key `fid`, a `geom` column for the feature table,
