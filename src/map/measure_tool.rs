@@ -2,7 +2,8 @@
 //! double click (or Esc, handled by the app) ends it; the line or polygon is drawn over the
 //! parks and a box at the map's top right shows the geodesic numbers with a Copy button.
 
-use egui::{Color32, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2};
+use egui::{Color32, Mesh, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2};
+use geo::TriangulateEarcut;
 use walkers::Position;
 
 use super::projection::Screen;
@@ -52,12 +53,11 @@ pub fn draw(painter: &egui::Painter, scr: &Screen<'_>, m: &Measurement, pointer:
     }
     if m.kind == MeasureKind::Area && pts.len() >= 3 {
         let closed: Vec<Pos2> = pts.iter().copied().chain(pts.first().copied()).collect();
-        // A light fill: egui fills convex paths correctly; the outline is what counts.
-        painter.add(Shape::convex_polygon(
-            pts.clone(),
+        // A light fill, triangulated: the polygon may be concave (an L-shaped plot).
+        painter.add(Shape::mesh(fill_mesh(
+            &pts,
             Color32::from_rgba_unmultiplied(0xc0, 0x1f, 0x7a, 28),
-            Stroke::NONE,
-        ));
+        )));
         painter.add(Shape::line(closed, Stroke::new(2.0, INK)));
     } else if pts.len() >= 2 {
         painter.add(Shape::line(pts.clone(), Stroke::new(2.0, INK)));
@@ -65,6 +65,23 @@ pub fn draw(painter: &egui::Painter, scr: &Screen<'_>, m: &Measurement, pointer:
     for p in pts.iter().take(drawn) {
         painter.circle(*p, 4.0, Color32::WHITE, Stroke::new(2.0, INK));
     }
+}
+
+/// The inside of the ring through `pts` as triangles (earcut, as the map's polygons), so a
+/// concave outline is filled as drawn and not as its convex hull.
+fn fill_mesh(pts: &[Pos2], color: Color32) -> Mesh {
+    let ring: Vec<geo::Coord<f64>> = pts
+        .iter()
+        .map(|p| geo::coord! { x: f64::from(p.x), y: f64::from(p.y) })
+        .collect();
+    let tri = geo::Polygon::new(geo::LineString::new(ring), vec![]).earcut_triangles_raw();
+    let mut mesh = Mesh::default();
+    for xy in &tri.vertices {
+        mesh.colored_vertex(Pos2::new(xy[0] as f32, xy[1] as f32), color);
+    }
+    mesh.indices
+        .extend(tri.triangle_indices.iter().map(|&i| i as u32));
+    mesh
 }
 
 /// The result box at the map's top right: the numbers (selectable), a Copy button and how to
@@ -119,5 +136,42 @@ fn lines(r: &MeasureResult, kind: MeasureKind, lang: Lang) -> Vec<String> {
             format!("{}: {}", lang.tr("Perimeter"), format_length(r.length_m)),
         ],
         (MeasureKind::Area, None) => vec![lang.tr("Area: click at least 3 points").to_owned()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The area the triangles cover.
+    fn covered(mesh: &Mesh) -> f32 {
+        mesh.indices
+            .chunks(3)
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| mesh.vertices[t[k] as usize].pos);
+                ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0
+            })
+            .sum()
+    }
+
+    #[test]
+    fn a_concave_outline_is_filled_as_drawn_not_as_its_hull() {
+        // An L: a 20×20 square without its 10×10 top-right quarter (area 300; hull 350).
+        let l = [
+            (0., 0.),
+            (10., 0.),
+            (10., 10.),
+            (20., 10.),
+            (20., 20.),
+            (0., 20.),
+        ]
+        .map(|(x, y)| Pos2::new(x, y));
+        let mesh = fill_mesh(&l, Color32::RED);
+        assert!((covered(&mesh) - 300.0).abs() < 1e-3, "{}", covered(&mesh));
+        assert_eq!(mesh.indices.len(), 3 * 4);
+        // Clockwise works the same.
+        let mut cw = l;
+        cw.reverse();
+        assert!((covered(&fill_mesh(&cw, Color32::RED)) - 300.0).abs() < 1e-3);
     }
 }
