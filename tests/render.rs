@@ -157,6 +157,20 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
     assert!(text.contains("Park locations are approximate"));
     // The map page's text comes from the same scene (county names).
     assert!(text.contains(a.counties[0].name(false)));
+    // Every web address is a link a click opens (the remark after an address is not in it).
+    let urls = Command::new("pdfinfo").arg("-url").arg(&out).output().unwrap();
+    let urls = String::from_utf8_lossy(&urls.stdout);
+    let links: std::collections::BTreeSet<&str> = urls
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    let mut expected = std::collections::BTreeSet::new();
+    for id in ["zhanjiang_etdz", "basf_zhanjiang_verbund"] {
+        expected.extend(a.park(id).unwrap().sources.values().filter_map(|s| s.link()));
+    }
+    assert_eq!(links, expected, "{urls}");
+    assert!(links.contains("https://www.geonames.org/"), "{urls}");
     // The font is embedded as a subset.
     let fonts = Command::new("pdffonts").arg(&out).output().unwrap();
     let fonts = String::from_utf8_lossy(&fonts.stdout);

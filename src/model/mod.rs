@@ -42,11 +42,13 @@ pub struct Source {
 }
 
 impl Source {
-    /// The address when it is a clickable web link (http or https), else `None`.
+    /// The address when it is a clickable web link (http or https), else `None`; a remark
+    /// after it ("https://www.geonames.org/ (cities1000 extract …)") is not part of the link.
     pub fn link(&self) -> Option<&str> {
         self.url
             .as_deref()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .and_then(|u| u.split_whitespace().next())
     }
 }
 

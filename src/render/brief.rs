@@ -92,6 +92,8 @@ struct Line {
     size: f32,
     text: String,
     grey: bool,
+    /// The web address a click on the line opens.
+    link: Option<String>,
 }
 
 /// Lays out text top to bottom, starting new pages as needed.
@@ -113,6 +115,11 @@ impl Layout<'_> {
 
     /// Writes a paragraph, wrapped at the page width, indented by `indent`.
     fn text(&mut self, text: &str, size: f32, indent: f32, grey: bool) {
+        self.text_linked(text, size, indent, grey, None);
+    }
+
+    /// [`Self::text`] whose every line opens `link` when clicked.
+    fn text_linked(&mut self, text: &str, size: f32, indent: f32, grey: bool, link: Option<&str>) {
         let width = PAGE_W - 2.0 * MARGIN - indent;
         for para in text.split('\n') {
             let mut line = String::new();
@@ -132,18 +139,18 @@ impl Layout<'_> {
                         }
                         None => String::new(),
                     };
-                    self.push(std::mem::take(&mut line), size, indent, grey);
+                    self.push(std::mem::take(&mut line), size, indent, grey, link);
                     line = rest;
                     w = self.fonts.width(&line, size);
                 }
                 line.push(c);
                 w += a;
             }
-            self.push(line, size, indent, grey);
+            self.push(line, size, indent, grey, link);
         }
     }
 
-    fn push(&mut self, text: String, size: f32, indent: f32, grey: bool) {
+    fn push(&mut self, text: String, size: f32, indent: f32, grey: bool, link: Option<&str>) {
         self.line_break(size);
         if let Some(page) = self.pages.last_mut() {
             page.push(Line {
@@ -152,6 +159,7 @@ impl Layout<'_> {
                 size,
                 text,
                 grey,
+                link: link.map(str::to_owned),
             });
         }
     }
@@ -355,10 +363,11 @@ pub fn brief_pdf(
         {
             text.push_str(&format!(" · {}", part.0));
         }
-        if let Some(u) = &s.url {
-            text.push_str(&format!("\n{u}"));
-        }
         layout.text(&text, 8.5, 0.0, false);
+        if let Some(u) = &s.url {
+            // A web address is a link; another locator (a file, a book) is only text.
+            layout.text_linked(u, 8.5, 0.0, false, s.link());
+        }
     }
 
     // Render.
@@ -405,12 +414,26 @@ pub fn brief_pdf(
             surface.draw_svg(&tree, size, SvgSettings::default());
             surface.pop();
         }
+        let mut links = Vec::new();
         for l in lines {
             draw(&mut surface, &fonts, l.x, l.y, l.size, &l.text, l.grey);
+            if let Some(url) = &l.link {
+                // The line's box: from above the cap height to below the baseline.
+                let w = fonts.width(&l.text, l.size);
+                let rect =
+                    krilla::geom::Rect::from_xywh(l.x, l.y - l.size, w.max(1.0), l.size * 1.3);
+                links.extend(rect.map(|r| (r, url.clone())));
+            }
         }
         let foot = format!("{footer} · {}/{total}", i + 1);
         draw(&mut surface, &fonts, MARGIN, FOOTER_Y, 7.5, &foot, true);
         surface.finish();
+        for (rect, url) in links {
+            let target = krilla::annotation::Target::Action(krilla::action::Action::Link(
+                krilla::action::LinkAction::new(url),
+            ));
+            page.add_annotation(krilla::annotation::LinkAnnotation::new(rect, target).into());
+        }
         page.finish();
     }
     let mut meta = krilla::metadata::Metadata::new()
