@@ -253,17 +253,6 @@ fn the_projects_table_sorts_by_a_clicked_header() {
     assert!(y(&h, "No. 3 blast-furnace system") < y(&h, "Phase 1 (BF1, BF2)"));
 }
 
-fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| {
-            out.push(k.clone());
-            strings(x, out);
-        }),
-        _ => {}
-    }
-}
 
 #[test]
 fn every_character_of_the_embedded_data_has_a_glyph() {

@@ -3,6 +3,8 @@
 //! `scripts/setup-debian.sh --ci`) extracts it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -181,18 +183,6 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
     );
 }
 
-/// Every string (and key) in a JSON value.
-fn strings(v: &serde_json::Value, out: &mut String) {
-    match v {
-        serde_json::Value::String(s) => out.push_str(s),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| {
-            out.push_str(k);
-            strings(x, out);
-        }),
-        _ => {}
-    }
-}
 
 #[test]
 fn the_picture_fonts_draw_every_character_of_the_embedded_data() {
@@ -200,10 +190,11 @@ fn the_picture_fonts_draw_every_character_of_the_embedded_data() {
     // window, which also has egui's): a character missing from both is drawn as a blank.
     use park_atlas::io::dataset::embedded;
     use park_atlas::render::{NOTO_SANS_SC, NOTO_SANS_SC_SUPPLEMENT};
-    let mut text = String::new();
+    let mut texts = Vec::new();
     for file in [embedded::PARKS, embedded::CLUSTERS, embedded::CITYWIDE] {
-        strings(&serde_json::from_str(file).unwrap(), &mut text);
+        common::strings(&serde_json::from_str(file).unwrap(), &mut texts);
     }
+    let text = texts.concat();
     let main = ttf_parser::Face::parse(NOTO_SANS_SC, 0).unwrap();
     let supplement = ttf_parser::Face::parse(NOTO_SANS_SC_SUPPLEMENT, 0).unwrap();
     let missing: std::collections::BTreeSet<char> = text

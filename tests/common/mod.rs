@@ -87,3 +87,16 @@ pub fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
 pub fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
     h.state().state.selection.ids().map(str::to_owned).collect()
 }
+
+/// Every string (and key) in a JSON value, appended to `out`.
+pub fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings(x, out);
+        }),
+        _ => {}
+    }
+}
