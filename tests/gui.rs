@@ -253,7 +253,6 @@ fn the_projects_table_sorts_by_a_clicked_header() {
     assert!(y(&h, "No. 3 blast-furnace system") < y(&h, "Phase 1 (BF1, BF2)"));
 }
 
-
 #[test]
 fn every_character_of_the_embedded_data_has_a_glyph() {
     use park_atlas::io::dataset::embedded;

@@ -160,7 +160,11 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
     // The map page's text comes from the same scene (county names).
     assert!(text.contains(a.counties[0].name(false)));
     // Every web address is a link a click opens (the remark after an address is not in it).
-    let urls = Command::new("pdfinfo").arg("-url").arg(&out).output().unwrap();
+    let urls = Command::new("pdfinfo")
+        .arg("-url")
+        .arg(&out)
+        .output()
+        .unwrap();
     let urls = String::from_utf8_lossy(&urls.stdout);
     let links: std::collections::BTreeSet<&str> = urls
         .lines()
@@ -169,7 +173,13 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
         .collect();
     let mut expected = std::collections::BTreeSet::new();
     for id in ["zhanjiang_etdz", "basf_zhanjiang_verbund"] {
-        expected.extend(a.park(id).unwrap().sources.values().filter_map(|s| s.link()));
+        expected.extend(
+            a.park(id)
+                .unwrap()
+                .sources
+                .values()
+                .filter_map(|s| s.link()),
+        );
     }
     assert_eq!(links, expected, "{urls}");
     assert!(links.contains("https://www.geonames.org/"), "{urls}");
@@ -182,7 +192,6 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
         "{fonts}"
     );
 }
-
 
 #[test]
 fn the_picture_fonts_draw_every_character_of_the_embedded_data() {
@@ -203,4 +212,31 @@ fn the_picture_fonts_draw_every_character_of_the_embedded_data() {
         .filter(|&c| main.glyph_index(c).is_none() && supplement.glyph_index(c).is_none())
         .collect();
     assert!(missing.is_empty(), "no glyph for {missing:?}");
+}
+
+#[test]
+fn every_chosen_park_is_labelled_when_one_of_its_points_has_room() {
+    // The agglomeration zone's and the ETDZ's first points sit on the crowded Donghai
+    // centroid; their labels go to another of their points, or above or below one.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("petro.svg");
+    run(
+        &["map", "--cluster", "green_petrochem", "--lang", "zh"],
+        &out,
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let a = atlas();
+    let chosen: Vec<_> = a
+        .parks
+        .iter()
+        .filter(|p| p.hosted_clusters().any(|c| c == "green_petrochem"))
+        .collect();
+    assert_eq!(chosen.len(), 7);
+    for p in chosen {
+        let name = park_atlas::model::short_name(p.name(true));
+        assert!(
+            svg.contains(&format!(r#"fill="black">{name}</text>"#)),
+            "{name} has no label"
+        );
+    }
 }

@@ -26,6 +26,12 @@ pub struct MapOptions {
 /// The font family of every text (the Noto Sans SC subset shipped in `assets/fonts`).
 pub const FONT_FAMILY: &str = "Noto Sans CJK SC";
 
+/// The SVG's font list: ours first (the PNG and the PDF use it), then the Chinese fonts other
+/// SVG readers (browsers, Inkscape, QGIS's layouts) find on Windows, macOS and Linux, so an
+/// SVG opened elsewhere never falls back to a font without Chinese.
+const SVG_FONTS: &str = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', \
+'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif";
+
 const SEA: &str = "#c6ddea";
 const LAND: &str = "#e2ded3";
 const COUNTY_FILL: &str = "#fbfaf4";
@@ -161,7 +167,7 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
     let mut s = String::with_capacity(200_000);
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{out_w:.0}" height="{:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{FONT_FAMILY}, sans-serif">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{out_w:.0}" height="{:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{SVG_FONTS}">"#,
         h * out_w / w
     );
     let _ = write!(s, r#"<rect width="{w:.0}" height="{h:.0}" fill="white"/>"#);
@@ -216,7 +222,7 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
         }
     }
     // The chosen parks: shapes, then markers, then labels where they fit.
-    let mut marks: Vec<(f64, f64, usize)> = Vec::new();
+    let mut marks: Vec<(Vec<(f64, f64)>, usize)> = Vec::new();
     for &i in chosen {
         let Some(p) = atlas.parks.get(i) else {
             continue;
@@ -256,12 +262,12 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
             }
             taken.push([x - 6.0, y - 6.0, x + 6.0, y + 6.0]);
         }
-        if let Some(&(x, y)) = pts.first() {
-            marks.push((x, y, i));
+        if !pts.is_empty() {
+            marks.push((pts, i));
         }
     }
     let mut labels = 0;
-    for (x, y, i) in marks {
+    for (pts, i) in marks {
         if labels >= 80 {
             break;
         }
@@ -270,12 +276,18 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
         };
         let name = short_name(p.name(zh));
         let tw = text_width(name, 11.5);
-        for (dx, anchor_left) in [(8.0, true), (-8.0, false)] {
-            let (x1, x2) = if anchor_left {
-                (x + dx, x + dx + tw)
-            } else {
-                (x + dx - tw, x + dx)
-            };
+        // Right of, left of, above, below each of its points (a zone's sections too), the
+        // first place that is free; `(x1, baseline)` of the text.
+        let places = pts.iter().flat_map(|&(x, y)| {
+            [
+                (x + 8.0, y),
+                (x - 8.0 - tw, y),
+                (x - tw / 2.0, y - 10.0),
+                (x - tw / 2.0, y + 17.0),
+            ]
+        });
+        for (x1, y) in places {
+            let x2 = x1 + tw;
             let r = [x1 - 2.0, y - 10.0, x2 + 2.0, y + 4.0];
             let inside = x1 > mx && x2 < mx + mw && y - 10.0 > my && y + 4.0 < my + mh;
             if inside && !taken.iter().any(|t| overlaps(t, &r)) {
