@@ -19,6 +19,8 @@ pub enum Command {
     Toggle(String),
     /// Select only this park and centre the map on it.
     SelectAndFly(String),
+    /// Add these parks to the selection (a rectangle drawn with Shift on the map).
+    AddToSelection(Vec<String>),
     /// Empty the selection.
     ClearSelection,
     /// Show the properties of a feature of an opened file (index in `atlas.others`), or none.

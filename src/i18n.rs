@@ -330,6 +330,11 @@ const ZH: &[(&str, &str)] = &[
     ("Click a park", "点击园区"),
     ("Select it; details open on the right", "选中，右侧显示详情"),
     ("Ctrl/Shift-click", "Ctrl/Shift + 点击"),
+    ("Shift + drag", "Shift + 拖动"),
+    (
+        "Add the shown parks in the rectangle to the selection",
+        "把矩形内显示的园区加入选择",
+    ),
     (
         "Add a park to the selection or remove it",
         "加入或移出所选园区",

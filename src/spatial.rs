@@ -2,7 +2,9 @@
 //! areas, a distance tolerance for points and lines) and "what is in this box".
 
 use geo::BoundingRect;
-use geo::{Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Point, Rect};
+use geo::{
+    Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Intersects, Point, Rect,
+};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope, RTree, RTreeObject};
 
@@ -237,6 +239,25 @@ impl SpatialIndex {
             .filter(|e| e.data.0 == layer)
             .map(|e| e.data.1)
             .collect()
+    }
+
+    /// Parks whose geometry meets the box (a point inside it, a polygon or line crossing it),
+    /// by index in file order: what a rectangle selection selects. A multi-site zone counts
+    /// when one of its sites is inside, not because the box lies between its sites.
+    pub fn parks_touching(&self, atlas: &Atlas, rect: Rect<f64>) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .parks_in_box(rect)
+            .into_iter()
+            .filter(|&i| {
+                atlas
+                    .parks
+                    .get(i)
+                    .and_then(|p| p.geometry.as_ref())
+                    .is_some_and(|g| g.intersects(&rect))
+            })
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Parks inside a box, by index.

@@ -451,6 +451,19 @@ fn a_box_query_returns_what_lies_in_the_box() {
         assert!(found.contains(id), "{id} missing from {found:?}");
     }
     assert!(!found.contains("lianjiang_htz"));
+    // The agglomeration zone's sites (Donghai, Fenyong, Wushi) span this box by their
+    // bounding box, but none lies in it: a rectangle selection does not take it.
+    let between = geo::Rect::new((109.95, 20.7), (110.05, 20.85));
+    let zone = a.park_index("zj_large_agglomeration_zone").unwrap();
+    assert!(index.parks_in_box(between).contains(&zone));
+    assert!(!index.parks_touching(&a, between).contains(&zone));
+    let touching: BTreeSet<String> = index
+        .parks_touching(&a, geo::Rect::new((110.44, 21.02), (110.52, 21.06)))
+        .into_iter()
+        .map(|i| a.parks[i].id.clone())
+        .collect();
+    assert!(touching.contains("baosteel_zhanjiang") && touching.contains("zhongke_refinery"));
+    assert!(touching.is_subset(&found));
 }
 
 #[test]

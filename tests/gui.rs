@@ -853,3 +853,83 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     assert!(h.query_by_label_contains("研究资料的用语").is_none());
     assert!(h.query_by_label_contains("in Chinese only").is_none());
 }
+
+/// A drag with the primary button from `from` to `to`, `modifiers` held throughout.
+fn drag(h: &mut Harness<'_, ParkAtlasApp>, from: egui::Pos2, to: egui::Pos2, modifiers: Modifiers) {
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(from));
+    h.step();
+    h.event(Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    h.step();
+    for k in 1..=5 {
+        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 5.0)));
+        h.step();
+    }
+    h.event(Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    h.step();
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+#[test]
+fn shift_drag_selects_the_shown_parks_in_the_rectangle() {
+    let mut h = harness(english());
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    let corner_a = frame.screen_pos(Position::new(110.25, 21.10));
+    let corner_b = frame.screen_pos(Position::new(110.55, 20.98));
+    let rect = geo::Rect::new((110.25, 20.98), (110.55, 21.10));
+    let index = park_atlas::spatial::SpatialIndex::build(&h.state().atlas);
+    let expected: BTreeSet<String> = index
+        .parks_touching(&h.state().atlas, rect)
+        .into_iter()
+        .map(|i| h.state().atlas.parks[i].id.clone())
+        .collect();
+    assert!(expected.len() >= 5, "{expected:?}");
+    assert!(expected.contains("basf_zhanjiang_verbund"));
+    drag(&mut h, corner_a, corner_b, Modifiers::SHIFT);
+    let got: BTreeSet<String> = selected(&h).into_iter().collect();
+    assert_eq!(got, expected);
+    // The map did not pan meanwhile.
+    let after = h.state().map.last.unwrap();
+    assert!((after.center.x() - frame.center.x()).abs() < 1e-9);
+
+    // A plain drag pans and selects nothing more.
+    h.state_mut()
+        .push(park_atlas::command::Command::ClearSelection);
+    h.run();
+    drag(&mut h, corner_a, corner_b, Modifiers::NONE);
+    assert!(selected(&h).is_empty());
+    let panned = h.state().map.last.unwrap();
+    assert!((panned.center.x() - frame.center.x()).abs() > 1e-4);
+
+    // With a filter on, only the shown parks are taken.
+    h.state_mut().push(park_atlas::command::Command::FitCity);
+    h.run();
+    let mut filter = h.state().state.filter.clone();
+    filter.clusters.insert("green_steel".into());
+    h.state_mut()
+        .push(park_atlas::command::Command::SetFilter(filter));
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    let corner_a = frame.screen_pos(Position::new(110.25, 21.10));
+    let corner_b = frame.screen_pos(Position::new(110.55, 20.98));
+    drag(&mut h, corner_a, corner_b, Modifiers::SHIFT);
+    let got = selected(&h);
+    assert!(!got.is_empty());
+    assert!(
+        !got.contains(&"basf_zhanjiang_verbund".to_owned()),
+        "{got:?}"
+    );
+    assert!(got.contains(&"baosteel_zhanjiang".to_owned()), "{got:?}");
+}

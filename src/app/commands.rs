@@ -22,6 +22,9 @@ impl ParkAtlasApp {
         match command {
             Command::Select(id) => self.state.selection.select_only(&id),
             Command::Toggle(id) => self.state.selection.toggle(&id),
+            Command::AddToSelection(ids) => {
+                self.state.selection.extend(ids.iter().map(String::as_str));
+            }
             Command::SelectAndFly(id) => {
                 self.state.selection.select_only(&id);
                 if let Some(pos) = self

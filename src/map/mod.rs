@@ -27,7 +27,7 @@ pub mod style;
 pub mod tile_layer;
 pub mod tiles;
 
-use egui::{Shape, Ui};
+use egui::{Color32, Pos2, Shape, Ui};
 use geo::{Geometry, InteriorPoint};
 use walkers::{Map, MapMemory, MercatorProjection, Position};
 
@@ -116,6 +116,8 @@ pub struct MapView {
     choropleth: choropleth_layer::ChoroplethLayer,
     /// The county under the pointer while a choropleth is shown, and its tooltip lines.
     pub hovered_county: Option<(usize, Vec<String>)>,
+    /// Where a Shift-drag selection rectangle started (screen), while one is drawn.
+    box_start: Option<Pos2>,
 }
 
 impl Default for MapView {
@@ -141,8 +143,52 @@ impl Default for MapView {
             measure_copied: None,
             choropleth: Default::default(),
             hovered_county: None,
+            box_start: None,
         }
     }
+}
+
+/// The Shift-drag selection rectangle: starts it, draws it, and when the button is released
+/// returns the ids of the shown parks it touches.
+fn box_select(
+    ui: &Ui,
+    response: &egui::Response,
+    painter: &egui::Painter,
+    scr: &Screen<'_>,
+    input: &MapInput<'_>,
+    start: &mut Option<Pos2>,
+) -> Option<Vec<String>> {
+    if response.drag_started_by(egui::PointerButton::Primary) && ui.input(|i| i.modifiers.shift) {
+        *start = ui.input(|i| i.pointer.press_origin());
+    }
+    let from = (*start)?;
+    let to = ui
+        .input(|i| i.pointer.latest_pos())
+        .unwrap_or(from)
+        .clamp(response.rect.min, response.rect.max);
+    let r = egui::Rect::from_two_pos(from, to);
+    painter.rect(
+        r,
+        0.0,
+        Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x00, 40),
+        egui::Stroke::new(1.5, Color32::from_rgb(0xd0, 0x90, 0x00)),
+        egui::StrokeKind::Middle,
+    );
+    if ui.input(|i| i.pointer.primary_down()) {
+        return None;
+    }
+    *start = None;
+    let (a, b) = (scr.geo(from), scr.geo(to));
+    let rect = geo::Rect::new(a.0, b.0);
+    let ids = input
+        .index
+        .parks_touching(input.atlas, rect)
+        .into_iter()
+        .filter(|&i| input.shown.get(i).copied().unwrap_or(false))
+        .filter_map(|i| input.atlas.parks.get(i))
+        .map(|p| p.id.clone())
+        .collect();
+    Some(ids)
 }
 
 impl MapView {
@@ -231,12 +277,21 @@ impl MapView {
             measure_copied,
             choropleth,
             hovered_county,
+            box_start,
             ..
         } = self;
         let mut frame = None;
         let measuring = measure.as_ref().is_some_and(|m| !m.finished);
+        // Shift + drag draws a selection rectangle instead of panning.
+        let shift = ui.input(|i| i.modifiers.shift);
+        let boxing = box_start.is_some() || (shift && !measuring);
         Map::new(None, memory, city_center)
             .zoom_with_ctrl(false)
+            .drag_pan_buttons(if boxing {
+                egui::DragPanButtons::MIDDLE
+            } else {
+                egui::DragPanButtons::PRIMARY
+            })
             // While measuring, a double click ends the line instead of zooming in.
             .double_click_to_zoom(!measuring)
             .show(ui, |ui, response, projector, _| {
@@ -395,6 +450,9 @@ impl MapView {
                             ui.label(clusters.join(" · "));
                         }
                     });
+                }
+                if let Some(ids) = box_select(ui, response, &painter, &scr, input, box_start) {
+                    commands.push(Command::AddToSelection(ids));
                 }
                 let measured = measure
                     .as_mut()

@@ -286,7 +286,7 @@ impl Dialogs {
 
 /// Every mouse and keyboard shortcut of the window, in one place (F1).
 fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
-    let rows: [(&str, &str); 15] = [
+    let rows: [(&str, &str); 16] = [
         (lang.tr("Drag"), lang.tr("Pan the map")),
         (lang.tr("Mouse wheel, pinch, + / −"), lang.tr("Zoom")),
         (
@@ -296,6 +296,10 @@ fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
         (
             lang.tr("Ctrl/Shift-click"),
             lang.tr("Add a park to the selection or remove it"),
+        ),
+        (
+            lang.tr("Shift + drag"),
+            lang.tr("Add the shown parks in the rectangle to the selection"),
         ),
         (
             lang.tr("Click on empty map"),
