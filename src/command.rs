@@ -29,6 +29,8 @@ pub enum Command {
     SelectAllShown,
     /// Replace the filters.
     SetFilter(Filter),
+    /// Fit the map to the selected parks.
+    ZoomToSelection,
     /// Show the whole city.
     FitCity,
     /// Zoom in one level.

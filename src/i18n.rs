@@ -331,6 +331,8 @@ const ZH: &[(&str, &str)] = &[
     ("Select it; details open on the right", "选中，右侧显示详情"),
     ("Ctrl/Shift-click", "Ctrl/Shift + 点击"),
     ("Shift + drag", "Shift + 拖动"),
+    ("Zoom to selection", "缩放到所选"),
+    ("Fit the map to the selected parks", "地图缩放到所选园区"),
     (
         "Add the shown parks in the rectangle to the selection",
         "把矩形内显示的园区加入选择",

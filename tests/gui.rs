@@ -933,3 +933,46 @@ fn shift_drag_selects_the_shown_parks_in_the_rectangle() {
     );
     assert!(got.contains(&"baosteel_zhanjiang".to_owned()), "{got:?}");
 }
+
+#[test]
+fn zoom_to_selection_frames_the_selected_parks() {
+    let mut h = harness(english());
+    h.run();
+    let city_zoom = h.state().map.last.unwrap().zoom;
+    assert!(
+        h.get_by_label("Zoom to selection")
+            .accesskit_node()
+            .is_disabled(),
+        "disabled without a selection"
+    );
+    h.state_mut().push(park_atlas::command::Command::Select(
+        "basf_zhanjiang_verbund".into(),
+    ));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::J);
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    assert!(
+        frame.zoom > city_zoom + 2.0,
+        "{} vs {city_zoom}",
+        frame.zoom
+    );
+    let basf = park_screen_pos(&h, "basf_zhanjiang_verbund");
+    assert!(basf.distance(frame.rect.center()) < 5.0, "{basf:?}");
+    // Two parks far apart: both in view, from the toolbar button.
+    h.state_mut()
+        .push(park_atlas::command::Command::Toggle("lianjiang_htz".into()));
+    h.run();
+    h.get_by_label("Zoom to selection").click();
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    for id in ["basf_zhanjiang_verbund", "lianjiang_htz"] {
+        let p = park_screen_pos(&h, id);
+        assert!(
+            frame.rect.contains(p),
+            "{id} at {p:?} outside {:?}",
+            frame.rect
+        );
+    }
+    assert!(frame.zoom < city_zoom + 2.0);
+}

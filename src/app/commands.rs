@@ -50,6 +50,11 @@ impl ParkAtlasApp {
             }
             Command::SetFilter(f) => self.state.filter = f,
             Command::FitCity => self.map.fit_city(),
+            Command::ZoomToSelection => {
+                if let Some(b) = self.selection_bounds() {
+                    self.map.fit_to(b);
+                }
+            }
             Command::ZoomIn => {
                 let _ = self.map.memory.zoom_in();
             }
@@ -126,6 +131,21 @@ impl ParkAtlasApp {
     }
 
     /// The box around a layer's features.
+    /// The box around the selected parks, at least about 5 km across (one point would
+    /// otherwise zoom in to the street).
+    fn selection_bounds(&self) -> Option<geo::Rect<f64>> {
+        let geoms = self
+            .state
+            .selection
+            .ids()
+            .filter_map(|id| self.atlas.park(id))
+            .filter_map(|p| p.geometry.as_ref());
+        let b = crate::map::projection::bounds_of(geoms)?;
+        let (c, half) = (b.center(), 0.025);
+        let (w, h) = ((b.width() / 2.0).max(half), (b.height() / 2.0).max(half));
+        Some(geo::Rect::new((c.x - w, c.y - h), (c.x + w, c.y + h)))
+    }
+
     fn layer_bounds(&self, i: usize) -> Option<geo::Rect<f64>> {
         let layer = self.atlas.layers.get(i)?;
         let features = self.atlas.others.get(layer.features.clone())?;

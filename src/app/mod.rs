@@ -447,6 +447,11 @@ impl ParkAtlasApp {
         if ctx.input_mut(|i| i.consume_shortcut(&open)) {
             self.commands.push(Command::Show(Dialog::Open));
         }
+        // QGIS's shortcut for "Zoom to Selection".
+        let zoom_selection = KeyboardShortcut::new(Modifiers::COMMAND, Key::J);
+        if ctx.input_mut(|i| i.consume_shortcut(&zoom_selection)) {
+            self.commands.push(Command::ZoomToSelection);
+        }
         let table = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
         if ctx.input_mut(|i| i.consume_shortcut(&table)) {
             self.commands.push(Command::ToggleTable);

@@ -286,7 +286,7 @@ impl Dialogs {
 
 /// Every mouse and keyboard shortcut of the window, in one place (F1).
 fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
-    let rows: [(&str, &str); 16] = [
+    let rows: [(&str, &str); 17] = [
         (lang.tr("Drag"), lang.tr("Pan the map")),
         (lang.tr("Mouse wheel, pinch, + / −"), lang.tr("Zoom")),
         (
@@ -311,6 +311,7 @@ fn help_ui(ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) {
         ),
         ("Ctrl+O", lang.tr("Open data (or drop files on the window)")),
         ("Ctrl+E", lang.tr("Export the selected parks")),
+        ("Ctrl+J", lang.tr("Fit the map to the selected parks")),
         ("Ctrl+T", lang.tr("Show or hide the attribute table")),
         (
             "Ctrl+C",

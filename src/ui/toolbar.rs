@@ -75,6 +75,16 @@ impl Toolbar {
             if ui.button(lang.tr("Fit city")).clicked() {
                 commands.push(Command::FitCity);
             }
+            if ui
+                .add_enabled(n > 0, egui::Button::new(lang.tr("Zoom to selection")))
+                .on_hover_text("Ctrl+J")
+                .on_disabled_hover_text(
+                    lang.tr("Select parks first (click on the map or use “Select all shown”)."),
+                )
+                .clicked()
+            {
+                commands.push(Command::ZoomToSelection);
+            }
             ui.separator();
             if ui
                 .selectable_label(view.table_open, lang.tr("Table"))
