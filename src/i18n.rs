@@ -332,6 +332,11 @@ const ZH: &[(&str, &str)] = &[
     ("Ctrl/Shift-click", "Ctrl/Shift + 点击"),
     ("Shift + drag", "Shift + 拖动"),
     ("Zoom to selection", "缩放到所选"),
+    ("Exporting", "正在导出"),
+    (
+        "An export is still being written; try again when it is done.",
+        "上一次导出仍在写出，请完成后再试。",
+    ),
     ("Fit the map to the selected parks", "地图缩放到所选园区"),
     (
         "Add the shown parks in the rectangle to the selection",

@@ -828,7 +828,9 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
 
     // A note without its Chinese is shown in English, marked.
     let i = h.state().atlas.park_index("zhanjiang_etdz").unwrap();
-    h.state_mut().atlas.parks[i].extra.remove("notes_zh");
+    std::sync::Arc::make_mut(&mut h.state_mut().atlas).parks[i]
+        .extra
+        .remove("notes_zh");
     h.state_mut().push(park_atlas::command::Command::Select(
         "zhanjiang_etdz".into(),
     ));
@@ -975,4 +977,60 @@ fn zoom_to_selection_frames_the_selected_parks() {
         );
     }
     assert!(frame.zoom < city_zoom + 2.0);
+}
+
+#[test]
+fn a_big_export_is_written_in_the_background_and_reported() {
+    use park_atlas::command::Command;
+    use park_atlas::synth::{self, SynthOptions};
+    let base = io::load_embedded().unwrap().atlas;
+    let n = park_atlas::app::BACKGROUND_EXPORT_PARKS + 500;
+    let atlas = synth::parks(
+        &base,
+        SynthOptions {
+            features: n,
+            projects: 2,
+            ..SynthOptions::default()
+        },
+    );
+    let mut h = harness_with(atlas, english());
+    h.state_mut().push(Command::SelectAllShown);
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let wait = |h: &mut Harness<'_, ParkAtlasApp>| {
+        let start = std::time::Instant::now();
+        while h.state().is_exporting() {
+            assert!(start.elapsed().as_secs() < 60, "the export never finished");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            h.step();
+        }
+        h.run();
+    };
+    let status = |h: &Harness<'_, ParkAtlasApp>| h.state().status.as_ref().unwrap().text.clone();
+    let out = dir.path().join("big.gpkg");
+    h.state_mut().push(Command::ExportTo(out.clone()));
+    h.step();
+    // Handed to a worker: the window goes on and says what is being written.
+    assert!(h.state().is_exporting());
+    assert!(
+        status(&h).starts_with(&format!("Exporting {n} parks")),
+        "{}",
+        status(&h)
+    );
+    wait(&mut h);
+    h.get_by_label_contains(&format!("({n} parks)"));
+    assert_eq!(h.state().last_export.as_ref().unwrap().parks, n);
+    let conn = rusqlite::Connection::open(&out).unwrap();
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM parks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count as usize, n);
+    // A second export while one is written is refused with a reason, not queued or mixed.
+    let (first, second) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
+    h.state_mut().push(Command::ExportTo(first.clone()));
+    h.state_mut().push(Command::ExportTo(second.clone()));
+    h.step();
+    assert!(status(&h).contains("still being written"), "{}", status(&h));
+    wait(&mut h);
+    assert!(first.exists() && !second.exists());
 }

@@ -2,6 +2,7 @@
 //! user did, and the actions behind it (open data, export, basemap, tile cache).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use geo::InteriorPoint;
 use walkers::Position;
@@ -10,7 +11,7 @@ use super::ParkAtlasApp;
 use crate::command::{Command, Dialog};
 use crate::io;
 use crate::map::tiles::{TileCache, TileSource};
-use crate::model::Atlas;
+use crate::model::{Atlas, Park};
 use crate::spatial::SpatialIndex;
 use crate::ui::Status;
 use crate::ui::dialogs::ProblemsWindow;
@@ -75,7 +76,7 @@ impl ParkAtlasApp {
                     d.error = Some(lang.tr("Name a file or folder first.").to_owned());
                 }
             }
-            Command::ExportTo(p) => self.export(&p),
+            Command::ExportTo(p) => self.export(&p, ctx),
             Command::SaveMapImage(p, scale) => self.save_map_image(&p, scale),
             Command::SaveBrief(p) => self.save_brief(&p),
             Command::OpenPath(p) if p.as_os_str().is_empty() => {
@@ -93,7 +94,7 @@ impl ParkAtlasApp {
             Command::SetBasemap(source) => self.set_basemap(source, ctx),
             Command::ClearTileCache => self.clear_tile_cache(ctx),
             Command::SetLayerStyle(i, style) => {
-                if let Some(l) = self.atlas.layers.get_mut(i) {
+                if let Some(l) = Arc::make_mut(&mut self.atlas).layers.get_mut(i) {
                     l.style = style;
                 }
             }
@@ -102,7 +103,7 @@ impl ParkAtlasApp {
                     self.map.fit_to(b);
                 }
             }
-            Command::MoveLayer(i, up) => self.atlas.move_layer(i, up),
+            Command::MoveLayer(i, up) => Arc::make_mut(&mut self.atlas).move_layer(i, up),
             Command::ShowFeature(i) => {
                 self.identified = Some(i);
                 let point = self
@@ -121,7 +122,7 @@ impl ParkAtlasApp {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }
             Command::RemoveLayer(i) => {
-                if self.atlas.remove_layer(i).is_some() {
+                if Arc::make_mut(&mut self.atlas).remove_layer(i).is_some() {
                     self.index = SpatialIndex::build(&self.atlas);
                     self.generation += 1;
                     self.identified = None;
@@ -156,7 +157,7 @@ impl ParkAtlasApp {
     /// still exist, view fitted to the new data when `fit`).
     fn set_atlas(&mut self, atlas: Atlas, fit: bool) {
         self.index = SpatialIndex::build(&atlas);
-        self.atlas = atlas;
+        self.atlas = Arc::new(atlas);
         self.generation += 1;
         self.state.selection.retain_known(&self.atlas);
         self.identified = None;
@@ -183,7 +184,8 @@ impl ParkAtlasApp {
         }
         let progress = std::sync::Arc::new(io::Progress::default());
         let (tx, rx) = std::sync::mpsc::channel();
-        let base = self.atlas.clone();
+        // The data on screen, shared with the reader (no copy).
+        let base = Arc::clone(&self.atlas);
         let (p, job_path, repaint) = (progress.clone(), path.clone(), ctx.clone());
         std::thread::spawn(move || {
             let result = io::open_path_with(&base, &job_path, &p);
@@ -345,10 +347,52 @@ impl ParkAtlasApp {
 
     /// Exports the selected parks. Success closes the export dialog and reports the files in
     /// the status line; a failure is shown in the dialog (or the status line).
-    pub fn export(&mut self, path: &Path) {
-        let parks = self.state.selection.parks(&self.atlas);
+    pub fn export(&mut self, path: &Path, ctx: &egui::Context) {
         let lang = self.state.lang;
-        match io::export_parks(&self.atlas, &parks, path) {
+        let parks = self.state.selection.parks(&self.atlas);
+        if parks.len() > super::BACKGROUND_EXPORT_PARKS {
+            if self.exporting.is_some() {
+                self.status = Some(Status::error(
+                    lang.tr("An export is still being written; try again when it is done."),
+                ));
+                return;
+            }
+            let idx: Vec<usize> = parks
+                .iter()
+                .filter_map(|p| self.atlas.park_index(&p.id))
+                .collect();
+            let (atlas, (tx, rx)) = (Arc::clone(&self.atlas), std::sync::mpsc::channel());
+            let (job_path, repaint) = (path.to_owned(), ctx.clone());
+            std::thread::spawn(move || {
+                let parks: Vec<&Park> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
+                let result = io::export_parks(&atlas, &parks, &job_path).map_err(|e| e.to_string());
+                let _ = tx.send(result);
+                repaint.request_repaint();
+            });
+            self.status = Some(Status::info(format!(
+                "{} {} {} → {}…",
+                lang.tr("Exporting"),
+                parks.len(),
+                lang.tr("parks"),
+                path.display()
+            )));
+            self.exporting = Some(super::ExportJob {
+                path: path.to_owned(),
+                parks: parks.len(),
+                result: rx,
+            });
+            self.dialogs.export = None;
+            return;
+        }
+        let result = io::export_parks(&self.atlas, &parks, path).map_err(|e| e.to_string());
+        self.finish_export(result);
+    }
+
+    /// Says what an export wrote (and closes its dialog), or why it failed (in its dialog when
+    /// that is still open).
+    fn finish_export(&mut self, result: Result<io::ExportReport, String>) {
+        let lang = self.state.lang;
+        match result {
             Ok(report) => {
                 let files: Vec<String> = report
                     .files
@@ -371,6 +415,27 @@ impl ParkAtlasApp {
                     Some(d) => d.error = Some(text),
                     None => self.status = Some(Status::error(text)),
                 }
+            }
+        }
+    }
+
+    /// Takes the outcome of a background export when it is there.
+    pub(super) fn poll_export(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.exporting else {
+            return;
+        };
+        match job.result.try_recv() {
+            Ok(result) => {
+                self.exporting = None;
+                self.finish_export(result);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let path = job.path.display().to_string();
+                self.exporting = None;
+                self.finish_export(Err(format!("{path}: the export stopped")));
             }
         }
     }

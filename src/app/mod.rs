@@ -60,6 +60,20 @@ struct Shown {
     mask: Vec<bool>,
 }
 
+/// Selections bigger than this are exported on a worker thread (the window keeps drawing and
+/// says what is being written); smaller ones take well under a tenth of a second.
+pub const BACKGROUND_EXPORT_PARKS: usize = 2_000;
+
+/// An export running on a worker thread.
+pub struct ExportJob {
+    /// Where it writes.
+    pub path: PathBuf,
+    /// How many parks.
+    pub parks: usize,
+    /// The outcome, when the writer is done.
+    pub result: std::sync::mpsc::Receiver<Result<ExportReport, String>>,
+}
+
 /// A file or folder being read on a worker thread.
 pub struct LoadJob {
     /// What is read.
@@ -93,7 +107,7 @@ impl Default for OpenHow {
 /// The Park Atlas window.
 pub struct ParkAtlasApp {
     /// The data on screen.
-    pub atlas: Atlas,
+    pub atlas: std::sync::Arc<Atlas>,
     index: SpatialIndex,
     generation: u64,
     /// Filters, selection, language, view, basemap (saved between runs).
@@ -116,6 +130,8 @@ pub struct ParkAtlasApp {
     pub identified: Option<usize>,
     /// The last successful export.
     pub last_export: Option<ExportReport>,
+    /// A big export running in the background.
+    pub exporting: Option<ExportJob>,
     commands: Vec<Command>,
     /// The file being read in the background, if any.
     pub loading: Option<LoadJob>,
@@ -164,7 +180,7 @@ impl ParkAtlasApp {
     pub fn with_atlas(atlas: Atlas, saved: Option<SavedState>) -> ParkAtlasApp {
         let index = SpatialIndex::build(&atlas);
         let mut app = ParkAtlasApp {
-            atlas,
+            atlas: std::sync::Arc::new(atlas),
             index,
             generation: 1,
             state: SavedState {
@@ -182,6 +198,7 @@ impl ParkAtlasApp {
             status: None,
             identified: None,
             last_export: None,
+            exporting: None,
             commands: Vec::new(),
             loading: None,
             queued: Default::default(),
@@ -321,6 +338,11 @@ impl ParkAtlasApp {
         }
     }
 
+    /// True while a big export is written in the background.
+    pub fn is_exporting(&self) -> bool {
+        self.exporting.is_some()
+    }
+
     /// True while a file is read in the background or waits to be.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some() || !self.queued.is_empty()
@@ -330,6 +352,7 @@ impl ParkAtlasApp {
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let (generation, was_loading) = (self.generation, self.is_loading());
         self.poll_loading(ui.ctx());
+        self.poll_export(ui.ctx());
         self.refresh_shown();
         self.refresh_choropleth();
         self.input_ui(ui);
@@ -346,6 +369,7 @@ impl ParkAtlasApp {
             lang: self.state.lang,
             basemap: self.state.basemap.as_ref(),
             status: self.status.as_ref(),
+            exporting: self.exporting.is_some(),
             identified: self.identified,
         };
         let commands = &mut self.commands;

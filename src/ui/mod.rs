@@ -55,6 +55,8 @@ pub struct ViewContext<'a> {
     pub basemap: Option<&'a TileSource>,
     /// The status line.
     pub status: Option<&'a Status>,
+    /// A big export is being written in the background (the status line says which).
+    pub exporting: bool,
     /// The feature of an opened file whose properties are shown.
     pub identified: Option<usize>,
 }

@@ -112,6 +112,9 @@ impl Toolbar {
             }
             if let Some(s) = view.status {
                 ui.separator();
+                if view.exporting {
+                    ui.spinner();
+                }
                 ui.label(RichText::new(&s.text).color(status_color(s.error)));
             }
         });
