@@ -331,7 +331,7 @@ const ZH: &[(&str, &str)] = &[
     ("Select it; details open on the right", "选中，右侧显示详情"),
     ("Ctrl/Shift-click", "Ctrl/Shift + 点击"),
     ("Shift + drag", "Shift + 拖动"),
-    ("Zoom to selection", "缩放到所选"),
+    ("Fit selection", "缩放到所选"),
     ("Exporting", "正在导出"),
     (
         "An export is still being written; try again when it is done.",

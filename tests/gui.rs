@@ -942,7 +942,7 @@ fn zoom_to_selection_frames_the_selected_parks() {
     h.run();
     let city_zoom = h.state().map.last.unwrap().zoom;
     assert!(
-        h.get_by_label("Zoom to selection")
+        h.get_by_label("Fit selection")
             .accesskit_node()
             .is_disabled(),
         "disabled without a selection"
@@ -965,7 +965,7 @@ fn zoom_to_selection_frames_the_selected_parks() {
     h.state_mut()
         .push(park_atlas::command::Command::Toggle("lianjiang_htz".into()));
     h.run();
-    h.get_by_label("Zoom to selection").click();
+    h.get_by_label("Fit selection").click();
     h.run();
     let frame = h.state().map.last.unwrap();
     for id in ["basf_zhanjiang_verbund", "lianjiang_htz"] {

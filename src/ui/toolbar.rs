@@ -76,7 +76,7 @@ impl Toolbar {
                 commands.push(Command::FitCity);
             }
             if ui
-                .add_enabled(n > 0, egui::Button::new(lang.tr("Zoom to selection")))
+                .add_enabled(n > 0, egui::Button::new(lang.tr("Fit selection")))
                 .on_hover_text("Ctrl+J")
                 .on_disabled_hover_text(
                     lang.tr("Select parks first (click on the map or use “Select all shown”)."),
