@@ -333,6 +333,7 @@ const ZH: &[(&str, &str)] = &[
     ("Shift + drag", "Shift + 拖动"),
     ("Fit selection", "缩放到所选"),
     ("Exporting", "正在导出"),
+    ("Saving", "正在保存"),
     (
         "An export is still being written; try again when it is done.",
         "上一次导出仍在写出，请完成后再试。",

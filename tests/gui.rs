@@ -997,15 +997,6 @@ fn a_big_export_is_written_in_the_background_and_reported() {
     h.state_mut().push(Command::SelectAllShown);
     h.run();
     let dir = tempfile::tempdir().unwrap();
-    let wait = |h: &mut Harness<'_, ParkAtlasApp>| {
-        let start = std::time::Instant::now();
-        while h.state().is_exporting() {
-            assert!(start.elapsed().as_secs() < 60, "the export never finished");
-            std::thread::sleep(std::time::Duration::from_millis(10));
-            h.step();
-        }
-        h.run();
-    };
     let status = |h: &Harness<'_, ParkAtlasApp>| h.state().status.as_ref().unwrap().text.clone();
     let out = dir.path().join("big.gpkg");
     h.state_mut().push(Command::ExportTo(out.clone()));
@@ -1017,7 +1008,7 @@ fn a_big_export_is_written_in_the_background_and_reported() {
         "{}",
         status(&h)
     );
-    wait(&mut h);
+    wait_written(&mut h);
     h.get_by_label_contains(&format!("({n} parks)"));
     assert_eq!(h.state().last_export.as_ref().unwrap().parks, n);
     let conn = rusqlite::Connection::open(&out).unwrap();
@@ -1031,6 +1022,21 @@ fn a_big_export_is_written_in_the_background_and_reported() {
     h.state_mut().push(Command::ExportTo(second.clone()));
     h.step();
     assert!(status(&h).contains("still being written"), "{}", status(&h));
-    wait(&mut h);
+    wait_written(&mut h);
     assert!(first.exists() && !second.exists());
+    // Map images (and briefs) are always made on the worker; a failure is reported in red.
+    let svg = dir.path().join("view.svg");
+    h.state_mut().push(Command::SaveMapImage(svg.clone(), 0));
+    h.step();
+    assert!(h.state().is_exporting());
+    assert!(status(&h).starts_with("Saving "), "{}", status(&h));
+    wait_written(&mut h);
+    assert!(svg.exists());
+    assert!(status(&h).starts_with("Saved: "), "{}", status(&h));
+    let nowhere = dir.path().join("no/such/folder/view.svg");
+    h.state_mut().push(Command::SaveMapImage(nowhere, 0));
+    h.step();
+    wait_written(&mut h);
+    let s = h.state().status.clone().unwrap();
+    assert!(s.error && s.text.contains("no/such/folder"), "{}", s.text);
 }

@@ -496,6 +496,7 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     let png = dir.path().join("view.png");
     h.state_mut().dialogs.save.as_mut().unwrap().path = png.display().to_string();
     click_label(&mut h, "Save");
+    wait_written(&mut h);
     let bytes = std::fs::read(&png).expect("the PNG was written");
     let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
     let map_w = h.state().map.last.unwrap().rect.width();
@@ -510,6 +511,7 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     let svg = dir.path().join("view.svg");
     h.state_mut().dialogs.save.as_mut().unwrap().path = svg.display().to_string();
     click_label(&mut h, "Save");
+    wait_written(&mut h);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Zhanjiang industrial parks · 22 parks"));
 
@@ -529,6 +531,7 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     let pdf = dir.path().join("brief.pdf");
     h.state_mut().dialogs.save.as_mut().unwrap().path = pdf.display().to_string();
     click_label(&mut h, "Save");
+    wait_written(&mut h);
     let out = std::process::Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")

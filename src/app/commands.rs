@@ -77,8 +77,8 @@ impl ParkAtlasApp {
                 }
             }
             Command::ExportTo(p) => self.export(&p, ctx),
-            Command::SaveMapImage(p, scale) => self.save_map_image(&p, scale),
-            Command::SaveBrief(p) => self.save_brief(&p),
+            Command::SaveMapImage(p, scale) => self.save_map_image(&p, scale, ctx),
+            Command::SaveBrief(p) => self.save_brief(&p, ctx),
             Command::OpenPath(p) if p.as_os_str().is_empty() => {
                 self.status = Some(Status::error(lang.tr("Name a file or folder first.")));
             }
@@ -351,41 +351,62 @@ impl ParkAtlasApp {
         let lang = self.state.lang;
         let parks = self.state.selection.parks(&self.atlas);
         if parks.len() > super::BACKGROUND_EXPORT_PARKS {
-            if self.exporting.is_some() {
-                self.status = Some(Status::error(
-                    lang.tr("An export is still being written; try again when it is done."),
-                ));
-                return;
-            }
             let idx: Vec<usize> = parks
                 .iter()
                 .filter_map(|p| self.atlas.park_index(&p.id))
                 .collect();
-            let (atlas, (tx, rx)) = (Arc::clone(&self.atlas), std::sync::mpsc::channel());
-            let (job_path, repaint) = (path.to_owned(), ctx.clone());
-            std::thread::spawn(move || {
-                let parks: Vec<&Park> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
-                let result = io::export_parks(&atlas, &parks, &job_path).map_err(|e| e.to_string());
-                let _ = tx.send(result);
-                repaint.request_repaint();
-            });
-            self.status = Some(Status::info(format!(
+            let running = format!(
                 "{} {} {} → {}…",
                 lang.tr("Exporting"),
                 parks.len(),
                 lang.tr("parks"),
                 path.display()
-            )));
-            self.exporting = Some(super::ExportJob {
-                path: path.to_owned(),
-                parks: parks.len(),
-                result: rx,
+            );
+            let job_path = path.to_owned();
+            self.spawn_output(ctx, path, running, true, move |atlas| {
+                let parks: Vec<&Park> = idx.iter().filter_map(|&i| atlas.parks.get(i)).collect();
+                io::export_parks(atlas, &parks, &job_path)
+                    .map(super::Written::Export)
+                    .map_err(|e| e.to_string())
             });
-            self.dialogs.export = None;
             return;
         }
         let result = io::export_parks(&self.atlas, &parks, path).map_err(|e| e.to_string());
         self.finish_export(result);
+    }
+
+    /// Runs `work` on a worker thread with the data on screen (shared, not copied): the window
+    /// keeps drawing, the status line says `running` beside a spinner, and the outcome is taken
+    /// by [`Self::poll_export`] (`export`: parks, else a picture or brief, for the wording). One at a time: another while one runs is refused with a reason.
+    fn spawn_output(
+        &mut self,
+        ctx: &egui::Context,
+        path: &Path,
+        running: String,
+        export: bool,
+        work: impl FnOnce(&Atlas) -> Result<super::Written, String> + Send + 'static,
+    ) {
+        if self.exporting.is_some() {
+            let lang = self.state.lang;
+            self.status = Some(Status::error(
+                lang.tr("An export is still being written; try again when it is done."),
+            ));
+            return;
+        }
+        let (atlas, (tx, rx)) = (Arc::clone(&self.atlas), std::sync::mpsc::channel());
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(work(&atlas));
+            repaint.request_repaint();
+        });
+        self.status = Some(Status::info(running));
+        self.exporting = Some(super::ExportJob {
+            path: path.to_owned(),
+            export,
+            result: rx,
+        });
+        self.dialogs.export = None;
+        self.dialogs.save = None;
     }
 
     /// Says what an export wrote (and closes its dialog), or why it failed (in its dialog when
@@ -425,9 +446,22 @@ impl ParkAtlasApp {
             return;
         };
         match job.result.try_recv() {
-            Ok(result) => {
+            Ok(Ok(super::Written::Export(report))) => {
                 self.exporting = None;
-                self.finish_export(result);
+                self.finish_export(Ok(report));
+            }
+            Ok(Ok(super::Written::File(path))) => {
+                self.exporting = None;
+                self.write_saved(&path, Ok(()));
+            }
+            Ok(Err(e)) => {
+                let export = job.export;
+                self.exporting = None;
+                if export {
+                    self.finish_export(Err(e));
+                } else {
+                    self.save_failed(e);
+                }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -489,8 +523,9 @@ impl ParkAtlasApp {
         }
     }
 
-    /// Saves the current view as PNG (at `scale` × the map's size on screen) or SVG (0).
-    fn save_map_image(&mut self, path: &Path, scale: u8) {
+    /// Saves the current view as PNG (at `scale` × the map's size on screen) or SVG (0), on a
+    /// worker thread.
+    fn save_map_image(&mut self, path: &Path, scale: u8, ctx: &egui::Context) {
         let lang = self.state.lang;
         if path.as_os_str().is_empty() {
             return self.save_failed(lang.tr("Name a file or folder first.").to_owned());
@@ -505,21 +540,22 @@ impl ParkAtlasApp {
             title: self.picture_title(chosen.len()),
             bounds: Some(frame.geo_bounds()),
         };
-        let (svg, _) = crate::render::map_svg(&self.atlas, &chosen, &options);
-        let bytes = if scale == 0 {
-            Ok(svg.into_bytes())
-        } else {
-            crate::render::png_from_svg(&svg, options.width as u32).map_err(|e| e.to_string())
-        };
-        self.write_saved(path, bytes);
+        let running = format!("{} {}…", lang.tr("Saving"), path.display());
+        let job_path = path.to_owned();
+        self.spawn_output(ctx, path, running, false, move |atlas| {
+            let (svg, _) = crate::render::map_svg(atlas, &chosen, &options);
+            let bytes = if scale == 0 {
+                Ok(svg.into_bytes())
+            } else {
+                crate::render::png_from_svg(&svg, options.width as u32).map_err(|e| e.to_string())
+            };
+            write_file(&job_path, bytes)
+        });
     }
 
-    /// Writes a picture or brief (atomically) and says so, or why not in its dialog.
-    fn write_saved(&mut self, path: &Path, bytes: Result<Vec<u8>, String>) {
+    /// Says that a picture or brief was written, or why not (in its dialog while it is open).
+    fn write_saved(&mut self, path: &Path, written: Result<(), String>) {
         let lang = self.state.lang;
-        let written = bytes.and_then(|b| {
-            io::atomic::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
-        });
         match written {
             Ok(()) => {
                 self.dialogs.save = None;
@@ -533,8 +569,8 @@ impl ParkAtlasApp {
         }
     }
 
-    /// Saves a PDF brief of the selected parks.
-    fn save_brief(&mut self, path: &Path) {
+    /// Saves a PDF brief of the selected parks, on a worker thread.
+    fn save_brief(&mut self, path: &Path, ctx: &egui::Context) {
         let lang = self.state.lang;
         if path.as_os_str().is_empty() {
             return self.save_failed(lang.tr("Name a file or folder first.").to_owned());
@@ -545,8 +581,19 @@ impl ParkAtlasApp {
             title: self.picture_title(chosen.len()),
             date: crate::render::brief::today(),
         };
-        let bytes = crate::render::brief::brief_pdf(&self.atlas, &chosen, &options)
-            .map_err(|e| e.to_string());
-        self.write_saved(path, bytes);
+        let running = format!("{} {}…", lang.tr("Saving"), path.display());
+        let job_path = path.to_owned();
+        self.spawn_output(ctx, path, running, false, move |atlas| {
+            let bytes = crate::render::brief::brief_pdf(atlas, &chosen, &options)
+                .map_err(|e| e.to_string());
+            write_file(&job_path, bytes)
+        });
     }
+}
+
+/// Writes a picture or brief atomically (on the worker thread).
+fn write_file(path: &Path, bytes: Result<Vec<u8>, String>) -> Result<super::Written, String> {
+    let bytes = bytes?;
+    io::atomic::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(super::Written::File(path.to_owned()))
 }

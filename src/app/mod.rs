@@ -61,17 +61,27 @@ struct Shown {
 }
 
 /// Selections bigger than this are exported on a worker thread (the window keeps drawing and
-/// says what is being written); smaller ones take well under a tenth of a second.
+/// says what is being written); smaller ones take well under a tenth of a second. Map images
+/// and briefs are always made on one.
 pub const BACKGROUND_EXPORT_PARKS: usize = 2_000;
 
-/// An export running on a worker thread.
+/// What a background job wrote.
+#[derive(Debug)]
+pub enum Written {
+    /// An export of parks.
+    Export(ExportReport),
+    /// A map image or a brief.
+    File(PathBuf),
+}
+
+/// An export, map image or brief being written on a worker thread.
 pub struct ExportJob {
     /// Where it writes.
     pub path: PathBuf,
-    /// How many parks.
-    pub parks: usize,
+    /// An export of parks (else a map image or a brief): how a failure is worded.
+    pub export: bool,
     /// The outcome, when the writer is done.
-    pub result: std::sync::mpsc::Receiver<Result<ExportReport, String>>,
+    pub result: std::sync::mpsc::Receiver<Result<Written, String>>,
 }
 
 /// A file or folder being read on a worker thread.
@@ -338,7 +348,7 @@ impl ParkAtlasApp {
         }
     }
 
-    /// True while a big export is written in the background.
+    /// True while an export, map image or brief is written in the background.
     pub fn is_exporting(&self) -> bool {
         self.exporting.is_some()
     }

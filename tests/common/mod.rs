@@ -84,6 +84,17 @@ pub fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
     h.run();
 }
 
+/// Runs frames until a background export, map image or brief is written (at most 60 s).
+pub fn wait_written(h: &mut Harness<'_, ParkAtlasApp>) {
+    let start = std::time::Instant::now();
+    while h.state().is_exporting() {
+        assert!(start.elapsed().as_secs() < 60, "the file was never written");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+}
+
 pub fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
     h.state().state.selection.ids().map(str::to_owned).collect()
 }
