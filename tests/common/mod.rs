@@ -73,26 +73,25 @@ pub fn click_at(h: &mut Harness<'_, ParkAtlasApp>, pos: Pos2, modifiers: Modifie
     h.run();
 }
 
-/// Runs frames until a background load has finished (at most 60 s).
-pub fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
+/// Runs frames while `busy` says the app works in the background (at most 60 s), then settles.
+fn wait_while(h: &mut Harness<'_, ParkAtlasApp>, busy: fn(&ParkAtlasApp) -> bool, what: &str) {
     let start = std::time::Instant::now();
-    while h.state().is_loading() {
-        assert!(start.elapsed().as_secs() < 60, "the load never finished");
+    while busy(h.state()) {
+        assert!(start.elapsed().as_secs() < 60, "{what} never finished");
         std::thread::sleep(std::time::Duration::from_millis(10));
         h.step();
     }
     h.run();
 }
 
-/// Runs frames until a background export, map image or brief is written (at most 60 s).
+/// Runs frames until a background load has finished.
+pub fn wait_loaded(h: &mut Harness<'_, ParkAtlasApp>) {
+    wait_while(h, ParkAtlasApp::is_loading, "the load");
+}
+
+/// Runs frames until a background export, map image or brief is written.
 pub fn wait_written(h: &mut Harness<'_, ParkAtlasApp>) {
-    let start = std::time::Instant::now();
-    while h.state().is_exporting() {
-        assert!(start.elapsed().as_secs() < 60, "the file was never written");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
+    wait_while(h, ParkAtlasApp::is_exporting, "the writing");
 }
 
 pub fn selected(h: &Harness<'_, ParkAtlasApp>) -> Vec<String> {
