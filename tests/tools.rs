@@ -495,7 +495,9 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     click_label(&mut h, "Map image, PNG 2×…");
     let png = dir.path().join("view.png");
     h.state_mut().dialogs.save.as_mut().unwrap().path = png.display().to_string();
-    click_label(&mut h, "Save");
+    // The file is written on a worker: frames go on (with a spinner) until it is done.
+    h.get_by_label("Save").click();
+    h.step();
     wait_written(&mut h);
     let bytes = std::fs::read(&png).expect("the PNG was written");
     let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
@@ -510,7 +512,9 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     click_label(&mut h, "Map image, SVG…");
     let svg = dir.path().join("view.svg");
     h.state_mut().dialogs.save.as_mut().unwrap().path = svg.display().to_string();
-    click_label(&mut h, "Save");
+    // The file is written on a worker: frames go on (with a spinner) until it is done.
+    h.get_by_label("Save").click();
+    h.step();
     wait_written(&mut h);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Zhanjiang industrial parks · 22 parks"));
@@ -530,7 +534,9 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     click_label(&mut h, "Brief of selection (PDF)…");
     let pdf = dir.path().join("brief.pdf");
     h.state_mut().dialogs.save.as_mut().unwrap().path = pdf.display().to_string();
-    click_label(&mut h, "Save");
+    // The file is written on a worker: frames go on (with a spinner) until it is done.
+    h.get_by_label("Save").click();
+    h.step();
     wait_written(&mut h);
     let out = std::process::Command::new("pdftotext")
         .arg(&pdf)

@@ -384,6 +384,8 @@ impl ParkAtlasApp {
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));
+        egui::Panel::bottom("status_bar")
+            .show(ui, |ui| crate::ui::toolbar::status_bar_ui(ui, &view));
         if view.table_open {
             let table = &mut self.table;
             let shown = egui::Panel::bottom("attribute_table")

@@ -110,15 +110,31 @@ impl Toolbar {
             {
                 commands.push(Command::Show(Dialog::Help));
             }
-            if let Some(s) = view.status {
-                ui.separator();
-                if view.exporting {
-                    ui.spinner();
-                }
-                ui.label(RichText::new(&s.text).color(status_color(s.error)));
-            }
         });
     }
+}
+
+/// The status bar along the window's bottom: what the last action did (files written, data
+/// opened, errors in red), with a spinner while a file is written in the background. It has
+/// the window's whole width, so a long path is not cut off.
+pub fn status_bar_ui(ui: &mut Ui, view: &ViewContext<'_>) {
+    ui.horizontal(|ui| {
+        if view.exporting {
+            ui.spinner();
+        }
+        match view.status {
+            Some(s) => {
+                ui.add(
+                    egui::Label::new(RichText::new(&s.text).color(status_color(s.error)))
+                        .truncate(),
+                )
+                .on_hover_text(&s.text);
+            }
+            None => {
+                ui.label("");
+            }
+        }
+    });
 }
 
 fn basemap_menu_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command>) {
