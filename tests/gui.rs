@@ -951,6 +951,8 @@ fn zoom_to_selection_frames_the_selected_parks() {
         "basf_zhanjiang_verbund".into(),
     ));
     h.run();
+    // With nothing to report, the status bar counts what is shown and selected.
+    h.get_by_label("22 / 22 parks shown · 1 selected");
     h.key_press_modifiers(Modifiers::COMMAND, Key::J);
     h.run();
     let frame = h.state().map.last.unwrap();

@@ -130,8 +130,15 @@ pub fn status_bar_ui(ui: &mut Ui, view: &ViewContext<'_>) {
                 )
                 .on_hover_text(&s.text);
             }
+            // Nothing to report: how many parks are shown and selected.
             None => {
-                ui.label("");
+                let (shown, all) = (view.shown.len(), view.atlas.parks.len());
+                let n = view.selection.len();
+                ui.weak(if view.lang.is_zh() {
+                    format!("显示 {shown} / {all} 个园区 · 已选 {n}")
+                } else {
+                    format!("{shown} / {all} parks shown · {n} selected")
+                });
             }
         }
     });
