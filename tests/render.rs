@@ -240,3 +240,46 @@ fn every_chosen_park_is_labelled_when_one_of_its_points_has_room() {
         );
     }
 }
+
+/// The numbers after `key="` in each element of `svg` that contains `marker`.
+fn attrs(svg: &str, marker: &str, keys: [&str; 2]) -> Vec<(f64, f64, String)> {
+    svg.split('<')
+        .filter(|e| e.contains(marker))
+        .filter_map(|e| {
+            let num = |k: &str| -> Option<f64> {
+                let rest = e.split(&format!(" {k}=\"")).nth(1)?;
+                rest.split('"').next()?.parse().ok()
+            };
+            let text = e.split('>').nth(1).unwrap_or("").to_owned();
+            Some((num(keys[0])?, num(keys[1])?, text))
+        })
+        .collect()
+}
+
+#[test]
+fn county_names_keep_off_the_chosen_parks_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("petro.svg");
+    run(
+        &["map", "--cluster", "green_petrochem", "--lang", "zh"],
+        &out,
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let markers = attrs(&svg, r#"r="5.5""#, ["cx", "cy"]);
+    let counties = attrs(&svg, r#"font-size="13""#, ["x", "y"]);
+    assert!(markers.len() >= 7 && counties.len() == 9);
+    for (x, y, name) in &counties {
+        // The name's box: 13 px per character, centred on x, baseline y.
+        let half = 13.0 * name.chars().count() as f64 / 2.0;
+        for (cx, cy, _) in &markers {
+            let clear = cx + 5.5 < x - half
+                || cx - 5.5 > x + half
+                || cy + 5.5 < y - 11.0
+                || cy - 5.5 > y + 3.0;
+            assert!(
+                clear,
+                "{name} at ({x}, {y}) under the marker at ({cx}, {cy})"
+            );
+        }
+    }
+}

@@ -206,14 +206,26 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
             );
         }
     }
-    // County names.
+    // County names, moved up or down off the chosen parks' markers (drawn over them later).
+    let markers: Vec<[f64; 4]> = chosen
+        .iter()
+        .filter_map(|&i| atlas.parks.get(i)?.geometry.as_ref())
+        .flat_map(|g| mark_points(g, &f))
+        .map(|(x, y)| [x - 7.0, y - 7.0, x + 7.0, y + 7.0])
+        .collect();
     let mut taken: Vec<[f64; 4]> = Vec::new();
     for c in &atlas.counties {
         if let Some(pt) = c.geometry.as_ref().and_then(InteriorPoint::interior_point) {
-            let (x, y) = f.px(pt.x(), pt.y());
+            let (x, y0) = f.px(pt.x(), pt.y());
             let name = c.name(zh);
             let tw = text_width(name, 13.0);
-            taken.push([x - tw / 2.0, y - 11.0, x + tw / 2.0, y + 3.0]);
+            let rect = |y: f64| [x - tw / 2.0, y - 11.0, x + tw / 2.0, y + 3.0];
+            let y = [0.0, 16.0, -16.0, 32.0, -32.0]
+                .map(|dy| y0 + dy)
+                .into_iter()
+                .find(|&y| !markers.iter().any(|m| overlaps(m, &rect(y))))
+                .unwrap_or(y0);
+            taken.push(rect(y));
             let _ = write!(
                 s,
                 r##"<text x="{x:.1}" y="{y:.1}" font-size="13" fill="#6b5e4e" text-anchor="middle">{}</text>"##,
@@ -241,15 +253,7 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
                 path_data(g, &f)
             );
         }
-        let pts: Vec<(f64, f64)> = match g {
-            Geometry::Point(_) | Geometry::MultiPoint(_) => {
-                g.coords_iter().map(|c| f.px(c.x, c.y)).collect()
-            }
-            _ => g
-                .interior_point()
-                .map(|p| vec![f.px(p.x(), p.y())])
-                .unwrap_or_default(),
-        };
+        let pts = mark_points(g, &f);
         for &(x, y) in &pts {
             if !is_area(g)
                 || g.bounding_rect()
@@ -350,6 +354,20 @@ pub fn map_svg(atlas: &Atlas, chosen: &[usize], options: &MapOptions) -> (String
     );
     s.push_str("</svg>");
     (s, h)
+}
+
+/// Where a park's markers go on the picture: each of its points, or a polygon's or line's
+/// interior point.
+fn mark_points(g: &Geometry<f64>, f: &Frame) -> Vec<(f64, f64)> {
+    match g {
+        Geometry::Point(_) | Geometry::MultiPoint(_) => {
+            g.coords_iter().map(|c| f.px(c.x, c.y)).collect()
+        }
+        _ => g
+            .interior_point()
+            .map(|p| vec![f.px(p.x(), p.y())])
+            .unwrap_or_default(),
+    }
 }
 
 fn overlaps(a: &[f64; 4], b: &[f64; 4]) -> bool {
