@@ -214,17 +214,22 @@ fn the_picture_fonts_draw_every_character_of_the_embedded_data() {
     assert!(missing.is_empty(), "no glyph for {missing:?}");
 }
 
-#[test]
-fn every_chosen_park_is_labelled_when_one_of_its_points_has_room() {
-    // The agglomeration zone's and the ETDZ's first points sit on the crowded Donghai
-    // centroid; their labels go to another of their points, or above or below one.
+/// `park-atlas map --cluster green_petrochem --lang zh` as SVG text.
+fn green_petrochem_svg() -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("petro.svg");
     run(
         &["map", "--cluster", "green_petrochem", "--lang", "zh"],
         &out,
     );
-    let svg = std::fs::read_to_string(&out).unwrap();
+    std::fs::read_to_string(&out).unwrap()
+}
+
+#[test]
+fn every_chosen_park_is_labelled_when_one_of_its_points_has_room() {
+    // The agglomeration zone's and the ETDZ's first points sit on the crowded Donghai
+    // centroid; their labels go to another of their points, or above or below one.
+    let svg = green_petrochem_svg();
     let a = atlas();
     let chosen: Vec<_> = a
         .parks
@@ -258,13 +263,7 @@ fn attrs(svg: &str, marker: &str, keys: [&str; 2]) -> Vec<(f64, f64, String)> {
 
 #[test]
 fn county_names_keep_off_the_chosen_parks_markers() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("petro.svg");
-    run(
-        &["map", "--cluster", "green_petrochem", "--lang", "zh"],
-        &out,
-    );
-    let svg = std::fs::read_to_string(&out).unwrap();
+    let svg = green_petrochem_svg();
     let markers = attrs(&svg, r#"r="5.5""#, ["cx", "cy"]);
     let counties = attrs(&svg, r#"font-size="13""#, ["x", "y"]);
     assert!(markers.len() >= 7 && counties.len() == 9);

@@ -25,6 +25,19 @@ impl Field {
     fn text(s: Option<&str>) -> Field {
         Field::Text(s.map(str::to_owned))
     }
+
+    /// A year as an integer, unknown as an empty real.
+    fn year(y: Option<i32>) -> Field {
+        y.map_or(Field::Real(None), |y| Field::Int(i64::from(y)))
+    }
+}
+
+/// The last two columns of a project or target row: its source ids and their addresses.
+fn source_fields(p: &Park, ids: &[String]) -> [Field; 2] {
+    [
+        Field::Text(Some(ids.join(";"))),
+        Field::Text(Some(source_urls(p, ids).join(" "))),
+    ]
 }
 
 /// Named columns and rows of fields.
@@ -146,8 +159,7 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
     let mut rows = Vec::new();
     for p in parks {
         for pr in &p.projects {
-            let urls = source_urls(p, &pr.source_ids);
-            rows.push(vec![
+            let mut row = vec![
                 Field::Text(Some(p.id.clone())),
                 Field::text(p.name_zh.as_deref()),
                 Field::text(p.name_en.as_deref()),
@@ -156,14 +168,13 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
                 Field::text(pr.investor.as_deref()),
                 Field::Real(pr.amount),
                 Field::text(pr.currency.as_deref()),
-                pr.year
-                    .map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
+                Field::year(pr.year),
                 Field::text(pr.status.as_deref()),
                 Field::text(pr.status_date.as_deref()),
                 Field::Text(Some(pr.clusters.join(";"))),
-                Field::Text(Some(pr.source_ids.join(";"))),
-                Field::Text(Some(urls.join(" "))),
-            ]);
+            ];
+            row.extend(source_fields(p, &pr.source_ids));
+            rows.push(row);
         }
     }
     Rows { columns, rows }
@@ -186,18 +197,16 @@ pub fn target_rows(parks: &[&Park]) -> Rows {
     let mut rows = Vec::new();
     for p in parks {
         for t in &p.targets {
-            let urls = source_urls(p, &t.source_ids);
-            rows.push(vec![
+            let mut row = vec![
                 Field::Text(Some(p.id.clone())),
-                t.year
-                    .map_or(Field::Real(None), |y| Field::Int(i64::from(y))),
+                Field::year(t.year),
                 Field::text(t.metric.as_deref()),
                 Field::Real(t.value),
                 Field::text(t.unit.as_deref()),
                 Field::text(t.text.as_deref()),
-                Field::Text(Some(t.source_ids.join(";"))),
-                Field::Text(Some(urls.join(" "))),
-            ]);
+            ];
+            row.extend(source_fields(p, &t.source_ids));
+            rows.push(row);
         }
     }
     Rows { columns, rows }
