@@ -164,3 +164,46 @@ fn the_cli_exports_the_filtered_parks_as_a_geopackage_that_gdal_opens() {
         "{text}"
     );
 }
+
+/// The declared type of each column, as `PRAGMA table_info` reports it.
+fn column_types(db: &Connection, table: &str) -> Vec<(String, String)> {
+    db.prepare(&format!("PRAGMA table_info({table})"))
+        .unwrap()
+        .query_map([], |r| Ok((r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_columns_type_does_not_depend_on_which_values_are_known() {
+    let a = atlas();
+    // A park of unknown area, without projects or targets: its columns keep their types.
+    let mut park = a.parks[0].clone();
+    park.area_km2 = None;
+    park.projects.clear();
+    park.targets.clear();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.gpkg");
+    export_parks(&a, &[&park], &path).unwrap();
+    let db = Connection::open(&path).unwrap();
+    let all: Vec<&Park> = a.parks.iter().collect();
+    let full = dir.path().join("all.gpkg");
+    export_parks(&a, &all, &full).unwrap();
+    let full_db = Connection::open(&full).unwrap();
+    for table in ["parks", "projects", "targets"] {
+        let types = column_types(&db, table);
+        let expected: Vec<(String, String)> = column_types(&full_db, table)
+            .into_iter()
+            .filter(|(c, _)| !c.starts_with("investment_"))
+            .collect();
+        assert_eq!(types, expected, "{table}");
+    }
+    let types = column_types(&db, "parks");
+    let of = |name: &str| types.iter().find(|(c, _)| c == name).unwrap().1.clone();
+    assert_eq!(of("area_km2"), "REAL");
+    assert_eq!(of("project_count"), "INTEGER");
+    let projects = column_types(&db, "projects");
+    assert!(projects.contains(&("year".to_owned(), "INTEGER".to_owned())));
+    assert!(projects.contains(&("amount".to_owned(), "REAL".to_owned())));
+}

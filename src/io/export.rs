@@ -26,9 +26,6 @@ pub enum ExportError {
         /// Why.
         source: std::io::Error,
     },
-    /// CSV encoding failed.
-    #[error("could not encode CSV: {0}")]
-    Csv(#[from] csv::Error),
     /// JSON encoding failed (nothing was written).
     #[error("could not encode GeoJSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -110,15 +107,13 @@ pub fn export_parks(
             })
         }
         Format::Csv => {
-            let parks_csv = parks_csv(atlas, parks)?;
             let projects_path = projects_csv_path(path);
-            let projects_csv = projects_csv(parks)?;
-            // Both files are replaced together or neither is.
+            // Both files are replaced together or neither is; each is streamed row by row.
             write_atomic_pair(
                 path,
-                |w| w.write_all(&parks_csv),
+                |w| write_parks_csv(atlas, parks, w),
                 &projects_path,
-                |w| w.write_all(&projects_csv),
+                |w| write_projects_csv(parks, w),
             )
             .map_err(|source| ExportError::Write {
                 path: path.to_owned(),
@@ -154,11 +149,7 @@ pub fn write_geojson(parks: &[&Park], w: &mut dyn std::io::Write) -> std::io::Re
 
 /// The parks as an RFC 7946 FeatureCollection (text).
 pub fn geojson_string(parks: &[&Park]) -> Result<String, ExportError> {
-    let mut out = Vec::new();
-    write_geojson(parks, &mut out).map_err(|e| ExportError::Write {
-        path: PathBuf::from("(memory)"),
-        source: e,
-    })?;
+    let out = in_memory(|w| write_geojson(parks, w))?;
     String::from_utf8(out).map_err(|e| ExportError::Write {
         path: PathBuf::from("(memory)"),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
@@ -274,39 +265,62 @@ fn num(x: Option<f64>) -> String {
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.to_vec())
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
-    w.into_inner()
-        .map_err(|e| ExportError::Csv(csv::Error::from(e.into_error())))
-}
-
-/// Writes rows as CSV: text through [`safe_cell`], unknown values as empty cells.
-fn rows_csv(rows: &super::rows::Rows) -> Result<Vec<u8>, ExportError> {
+/// Streams rows as CSV (UTF-8 with a byte-order mark for spreadsheets, CRLF line ends): text
+/// through [`safe_cell`], unknown values as empty cells.
+fn write_rows(rows: super::rows::Rows, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     use super::rows::Field;
-    let mut w = csv_writer();
-    w.write_record(&rows.columns)?;
-    for row in &rows.rows {
+    w.write_all(BOM)?;
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        kind => std::io::Error::other(format!("{kind:?}")),
+    };
+    out.write_record(rows.names()).map_err(io)?;
+    for row in rows.rows {
         let cells = row.iter().map(|f| match f {
             Field::Text(t) => safe_cell(t.as_deref().unwrap_or("")),
             Field::Real(x) => num(*x),
-            Field::Int(n) => n.to_string(),
+            Field::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
         });
-        w.write_record(cells)?;
+        out.write_record(cells).map_err(io)?;
     }
-    finish(w)
+    out.flush()
 }
 
-/// The parks as CSV: one row per park; investment totals in one column per currency.
+/// Streams the parks as CSV: one row per park; investment totals in one column per currency.
+pub fn write_parks_csv(
+    atlas: &Atlas,
+    parks: &[&Park],
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_rows(super::rows::park_rows(atlas, parks, true), w)
+}
+
+/// Streams the projects as CSV: one row per project, with the park it belongs to and its
+/// sources' addresses.
+pub fn write_projects_csv(parks: &[&Park], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_rows(super::rows::project_rows(parks), w)
+}
+
+/// [`write_parks_csv`] into memory.
 pub fn parks_csv(atlas: &Atlas, parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
-    rows_csv(&super::rows::park_rows(atlas, parks))
+    in_memory(|w| write_parks_csv(atlas, parks, w))
 }
 
-/// One row per project, with the park it belongs to and its sources' addresses.
+/// [`write_projects_csv`] into memory.
 pub fn projects_csv(parks: &[&Park]) -> Result<Vec<u8>, ExportError> {
-    rows_csv(&super::rows::project_rows(parks))
+    in_memory(|w| write_projects_csv(parks, w))
+}
+
+fn in_memory(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::new();
+    write(&mut out).map_err(|source| ExportError::Write {
+        path: PathBuf::from("(memory)"),
+        source,
+    })?;
+    Ok(out)
 }

@@ -10,7 +10,7 @@ use geo::BoundingRect;
 use geozero::{CoordDimensions, ToWkb};
 use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 
-use super::rows::{Field, Rows, park_rows, project_rows, target_rows};
+use super::rows::{Field, Kind, Rows, park_rows, project_rows, target_rows};
 use crate::model::{Atlas, Park};
 
 /// GeoPackage failures.
@@ -81,25 +81,19 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
     )?;
     let tx = db.transaction()?;
     // Parks: the CSV's columns without its WKT (the geometry is in `geom`).
-    let mut rows = park_rows(atlas, parks);
-    if let Some(w) = rows.columns.iter().position(|c| c == "wkt") {
-        rows.columns.remove(w);
-        for r in &mut rows.rows {
-            r.remove(w);
-        }
-    }
+    let rows = park_rows(atlas, parks, false);
     create_table(&tx, "parks", &rows, true)?;
     let mut bounds: Option<geo::Rect<f64>> = None;
     {
         let placeholders = vec!["?"; rows.columns.len() + 1].join(", ");
         let names = std::iter::once("geom".to_owned())
-            .chain(rows.columns.iter().map(|c| quote(c)))
+            .chain(rows.names().map(quote))
             .collect::<Vec<_>>()
             .join(", ");
         let mut insert = tx.prepare(&format!(
             "INSERT INTO parks ({names}) VALUES ({placeholders})"
         ))?;
-        for (p, row) in parks.iter().zip(&rows.rows) {
+        for (p, row) in parks.iter().zip(rows.rows) {
             let blob = match &p.geometry {
                 Some(g) => {
                     let r = g.bounding_rect();
@@ -156,7 +150,7 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
         let placeholders = vec!["?"; rows.columns.len()].join(", ");
         let mut insert =
             tx.prepare(&format!("INSERT INTO {name} VALUES (NULL, {placeholders})"))?;
-        for row in &rows.rows {
+        for row in rows.rows {
             insert.execute(params_from_iter(row.iter().map(sql)))?;
         }
         tx.execute(
@@ -169,23 +163,18 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
 }
 
 /// `CREATE TABLE` with an integer primary key `fid`, a `geom` column for the feature table,
-/// and the rows' columns typed from their first known value.
+/// and the rows' columns with their declared kinds.
 fn create_table(db: &Connection, name: &str, rows: &Rows, geometry: bool) -> rusqlite::Result<()> {
     let mut cols = vec!["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_owned()];
     if geometry {
         cols.push("geom GEOMETRY".to_owned());
     }
-    for (i, c) in rows.columns.iter().enumerate() {
-        let kind = rows
-            .rows
-            .iter()
-            .find_map(|r| match r.get(i)? {
-                Field::Text(Some(_)) => Some("TEXT"),
-                Field::Real(Some(_)) => Some("REAL"),
-                Field::Int(_) => Some("INTEGER"),
-                _ => None,
-            })
-            .unwrap_or("TEXT");
+    for (c, kind) in &rows.columns {
+        let kind = match kind {
+            Kind::Text => "TEXT",
+            Kind::Real => "REAL",
+            Kind::Int => "INTEGER",
+        };
         cols.push(format!("{} {kind}", quote(c)));
     }
     db.execute_batch(&format!("CREATE TABLE {name} ({});", cols.join(", ")))
@@ -199,7 +188,7 @@ fn sql(f: &Field) -> Sql {
     match f {
         Field::Text(Some(s)) => Sql::Text(s.clone()),
         Field::Real(Some(x)) => Sql::Real(*x),
-        Field::Int(n) => Sql::Integer(*n),
-        Field::Text(None) | Field::Real(None) => Sql::Null,
+        Field::Int(Some(n)) => Sql::Integer(*n),
+        Field::Text(None) | Field::Real(None) | Field::Int(None) => Sql::Null,
     }
 }

@@ -1,6 +1,9 @@
 //! The flat, typed rows every tabular export writes — the parks (one row each, investment in
 //! one column per currency), their projects and their targets — so that the CSV files and the
 //! GeoPackage tables have the same columns and the same values.
+//!
+//! Rows are made one at a time as a writer asks for them: an export of 100,000 parks holds one
+//! row in memory, not all of them (with their WKT geometries) at once.
 
 use std::collections::BTreeSet;
 
@@ -17,8 +20,20 @@ pub enum Field {
     Text(Option<String>),
     /// A real number (`None`: unknown).
     Real(Option<f64>),
-    /// An integer.
-    Int(i64),
+    /// An integer (`None`: unknown).
+    Int(Option<i64>),
+}
+
+/// What a column holds, declared once for the column (a GeoPackage's column type does not
+/// depend on which values happen to be known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// [`Field::Text`].
+    Text,
+    /// [`Field::Real`].
+    Real,
+    /// [`Field::Int`].
+    Int,
 }
 
 impl Field {
@@ -26,9 +41,14 @@ impl Field {
         Field::Text(s.map(str::to_owned))
     }
 
-    /// A year as an integer, unknown as an empty real.
+    /// A year.
     fn year(y: Option<i32>) -> Field {
-        y.map_or(Field::Real(None), |y| Field::Int(i64::from(y)))
+        Field::Int(y.map(i64::from))
+    }
+
+    /// A count.
+    fn count(n: usize) -> Field {
+        Field::Int(Some(i64::try_from(n).unwrap_or(i64::MAX)))
     }
 }
 
@@ -40,125 +60,123 @@ fn source_fields(p: &Park, ids: &[String]) -> [Field; 2] {
     ]
 }
 
-/// Named columns and rows of fields.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rows {
-    /// Column names.
-    pub columns: Vec<String>,
-    /// The rows, each as long as `columns`.
-    pub rows: Vec<Vec<Field>>,
+/// Named, typed columns and the rows under them, made as they are read.
+pub struct Rows<'a> {
+    /// Column names and kinds.
+    pub columns: Vec<(String, Kind)>,
+    /// The rows, each as long as `columns`, each field of its column's kind.
+    pub rows: Box<dyn Iterator<Item = Vec<Field>> + 'a>,
+}
+
+impl Rows<'_> {
+    /// The column names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+fn columns(cols: &[(&str, Kind)]) -> Vec<(String, Kind)> {
+    cols.iter().map(|(n, k)| ((*n).to_owned(), *k)).collect()
 }
 
 /// One row per park: ids, names, role, tier, counties, clusters, area, location accuracy,
-/// centroid, WKT geometry, project counts, investment per currency (one column each, never
-/// added), target count, source addresses.
-pub fn park_rows(atlas: &Atlas, parks: &[&Park]) -> Rows {
-    let currencies: BTreeSet<&str> = parks
+/// centroid, WKT geometry (when `wkt`), project counts, investment per currency (one column
+/// each, never added), target count, source addresses.
+pub fn park_rows<'a>(atlas: &'a Atlas, parks: &'a [&'a Park], wkt: bool) -> Rows<'a> {
+    use Kind::{Int, Real, Text};
+    let currencies: Vec<&str> = parks
         .iter()
         .flat_map(|p| p.projects.iter().filter_map(|pr| pr.currency.as_deref()))
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
         .collect();
-    let mut columns: Vec<String> = [
-        "id",
-        "name_zh",
-        "name_en",
-        "role",
-        "tier",
-        "parent_id",
-        "county_adcodes",
-        "counties_zh",
-        "counties_en",
-        "clusters",
-        "clusters_en",
-        "area_km2",
-        "location_accuracy_km",
-        "location_approximate",
-        "lon",
-        "lat",
-        "wkt",
-        "project_count",
-        "projects_without_amount",
-    ]
-    .map(String::from)
-    .to_vec();
-    columns.extend(currencies.iter().map(|c| format!("investment_{c}")));
-    columns.extend(["target_count", "sources"].map(String::from));
-    let rows = parks
-        .iter()
-        .map(|p| {
-            let s = summarize(atlas, std::slice::from_ref(p));
-            let c = p.geometry.as_ref().and_then(Centroid::centroid);
-            let cluster_names: Vec<&str> = p
-                .clusters
+    let mut cols = columns(&[
+        ("id", Text),
+        ("name_zh", Text),
+        ("name_en", Text),
+        ("role", Text),
+        ("tier", Text),
+        ("parent_id", Text),
+        ("county_adcodes", Text),
+        ("counties_zh", Text),
+        ("counties_en", Text),
+        ("clusters", Text),
+        ("clusters_en", Text),
+        ("area_km2", Real),
+        ("location_accuracy_km", Real),
+        ("location_approximate", Text),
+        ("lon", Real),
+        ("lat", Real),
+        ("wkt", Text),
+        ("project_count", Int),
+        ("projects_without_amount", Int),
+    ]);
+    if !wkt {
+        cols.retain(|(n, _)| n != "wkt");
+    }
+    cols.extend(currencies.iter().map(|c| (format!("investment_{c}"), Real)));
+    cols.extend(columns(&[("target_count", Int), ("sources", Text)]));
+    let rows = parks.iter().map(move |p| {
+        let s = summarize(atlas, std::slice::from_ref(p));
+        let c = p.geometry.as_ref().and_then(Centroid::centroid);
+        let cluster_names: Vec<&str> = p
+            .clusters
+            .iter()
+            .map(|c| {
+                atlas
+                    .taxonomy
+                    .cluster(c)
+                    .map_or(c.as_str(), |c| c.name_en.as_str())
+            })
+            .collect();
+        let urls: Vec<&str> = p
+            .sources
+            .values()
+            .filter_map(|s| s.url.as_deref())
+            .collect();
+        let mut row = vec![
+            Field::Text(Some(p.id.clone())),
+            Field::text(p.name_zh.as_deref()),
+            Field::text(p.name_en.as_deref()),
+            Field::text(Some(p.role.as_str())),
+            Field::text(Some(p.tier.as_str())),
+            Field::text(p.parent_id.as_deref()),
+            Field::Text(Some(p.county_adcodes.join(";"))),
+            Field::Text(Some(atlas.county_names(p, true))),
+            Field::Text(Some(atlas.county_names(p, false))),
+            Field::Text(Some(p.clusters.join(";"))),
+            Field::Text(Some(cluster_names.join(";"))),
+            Field::Real(p.area_km2),
+            Field::Real(p.location_accuracy_km),
+            Field::Text(Some(p.is_approximate().to_string())),
+            Field::Real(c.map(|c| c.x())),
+            Field::Real(c.map(|c| c.y())),
+        ];
+        if wkt {
+            row.push(Field::Text(p.geometry.as_ref().map(|g| g.wkt_string())));
+        }
+        row.push(Field::count(p.projects.len()));
+        row.push(Field::count(s.projects - s.projects_with_amount));
+        row.extend(
+            currencies
                 .iter()
-                .map(|c| {
-                    atlas
-                        .taxonomy
-                        .cluster(c)
-                        .map_or(c.as_str(), |c| c.name_en.as_str())
-                })
-                .collect();
-            let urls: Vec<&str> = p
-                .sources
-                .values()
-                .filter_map(|s| s.url.as_deref())
-                .collect();
-            let mut row = vec![
-                Field::Text(Some(p.id.clone())),
-                Field::text(p.name_zh.as_deref()),
-                Field::text(p.name_en.as_deref()),
-                Field::text(Some(p.role.as_str())),
-                Field::text(Some(p.tier.as_str())),
-                Field::text(p.parent_id.as_deref()),
-                Field::Text(Some(p.county_adcodes.join(";"))),
-                Field::Text(Some(atlas.county_names(p, true))),
-                Field::Text(Some(atlas.county_names(p, false))),
-                Field::Text(Some(p.clusters.join(";"))),
-                Field::Text(Some(cluster_names.join(";"))),
-                Field::Real(p.area_km2),
-                Field::Real(p.location_accuracy_km),
-                Field::Text(Some(p.is_approximate().to_string())),
-                Field::Real(c.map(|c| c.x())),
-                Field::Real(c.map(|c| c.y())),
-                Field::Text(p.geometry.as_ref().map(|g| g.wkt_string())),
-                Field::Int(p.projects.len() as i64),
-                Field::Int((s.projects - s.projects_with_amount) as i64),
-            ];
-            row.extend(
-                currencies
-                    .iter()
-                    .map(|c| Field::Real(s.totals.get(*c).copied())),
-            );
-            row.push(Field::Int(p.targets.len() as i64));
-            row.push(Field::Text(Some(urls.join(" "))));
-            row
-        })
-        .collect();
-    Rows { columns, rows }
+                .map(|c| Field::Real(s.totals.get(*c).copied())),
+        );
+        row.push(Field::count(p.targets.len()));
+        row.push(Field::Text(Some(urls.join(" "))));
+        row
+    });
+    Rows {
+        columns: cols,
+        rows: Box::new(rows),
+    }
 }
 
 /// One row per project, with the park it belongs to and its sources' addresses.
-pub fn project_rows(parks: &[&Park]) -> Rows {
-    let columns = [
-        "park_id",
-        "park_name_zh",
-        "park_name_en",
-        "name_zh",
-        "name_en",
-        "investor",
-        "amount",
-        "currency",
-        "year",
-        "status",
-        "status_date",
-        "clusters",
-        "source_ids",
-        "source_urls",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
-    for p in parks {
-        for pr in &p.projects {
+pub fn project_rows<'a>(parks: &'a [&'a Park]) -> Rows<'a> {
+    use Kind::{Int, Real, Text};
+    let rows = parks.iter().flat_map(|p| {
+        p.projects.iter().map(move |pr| {
             let mut row = vec![
                 Field::Text(Some(p.id.clone())),
                 Field::text(p.name_zh.as_deref()),
@@ -174,29 +192,35 @@ pub fn project_rows(parks: &[&Park]) -> Rows {
                 Field::Text(Some(pr.clusters.join(";"))),
             ];
             row.extend(source_fields(p, &pr.source_ids));
-            rows.push(row);
-        }
+            row
+        })
+    });
+    Rows {
+        columns: columns(&[
+            ("park_id", Text),
+            ("park_name_zh", Text),
+            ("park_name_en", Text),
+            ("name_zh", Text),
+            ("name_en", Text),
+            ("investor", Text),
+            ("amount", Real),
+            ("currency", Text),
+            ("year", Int),
+            ("status", Text),
+            ("status_date", Text),
+            ("clusters", Text),
+            ("source_ids", Text),
+            ("source_urls", Text),
+        ]),
+        rows: Box::new(rows),
     }
-    Rows { columns, rows }
 }
 
 /// One row per target, with the park it belongs to and its sources' addresses.
-pub fn target_rows(parks: &[&Park]) -> Rows {
-    let columns = [
-        "park_id",
-        "year",
-        "metric",
-        "value",
-        "unit",
-        "text",
-        "source_ids",
-        "source_urls",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
-    for p in parks {
-        for t in &p.targets {
+pub fn target_rows<'a>(parks: &'a [&'a Park]) -> Rows<'a> {
+    use Kind::{Int, Real, Text};
+    let rows = parks.iter().flat_map(|p| {
+        p.targets.iter().map(move |t| {
             let mut row = vec![
                 Field::Text(Some(p.id.clone())),
                 Field::year(t.year),
@@ -206,10 +230,22 @@ pub fn target_rows(parks: &[&Park]) -> Rows {
                 Field::text(t.text.as_deref()),
             ];
             row.extend(source_fields(p, &t.source_ids));
-            rows.push(row);
-        }
+            row
+        })
+    });
+    Rows {
+        columns: columns(&[
+            ("park_id", Text),
+            ("year", Int),
+            ("metric", Text),
+            ("value", Real),
+            ("unit", Text),
+            ("text", Text),
+            ("source_ids", Text),
+            ("source_urls", Text),
+        ]),
+        rows: Box::new(rows),
     }
-    Rows { columns, rows }
 }
 
 /// The addresses of a park's sources with these ids.
