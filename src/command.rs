@@ -47,9 +47,8 @@ pub enum Command {
     CloseDialogs,
     /// Export the selected parks to this file.
     ExportTo(PathBuf),
-    /// Save the current view as a map image (PNG at scale 1/2/4 of the window's size, or SVG
-    /// with scale 0).
-    SaveMapImage(PathBuf, u8),
+    /// Save the current view as a map image.
+    SaveMapImage(PathBuf, Picture),
     /// Save a PDF brief of the selected parks.
     SaveBrief(PathBuf),
     /// Load a parks/counties file or a dataset folder (in the background).
@@ -93,8 +92,8 @@ pub enum Dialog {
     Problems,
     /// Mouse and keyboard shortcuts (F1).
     Help,
-    /// "Save map image…": the current view as PNG at this scale (1, 2, 4), or SVG (0).
-    MapImage(u8),
+    /// "Save map image…": the current view as PNG or SVG.
+    MapImage(Picture),
     /// "Brief of selection…" (PDF).
     Brief,
 }
@@ -103,4 +102,26 @@ pub enum Dialog {
 /// (Ctrl, Shift, or Cmd on a Mac).
 pub fn toggle_held(modifiers: &egui::Modifiers) -> bool {
     modifiers.command || modifiers.ctrl || modifiers.shift
+}
+
+/// The kind of map image "Save…" writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picture {
+    /// PNG at this multiple (1, 2, 4) of the map's size on screen.
+    Png(u8),
+    /// SVG with text as text (editable; the reader needs a Chinese font).
+    Svg,
+    /// SVG with text as outlines (paths): looks the same in every reader, with or without
+    /// Chinese fonts, e.g. at a print shop; the text can no longer be edited or searched.
+    SvgOutlined,
+}
+
+impl Picture {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Picture::Png(_) => "png",
+            Picture::Svg | Picture::SvgOutlined => "svg",
+        }
+    }
 }

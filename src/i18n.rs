@@ -129,6 +129,10 @@ const ZH: &[(&str, &str)] = &[
     ("Map image, PNG 2×…", "地图图片 PNG 2×…"),
     ("Map image, PNG 4×…", "地图图片 PNG 4×…"),
     ("Map image, SVG…", "地图图片 SVG…"),
+    (
+        "Map image, SVG with text as outlines…",
+        "地图图片 SVG（文字转为轮廓）…",
+    ),
     ("Brief of selection (PDF)…", "所选园区简报（PDF）…"),
     ("Brief of selection…", "所选园区简报…"),
     ("Save map image…", "保存地图图片…"),
@@ -139,6 +143,10 @@ const ZH: &[(&str, &str)] = &[
     (
         "The current view as SVG (vectors; opens in Inkscape, browsers, Office).",
         "当前视图的 SVG 矢量图（可在 Inkscape、浏览器、Office 中打开）。",
+    ),
+    (
+        "The current view as SVG with every text drawn as outlines: it looks the same in any program, with or without Chinese fonts (e.g. at a print shop), but the text can no longer be edited or searched.",
+        "当前视图的 SVG，所有文字转为轮廓：在任何程序中显示都相同，无论是否装有中文字体（例如交给印刷厂时），但文字不能再编辑或搜索。",
     ),
     (
         "The current view as PNG, at a multiple of the map's size on screen.",

@@ -113,6 +113,11 @@ enum Command {
         /// Title (default: what is shown and how many parks).
         #[arg(long)]
         title: Option<String>,
+        /// SVG only: draw every text as outlines (paths) with the shipped font, so that the
+        /// file looks the same in readers without a Chinese font; the text is then no longer
+        /// editable or searchable.
+        #[arg(long)]
+        outline_text: bool,
     },
     /// Write an A4 PDF brief of the matching parks: a map, then each park with its projects,
     /// targets and numbered sources.
@@ -320,6 +325,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             width,
             lang,
             title,
+            outline_text,
         }) => map_image(
             &load(cli.data.as_deref())?,
             &chosen,
@@ -327,6 +333,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             width,
             lang,
             title,
+            outline_text,
         ),
         Some(Command::Brief {
             chosen,
@@ -869,6 +876,7 @@ fn map_image(
     width: u32,
     lang: Lang,
     title: Option<String>,
+    outline_text: bool,
 ) -> Result<ExitCode> {
     let ext = out
         .extension()
@@ -879,6 +887,11 @@ fn map_image(
             "cannot tell the format from {}: use a .png or .svg file name",
             out.display()
         )));
+    }
+    if outline_text && ext.as_deref() != Some("svg") {
+        bail!(UsageError(
+            "--outline-text is for SVG files (a PNG's text is pixels already)".to_owned()
+        ));
     }
     if !(200..=20_000).contains(&width) {
         bail!(UsageError(format!(
@@ -894,7 +907,9 @@ fn map_image(
         bounds: None,
     };
     let (svg, _) = park_atlas::render::map_svg(atlas, &parks, &options);
-    let bytes = if ext.as_deref() == Some("svg") {
+    let bytes = if outline_text {
+        park_atlas::render::svg_outlined(&svg)?.into_bytes()
+    } else if ext.as_deref() == Some("svg") {
         svg.into_bytes()
     } else {
         park_atlas::render::png_from_svg(&svg, width)?

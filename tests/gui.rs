@@ -983,7 +983,7 @@ fn zoom_to_selection_frames_the_selected_parks() {
 
 #[test]
 fn a_big_export_is_written_in_the_background_and_reported() {
-    use park_atlas::command::Command;
+    use park_atlas::command::{Command, Picture};
     use park_atlas::synth::{self, SynthOptions};
     let base = io::load_embedded().unwrap().atlas;
     let n = park_atlas::app::BACKGROUND_EXPORT_PARKS + 500;
@@ -1028,7 +1028,8 @@ fn a_big_export_is_written_in_the_background_and_reported() {
     assert!(first.exists() && !second.exists());
     // Map images (and briefs) are always made on the worker; a failure is reported in red.
     let svg = dir.path().join("view.svg");
-    h.state_mut().push(Command::SaveMapImage(svg.clone(), 0));
+    h.state_mut()
+        .push(Command::SaveMapImage(svg.clone(), Picture::Svg));
     h.step();
     assert!(h.state().is_exporting());
     assert!(status(&h).starts_with("Saving "), "{}", status(&h));
@@ -1036,7 +1037,8 @@ fn a_big_export_is_written_in_the_background_and_reported() {
     assert!(svg.exists());
     assert!(status(&h).starts_with("Saved: "), "{}", status(&h));
     let nowhere = dir.path().join("no/such/folder/view.svg");
-    h.state_mut().push(Command::SaveMapImage(nowhere, 0));
+    h.state_mut()
+        .push(Command::SaveMapImage(nowhere, Picture::Svg));
     h.step();
     wait_written(&mut h);
     let s = h.state().status.clone().unwrap();

@@ -282,3 +282,81 @@ fn county_names_keep_off_the_chosen_parks_markers() {
         }
     }
 }
+
+/// Rasterises an SVG 600 px wide with these fonts (an empty database: a reader without any).
+fn raster(svg: &str, options: &resvg::usvg::Options) -> resvg::tiny_skia::Pixmap {
+    let tree = resvg::usvg::Tree::from_str(svg, options).unwrap();
+    let scale = 600.0 / tree.size().width();
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(600, (tree.size().height() * scale).round() as u32).unwrap();
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+}
+
+/// The share of pixels that differ clearly between two pictures of one size.
+fn differing(a: &resvg::tiny_skia::Pixmap, b: &resvg::tiny_skia::Pixmap) -> f64 {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    let n = a
+        .pixels()
+        .iter()
+        .zip(b.pixels())
+        .filter(|(p, q)| {
+            let d = |x: u8, y: u8| x.abs_diff(y);
+            d(p.red(), q.red())
+                .max(d(p.green(), q.green()))
+                .max(d(p.blue(), q.blue()))
+                > 64
+        })
+        .count();
+    n as f64 / a.pixels().len() as f64
+}
+
+#[test]
+fn an_svg_with_text_as_outlines_looks_the_same_in_a_reader_without_chinese_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, outlined) = (dir.path().join("t.svg"), dir.path().join("o.svg"));
+    run(&["map", "--cluster", "green_petrochem"], &plain);
+    run(
+        &["map", "--cluster", "green_petrochem", "--outline-text"],
+        &outlined,
+    );
+    let plain = std::fs::read_to_string(&plain).unwrap();
+    let outlined = std::fs::read_to_string(&outlined).unwrap();
+    assert!(plain.contains("<text"));
+    assert!(!outlined.contains("<text"), "no text element is left");
+    assert!(
+        !outlined.contains("湛江"),
+        "names are shapes, not characters"
+    );
+
+    // What the plain SVG looks like with our fonts, and in a reader without any font.
+    let with_fonts = raster(&plain, &park_atlas::render::svg_options());
+    let no_fonts = resvg::usvg::Options::default();
+    let plain_bare = raster(&plain, &no_fonts);
+    let outlined_bare = raster(&outlined, &no_fonts);
+    // Without fonts the plain file loses its labels, title and legend…
+    assert!(
+        differing(&with_fonts, &plain_bare) > 0.002,
+        "{}",
+        differing(&with_fonts, &plain_bare)
+    );
+    // …the outlined one draws them all the same.
+    assert!(
+        differing(&with_fonts, &outlined_bare) < 0.0005,
+        "{}",
+        differing(&with_fonts, &outlined_bare)
+    );
+
+    // A PNG has no text to outline: said, not ignored.
+    let o = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args(["map", "--outline-text", "--out"])
+        .arg(dir.path().join("x.png"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--outline-text is for SVG"));
+}

@@ -519,6 +519,27 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Zhanjiang industrial parks · 22 parks"));
 
+    // The same with every text as outlines (for readers without a Chinese font).
+    click_label(&mut h, "Save…");
+    click_label(&mut h, "Map image, SVG with text as outlines…");
+    let outlined = dir.path().join("outlined.svg");
+    assert!(
+        h.state()
+            .dialogs
+            .save
+            .as_ref()
+            .unwrap()
+            .path
+            .ends_with("park-atlas-map-outlined.svg")
+    );
+    h.state_mut().dialogs.save.as_mut().unwrap().path = outlined.display().to_string();
+    h.get_by_label("Save").click();
+    h.step();
+    wait_written(&mut h);
+    let outlined = std::fs::read_to_string(&outlined).unwrap();
+    assert!(outlined.starts_with("<svg") && !outlined.contains("<text"));
+    assert!(!outlined.contains("Zhanjiang industrial parks"));
+
     // The brief needs a selection; then it is a PDF naming the park.
     click_label(&mut h, "Save…");
     click_label(&mut h, "Brief of selection (PDF)…");

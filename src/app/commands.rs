@@ -8,7 +8,7 @@ use geo::InteriorPoint;
 use walkers::Position;
 
 use super::ParkAtlasApp;
-use crate::command::{Command, Dialog};
+use crate::command::{Command, Dialog, Picture};
 use crate::io;
 use crate::map::tiles::{TileCache, TileSource};
 use crate::model::{Atlas, Park};
@@ -77,7 +77,7 @@ impl ParkAtlasApp {
                 }
             }
             Command::ExportTo(p) => self.export(&p, ctx),
-            Command::SaveMapImage(p, scale) => self.save_map_image(&p, scale, ctx),
+            Command::SaveMapImage(p, picture) => self.save_map_image(&p, picture, ctx),
             Command::SaveBrief(p) => self.save_brief(&p, ctx),
             Command::OpenPath(p) if p.as_os_str().is_empty() => {
                 self.status = Some(Status::error(lang.tr("Name a file or folder first.")));
@@ -523,9 +523,9 @@ impl ParkAtlasApp {
         }
     }
 
-    /// Saves the current view as PNG (at `scale` × the map's size on screen) or SVG (0), on a
+    /// Saves the current view as PNG (at a multiple of the map's size on screen) or SVG, on a
     /// worker thread.
-    fn save_map_image(&mut self, path: &Path, scale: u8, ctx: &egui::Context) {
+    fn save_map_image(&mut self, path: &Path, picture: Picture, ctx: &egui::Context) {
         let lang = self.state.lang;
         if path.as_os_str().is_empty() {
             return self.save_failed(lang.tr("Name a file or folder first.").to_owned());
@@ -535,7 +535,11 @@ impl ParkAtlasApp {
         };
         let chosen = self.picture_parks();
         let options = crate::render::MapOptions {
-            width: f64::from(frame.rect.width()) * f64::from(scale.max(1)),
+            width: f64::from(frame.rect.width())
+                * match picture {
+                    Picture::Png(scale) => f64::from(scale.max(1)),
+                    Picture::Svg | Picture::SvgOutlined => 1.0,
+                },
             chinese: lang.is_zh(),
             title: self.picture_title(chosen.len()),
             bounds: Some(frame.geo_bounds()),
@@ -544,10 +548,13 @@ impl ParkAtlasApp {
         let job_path = path.to_owned();
         self.spawn_output(ctx, path, running, false, move |atlas| {
             let (svg, _) = crate::render::map_svg(atlas, &chosen, &options);
-            let bytes = if scale == 0 {
-                Ok(svg.into_bytes())
-            } else {
-                crate::render::png_from_svg(&svg, options.width as u32).map_err(|e| e.to_string())
+            let bytes = match picture {
+                Picture::Svg => Ok(svg.into_bytes()),
+                Picture::SvgOutlined => crate::render::svg_outlined(&svg)
+                    .map(String::into_bytes)
+                    .map_err(|e| e.to_string()),
+                Picture::Png(_) => crate::render::png_from_svg(&svg, options.width as u32)
+                    .map_err(|e| e.to_string()),
             };
             write_file(&job_path, bytes)
         });

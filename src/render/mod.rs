@@ -51,6 +51,16 @@ pub fn svg_tree(svg: &str) -> Result<resvg::usvg::Tree, RenderError> {
     Ok(resvg::usvg::Tree::from_str(svg, &svg_options())?)
 }
 
+/// The SVG scene with every text converted to outlines drawn with the shipped fonts: the file
+/// looks the same in any reader, whether or not it has a Chinese font.
+pub fn svg_outlined(svg: &str) -> Result<String, RenderError> {
+    let options = resvg::usvg::WriteOptions {
+        preserve_text: false,
+        ..resvg::usvg::WriteOptions::default()
+    };
+    Ok(svg_tree(svg)?.to_string(&options))
+}
+
 /// Rasterises an SVG scene to PNG bytes, `width_px` wide (the height keeps the aspect).
 pub fn png_from_svg(svg: &str, width_px: u32) -> Result<Vec<u8>, RenderError> {
     let tree = svg_tree(svg)?;

@@ -9,7 +9,7 @@ use egui::{Key, RichText};
 
 use super::ViewContext;
 use super::widgets::status_color;
-use crate::command::{Command, Dialog};
+use crate::command::{Command, Dialog, Picture};
 use crate::i18n::Lang;
 use crate::map::tiles::TileSource;
 
@@ -130,11 +130,11 @@ impl Dialogs {
             }
             Dialog::Problems => {}
             Dialog::Help => self.help = true,
-            Dialog::MapImage(scale) => {
-                let name = if scale == 0 {
-                    "park-atlas-map.svg".to_owned()
-                } else {
-                    format!("park-atlas-map-{scale}x.png")
+            Dialog::MapImage(picture) => {
+                let name = match picture {
+                    Picture::Png(scale) => format!("park-atlas-map-{scale}x.png"),
+                    Picture::Svg => "park-atlas-map.svg".to_owned(),
+                    Picture::SvgOutlined => "park-atlas-map-outlined.svg".to_owned(),
                 };
                 self.save = Some(SaveDialog {
                     kind: dialog,
@@ -245,14 +245,14 @@ impl Dialogs {
                     lang.tr("An A4 PDF: a map of the selected parks, then each park with its projects, targets and sources."),
                     None,
                 ),
-                Dialog::MapImage(scale) => (
+                Dialog::MapImage(picture) => (
                     lang.tr("Save map image…"),
-                    if scale == 0 {
-                        lang.tr("The current view as SVG (vectors; opens in Inkscape, browsers, Office).")
-                    } else {
-                        lang.tr("The current view as PNG, at a multiple of the map's size on screen.")
+                    match picture {
+                        Picture::Svg => lang.tr("The current view as SVG (vectors; opens in Inkscape, browsers, Office)."),
+                        Picture::SvgOutlined => lang.tr("The current view as SVG with every text drawn as outlines: it looks the same in any program, with or without Chinese fonts (e.g. at a print shop), but the text can no longer be edited or searched."),
+                        Picture::Png(_) => lang.tr("The current view as PNG, at a multiple of the map's size on screen."),
                     },
-                    Some(scale),
+                    Some(picture),
                 ),
                 _ => ("", "", None),
             };
@@ -269,7 +269,7 @@ impl Dialogs {
             .ui(ctx, lang, &mut d.path);
             let path = PathBuf::from(d.path.trim());
             match (answer, kind) {
-                (Answer::Ok, Some(scale)) => out.push(Command::SaveMapImage(path, scale)),
+                (Answer::Ok, Some(picture)) => out.push(Command::SaveMapImage(path, picture)),
                 (Answer::Ok, None) => out.push(Command::SaveBrief(path)),
                 (Answer::Cancel, _) => out.push(Command::Close(d.kind)),
                 (Answer::None, _) => {}

@@ -4,7 +4,7 @@ use egui::{RichText, Ui};
 
 use super::ViewContext;
 use super::widgets::status_color;
-use crate::command::{Command, Dialog};
+use crate::command::{Command, Dialog, Picture};
 use crate::i18n::Lang;
 use crate::map::tiles::TileSource;
 
@@ -40,14 +40,18 @@ impl Toolbar {
                 commands.push(Command::Show(Dialog::Export));
             }
             ui.menu_button(lang.tr("Save…"), |ui| {
-                for (scale, text) in [
-                    (1, lang.tr("Map image, PNG 1×…")),
-                    (2, lang.tr("Map image, PNG 2×…")),
-                    (4, lang.tr("Map image, PNG 4×…")),
-                    (0, lang.tr("Map image, SVG…")),
+                for (picture, text) in [
+                    (Picture::Png(1), lang.tr("Map image, PNG 1×…")),
+                    (Picture::Png(2), lang.tr("Map image, PNG 2×…")),
+                    (Picture::Png(4), lang.tr("Map image, PNG 4×…")),
+                    (Picture::Svg, lang.tr("Map image, SVG…")),
+                    (
+                        Picture::SvgOutlined,
+                        lang.tr("Map image, SVG with text as outlines…"),
+                    ),
                 ] {
                     if ui.button(text).clicked() {
-                        commands.push(Command::Show(Dialog::MapImage(scale)));
+                        commands.push(Command::Show(Dialog::MapImage(picture)));
                         ui.close();
                     }
                 }
