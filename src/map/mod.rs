@@ -104,6 +104,10 @@ pub struct MapView {
     pub stats: FrameStats,
     /// Park colours and drawing order.
     style: parks::ParkStyle,
+    /// The parks' meshes, reused from frame to frame.
+    park_meshes: shapes::MeshBuffers,
+    /// The other layers' meshes, reused from frame to frame.
+    other_meshes: shapes::MeshBuffers,
     /// The pointer's position as shown in the readout (tests read it).
     pub cursor: Option<String>,
     /// The city's bounds for the data generation they were computed for.
@@ -138,6 +142,8 @@ impl Default for MapView {
             fit_bounds: None,
             stats: FrameStats::default(),
             style: parks::ParkStyle::default(),
+            park_meshes: shapes::MeshBuffers::default(),
+            other_meshes: shapes::MeshBuffers::default(),
             cursor: None,
             measure: None,
             measure_copied: None,
@@ -272,6 +278,8 @@ impl MapView {
             legend,
             stats,
             style,
+            park_meshes,
+            other_meshes,
             cursor,
             measure,
             measure_copied,
@@ -337,7 +345,13 @@ impl MapView {
                 let view = parks::view_box(&scr, rect, 40.0);
                 if other_shapes.is_some() {
                     let others = parks::in_view(input.index, Layer::Other, view);
-                    parks::draw_others(&painter, other_shapes, &atlas.layers, &others);
+                    parks::draw_others(
+                        &painter,
+                        other_shapes,
+                        &atlas.layers,
+                        &others,
+                        other_meshes,
+                    );
                 }
 
                 // Hover: the shown park under the pointer.
@@ -356,7 +370,7 @@ impl MapView {
                     hovered: *hovered,
                     style,
                 }
-                .draw(&mut markers);
+                .draw(&mut markers, park_meshes);
                 *stats = FrameStats {
                     visible: visible.len(),
                     shapes: drawn.0,

@@ -11,7 +11,7 @@ use walkers::Position;
 use super::MapInput;
 use super::grid::{Occupancy, Thinning};
 use super::projection::Screen;
-use super::shapes::{Kind, Placement, ShapeCache, push_disc};
+use super::shapes::{Kind, MeshBuffers, Placement, ShapeCache, push_disc};
 use super::style::{SELECTED, marker_radius, park_color, with_alpha};
 use crate::model::Role;
 use crate::spatial::{Layer, SpatialIndex};
@@ -159,17 +159,22 @@ pub struct ParksFrame<'a, 'b> {
 }
 
 impl ParksFrame<'_, '_> {
-    /// Draws the parks. Returns the parks drawn (for labels) and how many were drawn as shapes
-    /// and as markers, and fills `obstacles` with the markers' rectangles.
-    pub fn draw(&self, obstacles: &mut Occupancy) -> (Vec<Mark>, (usize, usize)) {
+    /// Draws the parks (into meshes from `buffers`). Returns the parks drawn (for labels) and
+    /// how many were drawn as shapes and as markers, and fills `obstacles` with the markers'
+    /// rectangles.
+    pub fn draw(
+        &self,
+        obstacles: &mut Occupancy,
+        buffers: &mut MeshBuffers,
+    ) -> (Vec<Mark>, (usize, usize)) {
         let (mut n_shapes, mut n_markers) = (0, 0);
         let (painter, input) = (self.painter, self.input);
         let atlas = input.atlas;
         let rect = painter.clip_rect();
         let shown = |i: usize| input.shown.get(i).copied().unwrap_or(false);
-        let mut fills = Mesh::default();
-        let mut lines = Mesh::default();
-        let mut discs = Mesh::default();
+        let mut fills = buffers.take(0);
+        let mut lines = buffers.take(1);
+        let mut discs = buffers.take(2);
         let mut highlights: Vec<Shape> = Vec::new();
         let mut others: Vec<Shape> = Vec::new();
         let mut marks = Vec::new();
@@ -347,10 +352,10 @@ impl ParksFrame<'_, '_> {
         // Links: a site to the zone it sits in; a multi-site zone's sections to each other.
         let links = self.links();
         painter.extend(others);
-        painter.add(Shape::mesh(fills));
-        painter.add(Shape::mesh(lines));
+        painter.add(buffers.shape(0, fills));
+        painter.add(buffers.shape(1, lines));
         painter.extend(links);
-        painter.add(Shape::mesh(discs));
+        painter.add(buffers.shape(2, discs));
         painter.extend(highlights);
         (marks, (n_shapes, n_markers))
     }
@@ -411,23 +416,24 @@ impl ParksFrame<'_, '_> {
 
 /// Draws the features of opened files that are neither parks nor counties, layer by layer
 /// (bottom first) in each layer's colour: filled and outlined polygons, lines, and markers
-/// (thinned where they pile up). Hidden layers are skipped.
+/// (thinned where they pile up). Hidden layers are skipped. The meshes come from `buffers`.
 pub fn draw_others(
     painter: &egui::Painter,
     shapes: Option<(&ShapeCache, Placement)>,
     layers: &[crate::model::FeatureLayer],
     visible: &[usize],
+    buffers: &mut MeshBuffers,
 ) {
     let Some((cache, pl)) = shapes else {
         return;
     };
     let rect = painter.clip_rect();
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
-    for layer in layers.iter().filter(|l| l.style.visible) {
+    for (n, layer) in layers.iter().enumerate().filter(|(_, l)| l.style.visible) {
         let (fill, line) = super::style::layer_colors(&layer.style);
-        let mut fills = Mesh::default();
-        let mut lines = Mesh::default();
-        let mut discs = Mesh::default();
+        let mut fills = buffers.take(3 * n);
+        let mut lines = buffers.take(3 * n + 1);
+        let mut discs = buffers.take(3 * n + 2);
         for &i in visible.iter().filter(|i| layer.features.contains(i)) {
             let Some(item) = cache.items.get(i) else {
                 continue;
@@ -446,8 +452,8 @@ pub fn draw_others(
                 cache.push_outline(item, pl, w, line, &mut lines);
             }
         }
-        painter.add(Shape::mesh(fills));
-        painter.add(Shape::mesh(lines));
-        painter.add(Shape::mesh(discs));
+        painter.add(buffers.shape(3 * n, fills));
+        painter.add(buffers.shape(3 * n + 1, lines));
+        painter.add(buffers.shape(3 * n + 2, discs));
     }
 }

@@ -9,7 +9,7 @@
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-use egui::epaint::{Color32, Mesh, Pos2, Vec2, Vertex, WHITE_UV};
+use egui::epaint::{Color32, Mesh, Pos2, Shape, Vec2, Vertex, WHITE_UV};
 use geo::{
     BoundingRect, Coord, Geometry, InteriorPoint, LineString, MapCoords, Polygon, Simplify,
     TriangulateEarcut,
@@ -90,8 +90,12 @@ pub struct ShapeCache {
     pub fill_pos: Vec<Pos2>,
     /// Fill triangles.
     pub fill_idx: Vec<u32>,
-    /// Outline and line points.
+    /// Outline and line points (a closed ring does not repeat its first point; no point
+    /// repeats the one before it).
     pub line_pos: Vec<Pos2>,
+    /// For each of `line_pos`, the offset of the strip's edge for a width of 2 (mitred; see
+    /// [`mitres`]). A placement only moves and scales, so it is computed once.
+    pub line_mitre: Vec<Vec2>,
     /// Rings and lines.
     pub rings: Vec<Ring>,
     /// Marker positions.
@@ -144,6 +148,7 @@ impl ShapeCache {
             fill_pos: Vec::new(),
             fill_idx: Vec::new(),
             line_pos: Vec::new(),
+            line_mitre: Vec::new(),
             rings: Vec::new(),
             points: Vec::new(),
             source_vertices: 0,
@@ -230,11 +235,23 @@ impl ShapeCache {
 
     fn add_line(&mut self, l: &LineString<f64>, closed: bool) {
         let simple = l.simplify(0.5);
-        let start = self.line_pos.len() as u32;
-        self.line_pos
-            .extend(simple.0.iter().map(|c| Pos2::new(c.x as f32, c.y as f32)));
+        let start = self.line_pos.len();
+        for c in &simple.0 {
+            let p = Pos2::new(c.x as f32, c.y as f32);
+            if self.line_pos.len() == start || self.line_pos.last() != Some(&p) {
+                self.line_pos.push(p);
+            }
+        }
+        if closed
+            && self.line_pos.len() > start + 1
+            && self.line_pos.last() == self.line_pos.get(start)
+        {
+            self.line_pos.pop();
+        }
+        let pts = self.line_pos.get(start..).unwrap_or_default();
+        self.line_mitre.extend(mitres(pts, closed));
         self.rings.push(Ring {
-            pts: start..self.line_pos.len() as u32,
+            pts: start as u32..self.line_pos.len() as u32,
             closed,
         });
     }
@@ -306,9 +323,11 @@ impl ShapeCache {
                 .line_pos
                 .get(ring.pts.start as usize..ring.pts.end as usize)
                 .unwrap_or_default();
-            for w in pts.windows(2) {
-                push_segment(mesh, pl.at(w[0]), pl.at(w[1]), width, color);
-            }
+            let mitre = self
+                .line_mitre
+                .get(ring.pts.start as usize..ring.pts.end as usize)
+                .unwrap_or_default();
+            push_strip(mesh, pts, mitre, ring.closed, |p| pl.at(p), width, color);
         }
     }
 
@@ -350,6 +369,127 @@ impl Kind {
         } else {
             self
         }
+    }
+}
+
+/// Meshes kept from one frame to the next so that a frame refills memory it already has
+/// instead of allocating (and growing, copying and page-faulting) megabytes of vertices anew:
+/// at 100,000 parks a zoom-12 view holds half a million of them.
+#[derive(Default)]
+pub struct MeshBuffers {
+    meshes: Vec<std::sync::Arc<Mesh>>,
+}
+
+impl MeshBuffers {
+    /// Mesh `k`, empty, with the capacity it had (a new one when the painter still holds the
+    /// last frame's).
+    pub fn take(&mut self, k: usize) -> Mesh {
+        if self.meshes.len() <= k {
+            self.meshes.resize_with(k + 1, Default::default);
+        }
+        let Some(slot) = self.meshes.get_mut(k) else {
+            return Mesh::default();
+        };
+        match std::sync::Arc::try_unwrap(std::mem::take(slot)) {
+            Ok(mut mesh) => {
+                mesh.vertices.clear();
+                mesh.indices.clear();
+                mesh
+            }
+            Err(shared) => {
+                let mut mesh = Mesh::default();
+                mesh.vertices.reserve(shared.vertices.len());
+                mesh.indices.reserve(shared.indices.len());
+                mesh
+            }
+        }
+    }
+
+    /// The shape that draws mesh `k`; the buffer comes back with the next [`Self::take`].
+    pub fn shape(&mut self, k: usize, mesh: Mesh) -> Shape {
+        let mesh = std::sync::Arc::new(mesh);
+        if let Some(slot) = self.meshes.get_mut(k) {
+            *slot = mesh.clone();
+        }
+        Shape::Mesh(mesh)
+    }
+}
+
+/// The mitred offsets of a strip of width 2 along `pts` (one per point; `closed`: the last
+/// point joins the first): at a corner the offset bisects the two segments' normals and
+/// reaches out so that both edges stay a half width off; a sharp turn's mitre is cut at twice
+/// the half width. The ends of an open line get their segment's normal.
+pub fn mitres(pts: &[Pos2], closed: bool) -> Vec<Vec2> {
+    let m = pts.len();
+    // The unit normal of the segment from `a` to `b` (zero when they coincide).
+    let normal = |a: Pos2, b: Pos2| {
+        let d = b - a;
+        let len = d.length();
+        if len < 1e-6 {
+            Vec2::ZERO
+        } else {
+            Vec2::new(-d.y, d.x) / len
+        }
+    };
+    // Segment k runs from point k to point k + 1 (the last to the first when closed).
+    let segment = |k: usize| match (pts.get(k), pts.get(k + 1).or(pts.first())) {
+        (Some(&a), Some(&b)) if k + 1 < m || closed => normal(a, b),
+        _ => Vec2::ZERO,
+    };
+    (0..m)
+        .map(|k| {
+            let before = if k > 0 {
+                segment(k - 1)
+            } else if closed {
+                segment(m - 1)
+            } else {
+                Vec2::ZERO
+            };
+            let after = segment(k);
+            let sum = before + after;
+            if before == Vec2::ZERO || after == Vec2::ZERO || sum.length_sq() < 1e-6 {
+                // An end, or a full turn back: the plain normal.
+                if before == Vec2::ZERO { after } else { before }
+            } else {
+                let dir = sum.normalized();
+                dir / dir.dot(before).max(0.5)
+            }
+        })
+        .collect()
+}
+
+/// A strip `width` points wide along `pts` (mapped to the screen by `at`, which may only move
+/// and scale) with the [`mitres`] of the points: one pair of vertices per point — half the
+/// vertices of a quad per segment — and no notches at the corners.
+pub fn push_strip(
+    mesh: &mut Mesh,
+    pts: &[Pos2],
+    mitre: &[Vec2],
+    closed: bool,
+    at: impl Fn(Pos2) -> Pos2,
+    width: f32,
+    color: Color32,
+) {
+    let m = pts.len().min(mitre.len());
+    if m < 2 {
+        return;
+    }
+    let half = width * 0.5;
+    let base = mesh.vertices.len() as u32;
+    for (p, o) in pts.iter().zip(mitre) {
+        let (q, o) = (at(*p), *o * half);
+        for pos in [q + o, q - o] {
+            mesh.vertices.push(Vertex {
+                pos,
+                uv: WHITE_UV,
+                color,
+            });
+        }
+    }
+    let segments = if closed { m } else { m - 1 };
+    for k in 0..segments {
+        let (a, b) = (base + 2 * k as u32, base + 2 * ((k + 1) % m) as u32);
+        mesh.indices.extend([a, a + 1, b + 1, a, b + 1, b]);
     }
 }
 
@@ -555,6 +695,83 @@ mod tests {
         );
         let mut lines = Mesh::default();
         c.push_outline(&c.items[0], pl, 1.0, Color32::BLACK, &mut lines);
-        assert_eq!(lines.vertices.len(), 4 * 4, "four edges, a quad each");
+        assert_eq!(lines.vertices.len(), 4 * 2, "a pair of vertices per corner");
+        assert_eq!(
+            lines.indices.len(),
+            4 * 6,
+            "two triangles per edge, closing one included"
+        );
+    }
+
+    #[test]
+    fn mesh_buffers_come_back_empty_with_their_memory() {
+        let mut buffers = MeshBuffers::default();
+        let mut mesh = buffers.take(1);
+        push_disc(&mut mesh, Pos2::ZERO, 5.0, Color32::RED, 1.0, Color32::WHITE);
+        let (n, ptr) = (mesh.vertices.len(), mesh.vertices.as_ptr());
+        assert!(n > 0);
+        let shape = buffers.shape(1, mesh);
+        // While the painter holds the shape, a new mesh (as big) is handed out.
+        let other = buffers.take(1);
+        assert!(other.vertices.is_empty() && other.vertices.capacity() >= n);
+        assert_ne!(other.vertices.as_ptr(), ptr);
+        let shape2 = buffers.shape(1, other);
+        drop((shape, shape2));
+        // Once the frame is painted the same memory comes back, emptied.
+        let mut again = buffers.take(1);
+        assert!(again.vertices.is_empty() && again.indices.is_empty());
+        push_disc(&mut again, Pos2::ZERO, 5.0, Color32::RED, 1.0, Color32::WHITE);
+        let ptr2 = again.vertices.as_ptr();
+        let shape = buffers.shape(1, again);
+        drop(shape);
+        assert_eq!(buffers.take(1).vertices.as_ptr(), ptr2);
+    }
+
+    #[test]
+    fn an_outline_is_a_mitred_strip_centred_on_the_ring() {
+        let sq = [
+            Pos2::new(0.0, 0.0),
+            Pos2::new(10.0, 0.0),
+            Pos2::new(10.0, 10.0),
+            Pos2::new(0.0, 10.0),
+        ];
+        let mut mesh = Mesh::default();
+        let m = mitres(&sq, true);
+        push_strip(&mut mesh, &sq, &m, true, |p| p, 2.0, Color32::BLACK);
+        // Each corner gets the mitred corners of a 1-px band inside and outside: (±1, ±1).
+        let mut corners: Vec<(i32, i32)> = mesh
+            .vertices
+            .iter()
+            .map(|v| (v.pos.x.round() as i32, v.pos.y.round() as i32))
+            .collect();
+        corners.sort_unstable();
+        assert_eq!(
+            corners,
+            [
+                (-1, -1),
+                (-1, 11),
+                (1, 1),
+                (1, 9),
+                (9, 1),
+                (9, 9),
+                (11, -1),
+                (11, 11)
+            ]
+        );
+        // An open line: no closing segment; a spike back on itself stays within the width.
+        let mut open = Mesh::default();
+        let spike = [
+            Pos2::new(0.0, 0.0),
+            Pos2::new(10.0, 0.0),
+            Pos2::new(0.0, 0.1),
+        ];
+        let m = mitres(&spike, false);
+        push_strip(&mut open, &spike, &m, false, |p| p, 2.0, Color32::BLACK);
+        assert_eq!(open.indices.len(), 2 * 6);
+        assert!(
+            open.vertices
+                .iter()
+                .all(|v| v.pos.x <= 12.1 && v.pos.y.abs() <= 2.1)
+        );
     }
 }
