@@ -360,3 +360,76 @@ fn an_svg_with_text_as_outlines_looks_the_same_in_a_reader_without_chinese_fonts
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--outline-text is for SVG"));
 }
+
+/// The brief's text (pdftotext, reading order).
+fn brief_text(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brief.pdf");
+    let mut all = vec!["brief"];
+    all.extend_from_slice(args);
+    run(&all, &out);
+    let text = Command::new("pdftotext")
+        .arg(&out)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(text.stdout).unwrap()
+}
+
+#[test]
+fn the_brief_sums_up_what_was_signed_in_all_and_county_by_county() {
+    use park_atlas::query::{format_totals, stats_by_county, summarize};
+    let a = atlas();
+    let text = brief_text(&["--cluster", "green_petrochem", "--lang", "zh"]);
+    let chosen: Vec<usize> = (0..a.parks.len())
+        .filter(|&i| {
+            let p = &a.parks[i];
+            p.clusters.iter().any(|c| c == "green_petrochem")
+                || p.projects
+                    .iter()
+                    .any(|pr| pr.clusters.iter().any(|c| c == "green_petrochem"))
+        })
+        .collect();
+    let parks: Vec<_> = chosen.iter().map(|&i| &a.parks[i]).collect();
+    let s = summarize(&a, &parks);
+    assert!(text.contains("汇总"), "{text}");
+    let total = format_totals(&s.totals, true).unwrap();
+    assert!(
+        text.contains(&format!("签约项目 {} 个", s.projects)) && text.contains(&total),
+        "{total} not in {text}"
+    );
+    let counties = stats_by_county(&a, &chosen);
+    let mut named = 0;
+    for c in &counties {
+        let line = format!("{}：园区 {} 个", c.name_zh, c.parks);
+        if c.parks > 0 {
+            named += 1;
+            assert!(text.contains(&line), "{line} not in the brief");
+            if let Some(t) = format_totals(&c.totals, true) {
+                assert!(text.contains(&format!("签约项目 {} 个，{t}", c.projects)));
+            }
+        } else {
+            assert!(!text.contains(&format!("{}：园区", c.name_zh)));
+        }
+    }
+    assert!(
+        named >= 2,
+        "the green petrochemical parks lie in several counties"
+    );
+
+    // A city-wide batch reported with a park is shown apart, not in the park's total.
+    let text = brief_text(&["--id", "lianjiang_htz", "--lang", "en"]);
+    let p = a.park("lianjiang_htz").unwrap();
+    let s = summarize(&a, &[p]);
+    assert!(s.city_wide_projects > 0);
+    let apart = format_totals(&s.city_wide_totals, false).unwrap();
+    assert!(
+        text.contains("city-wide batch") && text.contains(&apart),
+        "{apart}: {text}"
+    );
+    let total = format_totals(&s.totals, false).unwrap();
+    assert!(
+        text.contains(&format!("signed investment: {total}")),
+        "{total}: {text}"
+    );
+}

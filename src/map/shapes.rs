@@ -707,7 +707,14 @@ mod tests {
     fn mesh_buffers_come_back_empty_with_their_memory() {
         let mut buffers = MeshBuffers::default();
         let mut mesh = buffers.take(1);
-        push_disc(&mut mesh, Pos2::ZERO, 5.0, Color32::RED, 1.0, Color32::WHITE);
+        push_disc(
+            &mut mesh,
+            Pos2::ZERO,
+            5.0,
+            Color32::RED,
+            1.0,
+            Color32::WHITE,
+        );
         let (n, ptr) = (mesh.vertices.len(), mesh.vertices.as_ptr());
         assert!(n > 0);
         let shape = buffers.shape(1, mesh);
@@ -720,7 +727,14 @@ mod tests {
         // Once the frame is painted the same memory comes back, emptied.
         let mut again = buffers.take(1);
         assert!(again.vertices.is_empty() && again.indices.is_empty());
-        push_disc(&mut again, Pos2::ZERO, 5.0, Color32::RED, 1.0, Color32::WHITE);
+        push_disc(
+            &mut again,
+            Pos2::ZERO,
+            5.0,
+            Color32::RED,
+            1.0,
+            Color32::WHITE,
+        );
         let ptr2 = again.vertices.as_ptr();
         let shape = buffers.shape(1, again);
         drop(shape);

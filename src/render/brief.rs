@@ -16,7 +16,7 @@ use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::{NOTO_SANS_SC, NOTO_SANS_SC_SUPPLEMENT, RenderError, map_svg, svg_tree};
 use crate::model::{Atlas, Park};
-use crate::query::format_amount;
+use crate::query::{format_amount, format_totals, stats_by_county, summarize};
 
 /// What the brief says about itself.
 #[derive(Debug, Clone)]
@@ -251,8 +251,11 @@ pub fn brief_pdf(
         true,
     );
 
-    // The parks, each from a new line block.
+    // What was signed in these parks, in all and county by county.
     let unknown = tr(zh, "unknown", "未知");
+    summary(&mut layout, atlas, chosen, &parks, zh);
+
+    // The parks, each from a new line block.
     for (k, p) in parks.iter().enumerate() {
         layout.gap(10.0);
         let first = if zh {
@@ -444,6 +447,80 @@ pub fn brief_pdf(
     }
     doc.set_metadata(meta);
     doc.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
+}
+
+/// The brief's summary: the chosen parks' signed projects and investment (per currency, never
+/// added), city-wide batches apart, then one line per county that has chosen parks.
+fn summary(layout: &mut Layout<'_>, atlas: &Atlas, chosen: &[usize], parks: &[&Park], zh: bool) {
+    let s = summarize(atlas, parks);
+    layout.gap(10.0);
+    layout.text(tr(zh, "Summary", "汇总"), 13.0, 0.0, false);
+    let none = tr(zh, "no known amount", "无已知金额");
+    let without = s.projects - s.projects_with_amount;
+    let line = if zh {
+        format!(
+            "· 签约项目 {} 个（{} 个金额未知）；签约投资：{}",
+            s.projects,
+            without,
+            format_totals(&s.totals, zh).unwrap_or_else(|| none.to_owned())
+        )
+    } else {
+        format!(
+            "· Signed projects: {} ({} without a known amount); signed investment: {}",
+            s.projects,
+            without,
+            format_totals(&s.totals, zh).unwrap_or_else(|| none.to_owned())
+        )
+    };
+    layout.text(&line, 9.5, 12.0, false);
+    if s.city_wide_projects > 0 {
+        let amount = format_totals(&s.city_wide_totals, zh).unwrap_or_else(|| none.to_owned());
+        let line = if zh {
+            format!(
+                "· 另有全市批次 {} 个（{amount}），不计入园区合计",
+                s.city_wide_projects
+            )
+        } else {
+            format!(
+                "· Also {} city-wide batch(es) reported with these parks ({amount}), not in the parks' totals",
+                s.city_wide_projects
+            )
+        };
+        layout.text(&line, 9.5, 12.0, false);
+    }
+    let counties: Vec<_> = stats_by_county(atlas, chosen)
+        .into_iter()
+        .filter(|c| c.parks > 0)
+        .collect();
+    if counties.is_empty() {
+        return;
+    }
+    layout.text(
+        tr(
+            zh,
+            "By county (a park that lists several counties counts in each):",
+            "按县区（跨县区的园区在每个县区各计一次）：",
+        ),
+        9.5,
+        12.0,
+        false,
+    );
+    for c in counties {
+        let name = if zh { &c.name_zh } else { &c.name_en };
+        let amount = format_totals(&c.totals, zh).unwrap_or_else(|| none.to_owned());
+        let line = if zh {
+            format!(
+                "· {name}：园区 {} 个，签约项目 {} 个，{amount}",
+                c.parks, c.projects
+            )
+        } else {
+            format!(
+                "· {name}: {} park(s), {} project(s), {amount}",
+                c.parks, c.projects
+            )
+        };
+        layout.text(&line, 9.0, 20.0, false);
+    }
 }
 
 fn krilla_date(date: &str) -> Option<krilla::metadata::DateTime> {
