@@ -793,6 +793,15 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
                 Ok(l) => l.warnings,
                 Err(p) => p,
             }
+        } else if io::gpkg_read::is_sqlite(path) {
+            // A GeoPackage: what opening it as a layer would say.
+            match io::gpkg_read::read_gpkg(path, &label, &io::progress::Progress::default()) {
+                Ok((features, w)) => {
+                    say!("{label}: GeoPackage, {} feature(s)", features.len());
+                    w
+                }
+                Err(p) => p,
+            }
         } else {
             match std::fs::read(path) {
                 Ok(bytes) => io::validate_file(&label, &bytes, &taxonomy),

@@ -3,6 +3,7 @@
 //! `scripts/setup-debian.sh --ci`) opens the file and counts the same features.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::Path;
 use std::process::Command;
 
 use geozero::ToGeo;
@@ -206,4 +207,113 @@ fn a_columns_type_does_not_depend_on_which_values_are_known() {
     let projects = column_types(&db, "projects");
     assert!(projects.contains(&("year".to_owned(), "INTEGER".to_owned())));
     assert!(projects.contains(&("amount".to_owned(), "REAL".to_owned())));
+}
+
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr (gdal-bin) is needed: scripts/setup-debian.sh --ci installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_geopackage_opens_as_a_layer_with_its_features_and_columns() {
+    let a = atlas();
+    let all: Vec<&Park> = a.parks.iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.gpkg");
+    export_parks(&a, &all, &path).unwrap();
+    let loaded = io::open_path(&a, &path).unwrap();
+    // The parks stay; the file's feature table is a layer named after the file.
+    assert_eq!(loaded.atlas.parks.len(), a.parks.len());
+    let layer = loaded.atlas.layers.last().unwrap();
+    assert_eq!(layer.name, "all.gpkg");
+    let features = &loaded.atlas.others[layer.features.clone()];
+    assert_eq!(features.len(), 22);
+    for f in features {
+        let id = f.properties["id"].as_str().unwrap();
+        let park = a.park(id).unwrap();
+        assert_eq!(f.geometry, park.geometry, "{id}");
+        assert_eq!(f.properties["name_zh"].as_str(), park.name_zh.as_deref());
+        assert!(f.id.as_ref().is_some_and(serde_json::Value::is_i64));
+    }
+    // The attribute tables are named as not opened, not dropped silently.
+    let warnings: Vec<&str> = loaded.warnings.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"projects\" has no geometry")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"targets\" has no geometry"))
+    );
+
+    // A second feature table (added by GDAL) comes along, each feature saying its table.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qgis_export.geojson");
+    let p = path.to_str().unwrap();
+    ogr2ogr(&["-update", "-nln", "extra", p, fixture.to_str().unwrap()]);
+    let loaded = io::open_path(&a, &path).unwrap();
+    let layer = loaded.atlas.layers.last().unwrap();
+    let features = &loaded.atlas.others[layer.features.clone()];
+    assert!(features.len() > 22);
+    assert_eq!(
+        features
+            .iter()
+            .filter(|f| f.properties["gpkg_table"] == "parks")
+            .count(),
+        22
+    );
+    assert!(
+        features
+            .iter()
+            .any(|f| f.properties["gpkg_table"] == "extra")
+    );
+    // Opening the same file again replaces its layer.
+    let again = io::open_path(&loaded.atlas, &path).unwrap();
+    assert_eq!(again.atlas.layers.len(), loaded.atlas.layers.len());
+}
+
+#[test]
+fn a_geopackage_in_another_coordinate_system_or_not_a_geopackage_is_refused_with_the_reason() {
+    let a = atlas();
+    let all: Vec<&Park> = a.parks.iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let wgs = dir.path().join("wgs.gpkg");
+    export_parks(&a, &all, &wgs).unwrap();
+    let merc = dir.path().join("mercator.gpkg");
+    ogr2ogr(&[
+        "-t_srs",
+        "EPSG:3857",
+        merc.to_str().unwrap(),
+        wgs.to_str().unwrap(),
+        "parks",
+    ]);
+    let problems = io::open_path(&a, &merc).unwrap_err();
+    let text = problems[0].message.clone();
+    assert!(problems[0].is_error());
+    assert!(
+        text.contains("EPSG:3857") && text.contains("-t_srs EPSG:4326"),
+        "{text}"
+    );
+
+    // An SQLite database that is no GeoPackage.
+    let plain = dir.path().join("plain.sqlite");
+    Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let problems = io::open_path(&a, &plain).unwrap_err();
+    assert!(
+        problems[0].message.contains("not a GeoPackage"),
+        "{:?}",
+        problems
+    );
 }

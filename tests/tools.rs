@@ -575,3 +575,47 @@ fn the_window_saves_the_current_view_as_png_and_svg_and_a_brief_of_the_selection
         .unwrap();
     assert!(text.contains(&name), "{text}");
 }
+
+#[test]
+fn a_geopackage_opened_in_the_window_is_a_layer_whose_features_identify() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = park_atlas::io::load_embedded().unwrap().atlas;
+    let all: Vec<&park_atlas::model::Park> = a.parks.iter().collect();
+    let path = dir.path().join("exported.gpkg");
+    park_atlas::io::export_parks(&a, &all, &path).unwrap();
+    let mut h = harness(english());
+    h.state_mut().push(Command::OpenPath(path));
+    h.run();
+    wait_loaded(&mut h);
+    assert_eq!(h.state().atlas.parks.len(), 22, "the parks stay");
+    h.get_by_label("exported.gpkg");
+    h.get_by_label("22 features");
+    assert!(
+        h.state()
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("22 other features")
+    );
+    // The two attribute tables are reported as not opened, in the problems window.
+    let lines = &h.state().dialogs.problems.as_ref().unwrap().lines;
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"projects\" has no geometry")),
+        "{lines:?}"
+    );
+    h.get_by_label_contains("\"targets\" has no geometry");
+    // Its columns are the table's; a row identifies its feature.
+    h.state_mut().push(Command::CloseDialogs);
+    h.state_mut().push(Command::ToggleTable);
+    h.run();
+    click_label(&mut h, "exported.gpkg (22)");
+    h.get_by_label("name_zh");
+    h.get_by_label("county_adcodes");
+    h.get_all_by_label(&a.parks[0].id).next().unwrap().click();
+    h.run();
+    h.get_by_label("Feature properties");
+    assert!(h.state().identified.is_some());
+}

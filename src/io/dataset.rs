@@ -152,7 +152,8 @@ pub fn load(dir: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
 /// Opens a file or a dataset folder on top of `current`, the way the window's "Open data…"
 /// does: a folder replaces everything but the layers; a single GeoJSON file replaces the parks
 /// (if it has parks) and the counties (if it has counties), and its other features become a
-/// layer (replacing the layer read from the same path before). The result must pass the same cross-file checks as a dataset; any error refuses
+/// layer (replacing the layer read from the same path before); a GeoPackage's feature tables
+/// become a layer. The result must pass the same cross-file checks as a dataset; any error refuses
 /// it and `current` stays as it was.
 pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
     open_path_with(current, path, &Progress::default())
@@ -181,6 +182,16 @@ pub fn open_path_with(
         return Ok(loaded);
     }
     let label = path.display().to_string();
+    if super::gpkg_read::is_sqlite(path) {
+        // A GeoPackage: its feature tables become one layer.
+        let (features, warnings) = super::gpkg_read::read_gpkg(path, &label, progress)?;
+        let mut atlas = current.clone();
+        let name = path
+            .file_name()
+            .map_or_else(|| label.clone(), |n| n.to_string_lossy().into_owned());
+        atlas.add_layer(name, Some(path.to_path_buf()), features);
+        return Ok(Loaded { atlas, warnings });
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Problem::file_level(
             Severity::Error,

@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod dataset;
 pub mod export;
 pub mod gpkg;
+pub mod gpkg_read;
 pub mod problem;
 pub mod progress;
 pub mod read;

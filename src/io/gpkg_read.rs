@@ -1,0 +1,219 @@
+//! Reading a GeoPackage (QGIS's default format, and what GDAL, ArcGIS and Park Atlas itself
+//! write) as a layer: the features of every feature table in WGS 84, with their columns as
+//! properties. The file is opened read-only; nothing is held beyond the features.
+
+use std::path::Path;
+
+use geozero::ToGeo;
+use geozero::wkb::GpkgWkb;
+use rusqlite::{Connection, OpenFlags, types::ValueRef};
+use serde_json::{Map, Value};
+
+use super::problem::{Problem, Severity};
+use super::progress::Progress;
+use crate::model::GenericFeature;
+
+/// The first bytes of every SQLite database (and so of every GeoPackage).
+pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether the file at `path` starts as an SQLite database does.
+pub fn is_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == SQLITE_MAGIC)
+}
+
+/// One feature table of the file.
+struct Table {
+    name: String,
+    geometry: String,
+    srs: String,
+    geographic: bool,
+}
+
+/// Reads every feature table of the GeoPackage at `path` (labelled `label` in problems):
+/// the features, and warnings (attribute tables not opened, geometries that do not decode —
+/// those features are kept without a geometry). A file that is not a GeoPackage, or a table
+/// in a coordinate system other than WGS 84 longitude/latitude, is an error: Park Atlas does
+/// not reproject, and a map in the wrong place would be worse than none.
+pub fn read_gpkg(
+    path: &Path,
+    label: &str,
+    progress: &Progress,
+) -> Result<(Vec<GenericFeature>, Vec<Problem>), Vec<Problem>> {
+    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
+    let db = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| error(format!("cannot open the GeoPackage: {e}")))?;
+    let sql = |e: rusqlite::Error| error(format!("cannot read the GeoPackage: {e}"));
+    let is_gpkg: bool = db
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('gpkg_contents', 'gpkg_geometry_columns')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(sql)?
+        == 2;
+    if !is_gpkg {
+        return Err(error(
+            "an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)".into(),
+        ));
+    }
+    let mut warnings = Vec::new();
+    let tables: Vec<Table> = db
+        .prepare(
+            "SELECT c.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id, s.srs_name
+             FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+             LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id
+             WHERE c.data_type = 'features' ORDER BY c.table_name",
+        )
+        .and_then(|mut st| {
+            st.query_map([], |r| {
+                let srs_id: i64 = r.get(2)?;
+                let org: Option<String> = r.get(3)?;
+                let code: Option<i64> = r.get(4)?;
+                let name: Option<String> = r.get(5)?;
+                let org = org.unwrap_or_default().to_ascii_uppercase();
+                // EPSG:4326, or OGC's CRS84 (the same datum, longitude first as stored).
+                let geographic = (org == "EPSG" && code == Some(4326))
+                    || (org == "OGC" && code == Some(84))
+                    || (org.is_empty() && srs_id == 4326);
+                let srs = match (org.is_empty(), code) {
+                    (false, Some(c)) => format!("{org}:{c}"),
+                    _ => name.unwrap_or_else(|| format!("srs_id {srs_id}")),
+                };
+                Ok(Table {
+                    name: r.get(0)?,
+                    geometry: r.get(1)?,
+                    srs,
+                    geographic,
+                })
+            })?
+            .collect()
+        })
+        .map_err(sql)?;
+    let attributes: Vec<String> = db
+        .prepare("SELECT table_name FROM gpkg_contents WHERE data_type <> 'features' ORDER BY table_name")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .map_err(sql)?;
+    for t in attributes {
+        warnings.push(Problem::file_level(
+            Severity::Warning,
+            label,
+            format!("table {t:?} has no geometry: not opened (the feature tables are)"),
+        ));
+    }
+    if tables.is_empty() {
+        return Err(error("the GeoPackage has no feature table".into()));
+    }
+    let wrong: Vec<String> = tables
+        .iter()
+        .filter(|t| !t.geographic)
+        .map(|t| format!("{:?} is in {}", t.name, t.srs))
+        .collect();
+    if !wrong.is_empty() {
+        return Err(error(format!(
+            "{}; Park Atlas reads WGS 84 longitude/latitude (EPSG:4326) only — convert it with `ogr2ogr -t_srs EPSG:4326 out.gpkg {}` or QGIS's Export → Save Features As…",
+            wrong.join(", "),
+            path.display()
+        )));
+    }
+    let mut total = 0;
+    for t in &tables {
+        let n: i64 = db
+            .query_row(
+                &format!("SELECT count(*) FROM {}", quote(&t.name)),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        total += usize::try_from(n).unwrap_or(0);
+    }
+    progress.set_total(total);
+    let several = tables.len() > 1;
+    let mut features = Vec::with_capacity(total);
+    for t in &tables {
+        let mut st = db
+            .prepare(&format!("SELECT * FROM {}", quote(&t.name)))
+            .map_err(sql)?;
+        let names: Vec<String> = st.column_names().map(str::to_owned).collect();
+        let mut rows = st.query([]).map_err(sql)?;
+        while let Some(row) = rows.next().map_err(sql)? {
+            if progress.is_cancelled() {
+                return Err(error("cancelled".into()));
+            }
+            progress.step();
+            let mut properties = Map::new();
+            let mut geometry = None;
+            let mut id = None;
+            for (k, name) in names.iter().enumerate() {
+                let Ok(value) = row.get_ref(k) else { continue };
+                if name.eq_ignore_ascii_case(&t.geometry) {
+                    if let ValueRef::Blob(blob) = value {
+                        match GpkgWkb(blob).to_geo() {
+                            Ok(g) => geometry = Some(g),
+                            Err(e) => warnings.push(Problem::file_level(
+                                Severity::Warning,
+                                label,
+                                format!(
+                                    "{:?} row {}: the geometry does not decode ({e}); the feature is kept without one",
+                                    t.name,
+                                    features.len() + 1
+                                ),
+                            )),
+                        }
+                    }
+                    continue;
+                }
+                let v = json(value);
+                if name.eq_ignore_ascii_case("fid") {
+                    id = Some(v);
+                    continue;
+                }
+                properties.insert(name.clone(), v);
+            }
+            if several {
+                properties.insert("gpkg_table".into(), Value::String(t.name.clone()));
+            }
+            if let Some(bad) = geometry.as_ref().and_then(outside_lon_lat) {
+                return Err(error(format!(
+                    "{:?} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
+                    t.name, bad.0, bad.1
+                )));
+            }
+            features.push(GenericFeature {
+                id,
+                properties,
+                geometry,
+            });
+        }
+    }
+    Ok((features, warnings))
+}
+
+/// An SQLite value as JSON (a BLOB other than the geometry as a note of its size).
+fn json(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::from(n),
+        ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::String(format!("(binary, {} bytes)", b.len())),
+    }
+}
+
+/// The first coordinate outside longitude/latitude ranges, if any.
+fn outside_lon_lat(g: &geo::Geometry<f64>) -> Option<(f64, f64)> {
+    use geo::CoordsIter;
+    g.coords_iter()
+        .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+        .map(|c| (c.x, c.y))
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
