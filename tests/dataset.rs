@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use park_atlas::Atlas;
 use park_atlas::io;
@@ -875,4 +876,30 @@ fn a_text_without_its_chinese_is_found_and_falls_back() {
     assert!(!park_atlas::model::needs_chinese("2013 / 2017"));
     assert!(!park_atlas::model::needs_chinese("5G"));
     assert!(park_atlas::model::needs_chinese("c. Jan 2026"));
+}
+
+#[test]
+fn a_files_kind_is_told_from_its_top_level_keys() {
+    use park_atlas::io::dataset::{FileKind, guess_kind};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhanjiang");
+    let kind = |name: &str| guess_kind(&std::fs::read(dir.join(name)).unwrap());
+    assert_eq!(kind("clusters.json"), FileKind::Taxonomy);
+    assert_eq!(kind("citywide.json"), FileKind::Citywide);
+    assert_eq!(kind("parks.geojson"), FileKind::GeoJson);
+    assert_eq!(kind("counties.geojson"), FileKind::GeoJson);
+    // A key nested deeper does not count; anything unreadable is GeoJSON (and said so there).
+    assert_eq!(
+        guess_kind(br#"{"type": "FeatureCollection", "features": [], "x": {"figures": []}}"#),
+        FileKind::GeoJson
+    );
+    assert_eq!(
+        guess_kind(br#"{"meta": {"clusters": 1, "groups": 2}}"#),
+        FileKind::GeoJson
+    );
+    assert_eq!(
+        guess_kind(br#"{"figures": [1, 2], "title": "x"}"#),
+        FileKind::Citywide
+    );
+    assert_eq!(guess_kind(b"not json"), FileKind::GeoJson);
+    assert_eq!(guess_kind(b"[1, 2]"), FileKind::GeoJson);
 }
