@@ -188,8 +188,8 @@ const ZH: &[(&str, &str)] = &[
         "复制属性表中所选的行（制表符分隔，可粘贴到 Excel）",
     ),
     (
-        "Open a GeoJSON file or a GeoPackage (Ctrl+O), or drop one here, to add a layer.",
-        "打开 GeoJSON 或 GeoPackage 文件（Ctrl+O），或把文件拖到这里，即可添加图层。",
+        "Open a GeoJSON, GeoPackage or shapefile (Ctrl+O), or drop one here, to add a layer.",
+        "打开 GeoJSON、GeoPackage 或 Shapefile 文件（Ctrl+O），或把文件拖到这里，即可添加图层。",
     ),
     ("Open…", "打开…"),
     ("Show or hide the layer", "显示或隐藏图层"),
@@ -278,8 +278,8 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("Open", "打开"),
     (
-        "A parks or counties GeoJSON file, a GeoPackage (opened as a layer) or a dataset folder. You can also drop files on the window.",
-        "园区或县区 GeoJSON 文件、GeoPackage（作为图层打开）或数据文件夹。也可以把文件拖到窗口上。",
+        "A parks or counties GeoJSON file, a GeoPackage or shapefile (opened as a layer) or a dataset folder. You can also drop files on the window.",
+        "园区或县区 GeoJSON 文件、GeoPackage 或 Shapefile（作为图层打开）或数据文件夹。也可以把文件拖到窗口上。",
     ),
     ("Problems in the data", "数据问题"),
     ("The data on screen was kept.", "屏幕上的数据保持不变。"),

@@ -793,11 +793,13 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
                 Ok(l) => l.warnings,
                 Err(p) => p,
             }
-        } else if io::gpkg_read::is_sqlite(path) {
-            // A GeoPackage: what opening it as a layer would say.
-            match io::gpkg_read::read_gpkg(path, &label, &io::progress::Progress::default()) {
+        } else if let Some(read) =
+            io::dataset::read_layer_file(path, &label, &io::progress::Progress::default())
+        {
+            // A GeoPackage or a shapefile: what opening it as a layer would say.
+            match read {
                 Ok((features, w)) => {
-                    say!("{label}: GeoPackage, {} feature(s)", features.len());
+                    say!("{label}: a layer of {} feature(s)", features.len());
                     w
                 }
                 Err(p) => p,

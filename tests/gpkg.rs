@@ -1,6 +1,7 @@
 //! GeoPackage export: the tables, rows and values read back with SQLite, geometries decoded
 //! back to the parks' own, filters respected, and GDAL (`ogrinfo`, from gdal-bin — installed by
-//! `scripts/setup-debian.sh --ci`) opens the file and counts the same features.
+//! `scripts/setup-debian.sh --ci`) opens the file and counts the same features. GeoPackages and
+//! shapefiles (made by GDAL's `ogr2ogr` here) opened as layers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -316,4 +317,112 @@ fn a_geopackage_in_another_coordinate_system_or_not_a_geopackage_is_refused_with
         "{:?}",
         problems
     );
+}
+
+/// Two parcels with Chinese attribute names and values, as GeoJSON.
+fn parcels_geojson(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("parcels.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {"名称": "湛江地块一", "面积": 12.5, "编号": 7}, "geometry": {"type": "Polygon", "coordinates": [[[110.3, 21.1], [110.31, 21.1], [110.31, 21.11], [110.3, 21.11], [110.3, 21.1]]]}},
+{"type": "Feature", "properties": {"名称": "霞山区地块", "面积": null, "编号": 8}, "geometry": {"type": "Polygon", "coordinates": [[[110.4, 21.2], [110.41, 21.2], [110.41, 21.21], [110.4, 21.2]]]}}
+]}"#,
+    )
+    .unwrap();
+    path
+}
+
+fn shapefile(dir: &Path, name: &str, extra: &[&str]) -> std::path::PathBuf {
+    let out = dir.join(name);
+    let src = parcels_geojson(dir);
+    let mut args = vec![out.to_str().unwrap(), src.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ogr2ogr(&args);
+    out
+}
+
+fn layer_of(loaded: &io::Loaded) -> Vec<park_atlas::model::GenericFeature> {
+    let layer = loaded.atlas.layers.last().unwrap();
+    loaded.atlas.others[layer.features.clone()].to_vec()
+}
+
+#[test]
+fn a_shapefile_opens_as_a_layer_with_its_chinese_attributes_in_any_encoding() {
+    use geo::Area;
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    // GBK, as Chinese Windows saves it, with the .cpg that says so.
+    let gbk = shapefile(dir.path(), "gbk.shp", &["-lco", "ENCODING=GBK"]);
+    assert_eq!(
+        std::fs::read_to_string(gbk.with_extension("cpg"))
+            .unwrap()
+            .trim(),
+        "GBK"
+    );
+    let loaded = io::open_path(&a, &gbk).unwrap();
+    assert_eq!(loaded.atlas.layers.last().unwrap().name, "gbk.shp");
+    assert_eq!(loaded.atlas.parks.len(), a.parks.len());
+    let features = layer_of(&loaded);
+    assert_eq!(features.len(), 2);
+    assert_eq!(features[0].properties["名称"], "湛江地块一");
+    assert_eq!(features[0].properties["面积"], 12.5);
+    assert_eq!(features[0].properties["编号"], 7);
+    assert_eq!(features[1].properties["名称"], "霞山区地块");
+    assert!(
+        features[1].properties["面积"].is_null(),
+        "unknown stays unknown"
+    );
+    let area = features[0].geometry.as_ref().unwrap().unsigned_area();
+    assert!((area - 0.0001).abs() < 1e-9, "{area}");
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Without the .cpg the text is not UTF-8: read as GBK, and said so.
+    std::fs::remove_file(gbk.with_extension("cpg")).unwrap();
+    let loaded = io::open_path(&a, &gbk).unwrap();
+    assert_eq!(layer_of(&loaded)[0].properties["名称"], "湛江地块一");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("read as GBK")),
+        "{:?}",
+        loaded.warnings
+    );
+
+    // UTF-8 without a .cpg is read as such, with nothing to say; no .prj is said.
+    let utf8 = shapefile(dir.path(), "utf8.shp", &["-lco", "ENCODING=UTF-8"]);
+    let _ = std::fs::remove_file(utf8.with_extension("cpg"));
+    std::fs::remove_file(utf8.with_extension("prj")).unwrap();
+    let loaded = io::open_path(&a, &utf8).unwrap();
+    assert_eq!(layer_of(&loaded)[1].properties["名称"], "霞山区地块");
+    let said: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("no .prj"));
+}
+
+#[test]
+fn a_projected_shapefile_or_one_without_its_dbf_is_refused_with_the_reason() {
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    let utm = shapefile(dir.path(), "utm.shp", &["-t_srs", "EPSG:32649"]);
+    let problems = io::open_path(&a, &utm).unwrap_err();
+    assert!(problems[0].is_error());
+    let text = &problems[0].message;
+    assert!(
+        text.contains("UTM") && text.contains("-t_srs EPSG:4326"),
+        "{text}"
+    );
+    // Without its .prj the coordinates give it away.
+    std::fs::remove_file(utm.with_extension("prj")).unwrap();
+    let problems = io::open_path(&a, &utm).unwrap_err();
+    assert!(
+        problems[0].message.contains("not a longitude/latitude"),
+        "{problems:?}"
+    );
+
+    let bare = shapefile(dir.path(), "bare.shp", &[]);
+    std::fs::remove_file(bare.with_extension("dbf")).unwrap();
+    let problems = io::open_path(&a, &bare).unwrap_err();
+    assert!(problems[0].message.contains(".dbf"), "{problems:?}");
 }

@@ -40,7 +40,7 @@ fn layers_are_listed_hidden_reordered_removed_and_remembered() {
     let a = square_file(dir.path(), "zoning.geojson", "zone-A", 110.30, 21.10, 0.04);
     let b = square_file(dir.path(), "sites.geojson", "site-B", 110.31, 21.11, 0.02);
     let mut h = harness(english());
-    h.get_by_label_contains("Open a GeoJSON file");
+    h.get_by_label_contains("Open a GeoJSON, GeoPackage or shapefile");
     h.state_mut().queue_files(vec![a.clone(), b.clone()]);
     h.run();
     wait_loaded(&mut h);

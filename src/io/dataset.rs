@@ -152,7 +152,7 @@ pub fn load(dir: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
 /// does: a folder replaces everything but the layers; a single GeoJSON file replaces the parks
 /// (if it has parks) and the counties (if it has counties), and its other features become a
 /// layer (replacing the layer read from the same path before); a GeoPackage's feature tables
-/// become a layer. The result must pass the same cross-file checks as a dataset; any error refuses
+/// or a shapefile's shapes become a layer. The result must pass the same cross-file checks as a dataset; any error refuses
 /// it and `current` stays as it was.
 pub fn open_path(current: &Atlas, path: &Path) -> Result<Loaded, Vec<Problem>> {
     open_path_with(current, path, &Progress::default())
@@ -181,9 +181,9 @@ pub fn open_path_with(
         return Ok(loaded);
     }
     let label = path.display().to_string();
-    if super::gpkg_read::is_sqlite(path) {
-        // A GeoPackage: its feature tables become one layer.
-        let (features, warnings) = super::gpkg_read::read_gpkg(path, &label, progress)?;
+    if let Some(read) = read_layer_file(path, &label, progress) {
+        // A GeoPackage or a shapefile: its features become one layer.
+        let (features, warnings) = read?;
         let mut atlas = current.clone();
         let name = path
             .file_name()
@@ -231,6 +231,21 @@ pub fn open_path_with(
             atlas,
             warnings: problems,
         })
+    }
+}
+
+/// A layer file's features and warnings, or the errors that refuse it.
+pub type LayerRead = Result<(Vec<crate::model::GenericFeature>, Vec<Problem>), Vec<Problem>>;
+
+/// Reads a GeoPackage (told by its content) or a shapefile (by its extension) as a layer's
+/// features and warnings; `None` for any other file.
+pub fn read_layer_file(path: &Path, label: &str, progress: &Progress) -> Option<LayerRead> {
+    if super::gpkg_read::is_sqlite(path) {
+        Some(super::gpkg_read::read_gpkg(path, label, progress))
+    } else if super::shp_read::is_shapefile(path) {
+        Some(super::shp_read::read_shp(path, label, progress))
+    } else {
+        None
     }
 }
 

@@ -38,11 +38,7 @@ struct Table {
 /// those features are kept without a geometry). A file that is not a GeoPackage, or a table
 /// in a coordinate system other than WGS 84 longitude/latitude, is an error: Park Atlas does
 /// not reproject, and a map in the wrong place would be worse than none.
-pub fn read_gpkg(
-    path: &Path,
-    label: &str,
-    progress: &Progress,
-) -> Result<(Vec<GenericFeature>, Vec<Problem>), Vec<Problem>> {
+pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
     let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
     let db = Connection::open_with_flags(
         path,
@@ -207,7 +203,7 @@ fn json(v: ValueRef<'_>) -> Value {
 }
 
 /// The first coordinate outside longitude/latitude ranges, if any.
-fn outside_lon_lat(g: &geo::Geometry<f64>) -> Option<(f64, f64)> {
+pub(crate) fn outside_lon_lat(g: &geo::Geometry<f64>) -> Option<(f64, f64)> {
     use geo::CoordsIter;
     g.coords_iter()
         .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))

@@ -10,6 +10,7 @@ pub mod problem;
 pub mod progress;
 pub mod read;
 pub mod rows;
+pub mod shp_read;
 pub mod text;
 
 pub use dataset::{

@@ -225,7 +225,7 @@ impl Dialogs {
             let answer = PathWindow {
                 title: lang.tr("Open data…"),
                 top: None,
-                hint: lang.tr("A parks or counties GeoJSON file, a GeoPackage (opened as a layer) or a dataset folder. You can also drop files on the window."),
+                hint: lang.tr("A parks or counties GeoJSON file, a GeoPackage or shapefile (opened as a layer) or a dataset folder. You can also drop files on the window."),
                 field: lang.tr("File"),
                 browse: &browse,
                 ok: lang.tr("Open"),
@@ -443,9 +443,13 @@ fn browse_save_any() -> Option<PathBuf> {
 
 fn browse_open() -> Option<PathBuf> {
     rfd::FileDialog::new()
-        .add_filter("GeoJSON, GeoPackage", &["geojson", "json", "gpkg"])
+        .add_filter(
+            "GeoJSON, GeoPackage, Shapefile",
+            &["geojson", "json", "gpkg", "shp"],
+        )
         .add_filter("GeoJSON", &["geojson", "json"])
         .add_filter("GeoPackage", &["gpkg"])
+        .add_filter("Shapefile", &["shp"])
         .pick_file()
 }
 

@@ -17,7 +17,7 @@ pub fn layers_ui(ui: &mut Ui, view: &ViewContext<'_>, commands: &mut Vec<Command
         .default_open(true)
         .show(ui, |ui| {
             if layers.is_empty() {
-                ui.weak(lang.tr("Open a GeoJSON file or a GeoPackage (Ctrl+O), or drop one here, to add a layer."));
+                ui.weak(lang.tr("Open a GeoJSON, GeoPackage or shapefile (Ctrl+O), or drop one here, to add a layer."));
                 if ui.small_button(lang.tr("Open…")).clicked() {
                     commands.push(Command::Show(Dialog::Open));
                 }

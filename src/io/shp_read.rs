@@ -1,0 +1,221 @@
+//! Reading an ESRI Shapefile (`.shp` with its `.dbf`, `.shx`, and `.prj`/`.cpg` when present)
+//! as a layer: what land bureaus and older GIS desktops hand over. The geometry must be in
+//! longitude/latitude on WGS 84 (or CGCS2000, the same to well under a metre at this scale);
+//! attribute text is decoded as the `.cpg` says, else as UTF-8, else as GBK — the encoding
+//! Chinese Windows saves in — with a warning that says so.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use shapefile::dbase::{self, FieldValue};
+
+use super::gpkg_read::outside_lon_lat;
+use super::problem::{Problem, Severity};
+use super::progress::Progress;
+use crate::model::GenericFeature;
+
+/// Whether the path names a shapefile (by its extension, as every GIS does).
+pub fn is_shapefile(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+}
+
+/// What the `.prj` says about the coordinates.
+enum Crs {
+    /// WGS 84 longitude/latitude.
+    Wgs84,
+    /// Another geographic system close enough to WGS 84 to draw with (named).
+    Close(&'static str),
+    /// Anything else (its name).
+    Other(String),
+}
+
+fn crs_of(wkt: &str) -> Crs {
+    let upper = wkt.to_ascii_uppercase();
+    if upper.trim_start().starts_with("PROJCS") || upper.contains("PROJECTION[") {
+        let name = wkt
+            .split('"')
+            .nth(1)
+            .map_or_else(|| "a projected system".to_owned(), str::to_owned);
+        return Crs::Other(name);
+    }
+    if upper.contains("WGS_1984") || upper.contains("WGS 84") || upper.contains("WGS84") {
+        Crs::Wgs84
+    } else if upper.contains("CGCS2000") || upper.contains("CHINA_GEODETIC_COORDINATE_SYSTEM_2000")
+    {
+        Crs::Close("CGCS2000")
+    } else {
+        Crs::Other(
+            wkt.split('"')
+                .nth(1)
+                .map_or_else(|| "an unknown system".to_owned(), str::to_owned),
+        )
+    }
+}
+
+/// Reads the shapefile at `path` (labelled `label` in problems): its features with their
+/// attributes as properties, and warnings. A projected or unknown coordinate system, a missing
+/// `.dbf` or a file that does not read is an error, and nothing is opened.
+pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
+    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
+    let warn = |message: String| Problem::file_level(Severity::Warning, label, message);
+    let mut warnings = Vec::new();
+    match std::fs::read_to_string(path.with_extension("prj")) {
+        Ok(wkt) => match crs_of(&wkt) {
+            Crs::Wgs84 => {}
+            Crs::Close(name) => warnings.push(warn(format!(
+                "coordinates in {name}, drawn as WGS 84 (the two differ by well under a metre)"
+            ))),
+            Crs::Other(name) => {
+                return Err(error(format!(
+                    "the coordinates are in {name}; Park Atlas reads longitude/latitude (WGS 84, EPSG:4326) only — convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}` or QGIS's Export → Save Features As…",
+                    path.display()
+                )));
+            }
+        },
+        Err(_) => warnings.push(warn(
+            "no .prj beside the file: the coordinates are taken as WGS 84 longitude/latitude"
+                .into(),
+        )),
+    }
+    let has_cpg = path.with_extension("cpg").exists();
+    let (features, lossy) = read_with(path, label, progress, None, &mut warnings)?;
+    if !lossy || has_cpg {
+        if lossy {
+            warnings.push(warn(
+                "some text does not decode in the encoding the .cpg names: shown with �".into(),
+            ));
+        }
+        return Ok((features, warnings));
+    }
+    // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK.
+    let mut again = Vec::new();
+    let (features, lossy) = read_with(path, label, progress, Some(encoding_rs::GBK), &mut again)?;
+    warnings.extend(again);
+    warnings.push(warn(if lossy {
+        "the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode".into()
+    } else {
+        "no .cpg and the attribute text is not UTF-8: read as GBK (GB18030), the encoding Chinese Windows saves".into()
+    }));
+    Ok((features, warnings))
+}
+
+/// One pass over the file with an encoding (`None`: the `.cpg`'s, else UTF-8). Also says
+/// whether any text did not decode (a replacement character in a name or a value).
+fn read_with(
+    path: &Path,
+    label: &str,
+    progress: &Progress,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    warnings: &mut Vec<Problem>,
+) -> Result<(Vec<GenericFeature>, bool), Vec<Problem>> {
+    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
+    let read_error = |e: shapefile::Error| {
+        error(match e {
+            shapefile::Error::MissingDbf => {
+                "the .dbf file beside it (its attributes) is missing".to_owned()
+            }
+            e => format!("cannot read the shapefile: {e}"),
+        })
+    };
+    let mut reader = match encoding {
+        None => shapefile::Reader::from_path(path).map_err(read_error)?,
+        Some(enc) => {
+            let shapes = shapefile::ShapeReader::from_path(path).map_err(read_error)?;
+            let dbf = File::open(path.with_extension("dbf"))
+                .map_err(|e| error(format!("cannot open the .dbf file: {e}")))?;
+            let records = dbase::ReaderBuilder::new()
+                .with_encoding(dbase::encoding::EncodingRs::from(enc))
+                .build(BufReader::new(dbf))
+                .map_err(|e| error(format!("cannot read the .dbf file: {e}")))?;
+            shapefile::Reader::new(shapes, records)
+        }
+    };
+    let total = reader.shape_count().unwrap_or(0);
+    progress.set_total(total);
+    let mut features = Vec::with_capacity(total);
+    let mut lossy = false;
+    for (n, item) in reader.iter_shapes_and_records().enumerate() {
+        if progress.is_cancelled() {
+            return Err(error("cancelled".into()));
+        }
+        progress.step();
+        let (shape, record) =
+            item.map_err(|e| error(format!("shape {}: cannot read it: {e}", n + 1)))?;
+        let geometry = match shape {
+            shapefile::Shape::NullShape => None,
+            shape => match geo::Geometry::<f64>::try_from(shape) {
+                Ok(g) => Some(g),
+                Err(e) => {
+                    warnings.push(Problem::file_level(
+                        Severity::Warning,
+                        label,
+                        format!(
+                            "shape {}: {e:?}; the feature is kept without a geometry",
+                            n + 1
+                        ),
+                    ));
+                    None
+                }
+            },
+        };
+        if let Some((x, y)) = geometry.as_ref().and_then(outside_lon_lat) {
+            return Err(error(format!(
+                "shape {} has a coordinate ({x}, {y}) that is not a longitude/latitude: the file is in a projected system (convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}`)",
+                n + 1,
+                path.display()
+            )));
+        }
+        let mut properties = Map::new();
+        for (name, value) in record {
+            let value = json(value);
+            lossy |=
+                name.contains('\u{fffd}') || value.as_str().is_some_and(|s| s.contains('\u{fffd}'));
+            properties.insert(name.trim().to_owned(), value);
+        }
+        features.push(GenericFeature {
+            id: None,
+            properties,
+            geometry,
+        });
+    }
+    Ok((features, lossy))
+}
+
+/// A dBase value as JSON (unknown as null, dates as YYYY-MM-DD).
+fn json(v: FieldValue) -> Value {
+    let num = |x: f64| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
+    match v {
+        FieldValue::Character(s) => s.map_or(Value::Null, |s| Value::String(s.trim().to_owned())),
+        FieldValue::Memo(s) => Value::String(s),
+        FieldValue::Numeric(x) => x.map_or(Value::Null, |x| {
+            // Whole numbers (ids, counts) as integers.
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                Value::from(x as i64)
+            } else {
+                num(x)
+            }
+        }),
+        FieldValue::Float(x) => x.map_or(Value::Null, |x| num(f64::from(x))),
+        FieldValue::Double(x) | FieldValue::Currency(x) => num(x),
+        FieldValue::Integer(n) => Value::from(n),
+        FieldValue::Logical(b) => b.map_or(Value::Null, Value::Bool),
+        FieldValue::Date(d) => d.map_or(Value::Null, |d| {
+            Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        }),
+        FieldValue::DateTime(dt) => {
+            let (d, t) = (dt.date(), dt.time());
+            Value::String(format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                d.year(),
+                d.month(),
+                d.day(),
+                t.hours(),
+                t.minutes(),
+                t.seconds()
+            ))
+        }
+    }
+}
