@@ -129,6 +129,7 @@ const ZH: &[(&str, &str)] = &[
     ("Map image, PNG 2×…", "地图图片 PNG 2×…"),
     ("Map image, PNG 4×…", "地图图片 PNG 4×…"),
     ("Map image, SVG…", "地图图片 SVG…"),
+    ("reliability", "可靠性"),
     (
         "Map image, SVG with text as outlines…",
         "地图图片 SVG（文字转为轮廓）…",

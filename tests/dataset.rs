@@ -873,6 +873,17 @@ fn a_text_without_its_chinese_is_found_and_falls_back() {
         park_atlas::model::untranslated(&no_outlet),
         ["zhanjiang_etdz sources.wiki_donghai: outlet"]
     );
+    // A source's reliability note.
+    let no_quality = strip("zhanjiang_etdz", &|p| {
+        p["sources"]["wiki_donghai"]
+            .as_object_mut()
+            .unwrap()
+            .remove("quality_zh");
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_quality),
+        ["zhanjiang_etdz sources.wiki_donghai: quality"]
+    );
     assert!(!park_atlas::model::needs_chinese("2013 / 2017"));
     assert!(!park_atlas::model::needs_chinese("5G"));
     assert!(park_atlas::model::needs_chinese("c. Jan 2026"));

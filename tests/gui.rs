@@ -816,6 +816,9 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     // The sources: who published them, in Chinese (titles stay as published).
     h.get_by_label_contains("网易号自媒体转载（湛江园区专题）");
     assert!(h.query_by_label_contains("NetEase").is_none());
+    // …and how far each can be trusted.
+    h.get_by_label_contains("维基百科 (n.d.) · 可靠性: 坐标和面积可靠");
+    assert!(h.query_by_label_contains("good for coordinates").is_none());
     assert!(h.query_by_label_contains("仅有英文").is_none());
     // A project's status and investor.
     h.state_mut().push(park_atlas::command::Command::Select(
@@ -845,6 +848,7 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     h.run();
     h.get_by_label_contains("approved by the State Council in 1984");
     h.get_by_label_contains("Confidence: medium");
+    h.get_by_label_contains("Wikipedia (n.d.) · reliability: good for coordinates/area");
     assert!(h.query_by_label_contains("1984 年经国务院批准").is_none());
     // Another name a source uses: glossed in English, not the Chinese note.
     h.state_mut().push(park_atlas::command::Command::Select(

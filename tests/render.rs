@@ -157,6 +157,11 @@ fn the_pdf_brief_has_names_investors_sources_and_the_date_as_text() {
     }
     assert!(text.contains("2026-11-25"), "the date in the footer");
     assert!(text.contains("Park locations are approximate"));
+    // Each source says how far it can be trusted.
+    assert!(
+        text.contains("reliability: good for coordinates/area"),
+        "{text}"
+    );
     // The map page's text comes from the same scene (county names).
     assert!(text.contains(a.counties[0].name(false)));
     // Every web address is a link a click opens (the remark after an address is not in it).

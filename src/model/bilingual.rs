@@ -28,7 +28,7 @@ pub const TARGET_TEXTS: [&str; 2] = ["text", "note"];
 /// The text members of a fact (a park's or the city's).
 pub const FACT_TEXTS: [&str; 1] = ["text"];
 /// The text members of a source the source lists show (its title stays as published).
-pub const SOURCE_TEXTS: [&str; 2] = ["outlet", "date"];
+pub const SOURCE_TEXTS: [&str; 3] = ["outlet", "date", "quality"];
 /// The text members of a city-wide figure.
 pub const FIGURE_TEXTS: [&str; 3] = ["text", "period", "note"];
 
@@ -103,11 +103,12 @@ impl Project {
 }
 
 impl Source {
-    /// `outlet` or `date` in the preferred language, and whether it fell back.
+    /// `outlet`, `date` or `quality` in the preferred language, and whether it fell back.
     pub fn text_in(&self, key: &str, chinese: bool) -> Option<(&str, bool)> {
         let en = match key {
             "outlet" => self.outlet.as_deref(),
             "date" => self.date.as_deref(),
+            "quality" => self.quality.as_deref(),
             _ => self.extra.get(key).and_then(Value::as_str),
         };
         picked(zh_of(&self.extra, key), en, chinese)

@@ -366,6 +366,13 @@ pub fn brief_pdf(
         {
             text.push_str(&format!(" · {}", part.0));
         }
+        if let Some(q) = s.text_in("quality", zh) {
+            text.push_str(&format!(
+                " · {}{}",
+                tr(zh, "reliability: ", "可靠性："),
+                q.0
+            ));
+        }
         layout.text(&text, 8.5, 0.0, false);
         if let Some(u) = &s.url {
             // A web address is a link; another locator (a file, a book) is only text.

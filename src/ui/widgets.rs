@@ -87,6 +87,13 @@ pub fn sources_list(ui: &mut Ui, sources: &Sources, lang: Lang) {
             if let Some(d) = s.text_in("date", zh) {
                 text.push_str(&format!(" ({})", in_lang(lang, d)));
             }
+            if let Some(q) = s.text_in("quality", zh) {
+                text.push_str(&format!(
+                    " · {}: {}",
+                    lang.tr("reliability"),
+                    in_lang(lang, q)
+                ));
+            }
             match s.link() {
                 Some(url) => {
                     ui.hyperlink_to(RichText::new(text).small(), url)
