@@ -282,29 +282,77 @@ fn a_geopackage_opens_as_a_layer_with_its_features_and_columns() {
     assert_eq!(again.atlas.layers.len(), loaded.atlas.layers.len());
 }
 
+/// The largest distance in degrees between the points of two geometries of the same shape.
+fn max_offset(a: &geo::Geometry<f64>, b: &geo::Geometry<f64>) -> f64 {
+    use geo::CoordsIter;
+    assert_eq!(a.coords_count(), b.coords_count());
+    a.coords_iter()
+        .zip(b.coords_iter())
+        .map(|(p, q)| (p.x - q.x).abs().max((p.y - q.y).abs()))
+        .fold(0.0, f64::max)
+}
+
 #[test]
-fn a_geopackage_in_another_coordinate_system_or_not_a_geopackage_is_refused_with_the_reason() {
+fn a_projected_geopackage_is_brought_to_wgs84_and_one_that_cannot_be_is_refused() {
     let a = atlas();
     let all: Vec<&Park> = a.parks.iter().collect();
     let dir = tempfile::tempdir().unwrap();
     let wgs = dir.path().join("wgs.gpkg");
     export_parks(&a, &all, &wgs).unwrap();
-    let merc = dir.path().join("mercator.gpkg");
-    ogr2ogr(&[
-        "-t_srs",
-        "EPSG:3857",
-        merc.to_str().unwrap(),
-        wgs.to_str().unwrap(),
-        "parks",
-    ]);
-    let problems = io::open_path(&a, &merc).unwrap_err();
+    // CGCS2000 3-degree Gauss–Krüger (zone CM 111°E: Zhanjiang's), as a land bureau's
+    // GIS would hand it over, and web Mercator.
+    for (code, name) in [
+        ("EPSG:4546", "CGCS2000 / 3-degree Gauss-Kruger CM 111E"),
+        ("EPSG:3857", "WGS 84 / Pseudo-Mercator"),
+    ] {
+        let projected = dir.path().join(format!("{}.gpkg", &code[5..]));
+        ogr2ogr(&[
+            "-t_srs",
+            code,
+            projected.to_str().unwrap(),
+            wgs.to_str().unwrap(),
+            "parks",
+        ]);
+        let loaded = io::open_path(&a, &projected).unwrap();
+        let features = layer_of(&loaded);
+        assert_eq!(features.len(), 22);
+        for f in &features {
+            let park = a.park(f.properties["id"].as_str().unwrap()).unwrap();
+            // Back where the park is, to a millionth of a degree (~0.1 m).
+            let off = max_offset(
+                f.geometry.as_ref().unwrap(),
+                park.geometry.as_ref().unwrap(),
+            );
+            assert!(off < 1e-6, "{code} {}: {off}", park.id);
+        }
+        let said: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(
+            said.iter()
+                .any(|w| w.contains(&format!("reprojected from {name} to WGS 84"))),
+            "{said:?}"
+        );
+    }
+
+    // A table whose system is not defined cannot be placed: refused, with the way out.
+    let undefined = dir.path().join("undefined.gpkg");
+    std::fs::copy(&wgs, &undefined).unwrap();
+    Connection::open(&undefined)
+        .unwrap()
+        .execute_batch("UPDATE gpkg_geometry_columns SET srs_id = -1; UPDATE gpkg_contents SET srs_id = -1 WHERE table_name = 'parks';")
+        .unwrap();
+    let problems = io::open_path(&a, &undefined).unwrap_err();
     let text = problems[0].message.clone();
     assert!(problems[0].is_error());
     assert!(
-        text.contains("EPSG:3857") && text.contains("-t_srs EPSG:4326"),
+        text.contains("cannot convert") && text.contains("-t_srs EPSG:4326"),
         "{text}"
     );
+}
 
+#[test]
+fn not_a_geopackage_is_refused_as_such() {
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
     // An SQLite database that is no GeoPackage.
     let plain = dir.path().join("plain.sqlite");
     Connection::open(&plain)
@@ -402,15 +450,46 @@ fn a_shapefile_opens_as_a_layer_with_its_chinese_attributes_in_any_encoding() {
 }
 
 #[test]
-fn a_projected_shapefile_or_one_without_its_dbf_is_refused_with_the_reason() {
+fn a_projected_shapefile_is_brought_to_wgs84_and_a_broken_one_is_refused() {
     let a = atlas();
     let dir = tempfile::tempdir().unwrap();
+    let wgs = shapefile(dir.path(), "wgs.shp", &[]);
+    let expected = layer_of(&io::open_path(&a, &wgs).unwrap());
+    // Web Mercator as ArcGIS writes its .prj (an ellipsoid named, a sphere meant).
+    let web = shapefile(dir.path(), "web.shp", &["-t_srs", "EPSG:3857"]);
+    let loaded = io::open_path(&a, &web).unwrap();
+    for (f, e) in layer_of(&loaded).iter().zip(&expected) {
+        let off = max_offset(f.geometry.as_ref().unwrap(), e.geometry.as_ref().unwrap());
+        assert!(off < 1e-6, "web Mercator: {off}");
+    }
     let utm = shapefile(dir.path(), "utm.shp", &["-t_srs", "EPSG:32649"]);
+    let loaded = io::open_path(&a, &utm).unwrap();
+    let features = layer_of(&loaded);
+    assert_eq!(features.len(), 2);
+    for (f, e) in features.iter().zip(&expected) {
+        let off = max_offset(f.geometry.as_ref().unwrap(), e.geometry.as_ref().unwrap());
+        assert!(off < 1e-6, "UTM: {off}");
+    }
+    assert!(
+        loaded.warnings.iter().any(|w| w
+            .message
+            .contains("reprojected from WGS_1984_UTM_Zone_49N to WGS 84")),
+        "{:?}",
+        loaded.warnings
+    );
+    // A .prj that names a projection nobody can compute is refused, with the way out.
+    std::fs::write(
+        utm.with_extension("prj"),
+        r#"PROJCS["Mystery",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["No_Such_Projection"],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
     let problems = io::open_path(&a, &utm).unwrap_err();
     assert!(problems[0].is_error());
     let text = &problems[0].message;
     assert!(
-        text.contains("UTM") && text.contains("-t_srs EPSG:4326"),
+        text.contains("Mystery")
+            && text.contains("cannot convert")
+            && text.contains("-t_srs EPSG:4326"),
         "{text}"
     );
     // Without its .prj the coordinates give it away.

@@ -1,6 +1,6 @@
 //! Reading a GeoPackage (QGIS's default format, and what GDAL, ArcGIS and Park Atlas itself
-//! write) as a layer: the features of every feature table in WGS 84, with their columns as
-//! properties. The file is opened read-only; nothing is held beyond the features.
+//! write) as a layer: the features of every feature table brought to WGS 84 (see
+//! [`super::reproject`]), with their columns as properties. The file is opened read-only; nothing is held beyond the features.
 
 use std::path::Path;
 
@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
+use super::reproject::ToWgs84;
 use crate::model::GenericFeature;
 
 /// The first bytes of every SQLite database (and so of every GeoPackage).
@@ -31,13 +32,15 @@ struct Table {
     geometry: String,
     srs: String,
     geographic: bool,
+    /// The coordinate system's WKT (`gpkg_spatial_ref_sys.definition`).
+    definition: Option<String>,
 }
 
 /// Reads every feature table of the GeoPackage at `path` (labelled `label` in problems):
 /// the features, and warnings (attribute tables not opened, geometries that do not decode —
-/// those features are kept without a geometry). A file that is not a GeoPackage, or a table
-/// in a coordinate system other than WGS 84 longitude/latitude, is an error: Park Atlas does
-/// not reproject, and a map in the wrong place would be worse than none.
+/// those features are kept without a geometry — and tables reprojected to WGS 84 from another
+/// system). A file that is not a GeoPackage, or a table in a system that cannot be converted,
+/// is an error: a map in the wrong place would be worse than none.
 pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
     let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
     let db = Connection::open_with_flags(
@@ -62,7 +65,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
     let mut warnings = Vec::new();
     let tables: Vec<Table> = db
         .prepare(
-            "SELECT c.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id, s.srs_name
+            "SELECT c.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id, s.srs_name, s.definition
              FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
              LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id
              WHERE c.data_type = 'features' ORDER BY c.table_name",
@@ -87,6 +90,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                     geometry: r.get(1)?,
                     srs,
                     geographic,
+                    definition: r.get(6)?,
                 })
             })?
             .collect()
@@ -106,17 +110,36 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
     if tables.is_empty() {
         return Err(error("the GeoPackage has no feature table".into()));
     }
-    let wrong: Vec<String> = tables
-        .iter()
-        .filter(|t| !t.geographic)
-        .map(|t| format!("{:?} is in {}", t.name, t.srs))
-        .collect();
-    if !wrong.is_empty() {
-        return Err(error(format!(
-            "{}; Park Atlas reads WGS 84 longitude/latitude (EPSG:4326) only — convert it with `ogr2ogr -t_srs EPSG:4326 out.gpkg {}` or QGIS's Export → Save Features As…",
-            wrong.join(", "),
-            path.display()
-        )));
+    // Tables in another system are reprojected from their WKT; one that cannot be is refused.
+    let mut reprojections = Vec::with_capacity(tables.len());
+    for t in &tables {
+        if t.geographic {
+            reprojections.push(None);
+            continue;
+        }
+        let converted = t
+            .definition
+            .as_deref()
+            .ok_or_else(|| "no definition".to_owned())
+            .and_then(ToWgs84::from_wkt);
+        match converted {
+            Ok(r) => {
+                warnings.push(Problem::file_level(
+                    Severity::Warning,
+                    label,
+                    format!("{:?}: {} ({})", t.name, r.note, t.srs),
+                ));
+                reprojections.push(Some(r));
+            }
+            Err(why) => {
+                return Err(error(format!(
+                    "{:?} is in {}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.gpkg {}` or QGIS's Export → Save Features As…",
+                    t.name,
+                    t.srs,
+                    path.display()
+                )));
+            }
+        }
     }
     let mut total = 0;
     for t in &tables {
@@ -132,7 +155,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
     progress.set_total(total);
     let several = tables.len() > 1;
     let mut features = Vec::with_capacity(total);
-    for t in &tables {
+    for (t, reproject) in tables.iter().zip(&reprojections) {
         let mut st = db
             .prepare(&format!("SELECT * FROM {}", quote(&t.name)))
             .map_err(sql)?;
@@ -151,7 +174,14 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                 if name.eq_ignore_ascii_case(&t.geometry) {
                     if let ValueRef::Blob(blob) = value {
                         match GpkgWkb(blob).to_geo() {
-                            Ok(g) => geometry = Some(g),
+                            Ok(mut g) => {
+                                if let Some(r) = reproject {
+                                    r.apply(&mut g).map_err(|why| {
+                                        error(format!("{:?}: {why}", t.name))
+                                    })?;
+                                }
+                                geometry = Some(g);
+                            }
                             Err(e) => warnings.push(Problem::file_level(
                                 Severity::Warning,
                                 label,

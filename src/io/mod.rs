@@ -9,6 +9,7 @@ pub mod gpkg_read;
 pub mod problem;
 pub mod progress;
 pub mod read;
+pub mod reproject;
 pub mod rows;
 pub mod shp_read;
 pub mod text;

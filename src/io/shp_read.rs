@@ -1,7 +1,7 @@
 //! Reading an ESRI Shapefile (`.shp` with its `.dbf`, `.shx`, and `.prj`/`.cpg` when present)
-//! as a layer: what land bureaus and older GIS desktops hand over. The geometry must be in
-//! longitude/latitude on WGS 84 (or CGCS2000, the same to well under a metre at this scale);
-//! attribute text is decoded as the `.cpg` says, else as UTF-8, else as GBK — the encoding
+//! as a layer: what land bureaus and older GIS desktops hand over. Longitude/latitude on WGS 84
+//! or CGCS2000 (the same to well under a metre at this scale) is used as it is; a projected
+//! `.prj` is reprojected (see [`super::reproject`]); attribute text is decoded as the `.cpg` says, else as UTF-8, else as GBK — the encoding
 //! Chinese Windows saves in — with a warning that says so.
 
 use std::fs::File;
@@ -14,6 +14,7 @@ use shapefile::dbase::{self, FieldValue};
 use super::gpkg_read::outside_lon_lat;
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
+use super::reproject::ToWgs84;
 use crate::model::GenericFeature;
 
 /// Whether the path names a shapefile (by its extension, as every GIS does).
@@ -62,18 +63,25 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
     let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
     let warn = |message: String| Problem::file_level(Severity::Warning, label, message);
     let mut warnings = Vec::new();
+    let mut reproject = None;
     match std::fs::read_to_string(path.with_extension("prj")) {
         Ok(wkt) => match crs_of(&wkt) {
             Crs::Wgs84 => {}
             Crs::Close(name) => warnings.push(warn(format!(
                 "coordinates in {name}, drawn as WGS 84 (the two differ by well under a metre)"
             ))),
-            Crs::Other(name) => {
-                return Err(error(format!(
-                    "the coordinates are in {name}; Park Atlas reads longitude/latitude (WGS 84, EPSG:4326) only — convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}` or QGIS's Export → Save Features As…",
-                    path.display()
-                )));
-            }
+            Crs::Other(name) => match ToWgs84::from_wkt(&wkt) {
+                Ok(t) => {
+                    warnings.push(warn(t.note.clone()));
+                    reproject = Some(t);
+                }
+                Err(why) => {
+                    return Err(error(format!(
+                        "the coordinates are in {name}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.shp {}` or QGIS's Export → Save Features As…",
+                        path.display()
+                    )));
+                }
+            },
         },
         Err(_) => warnings.push(warn(
             "no .prj beside the file: the coordinates are taken as WGS 84 longitude/latitude"
@@ -81,7 +89,8 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
         )),
     }
     let has_cpg = path.with_extension("cpg").exists();
-    let (features, lossy) = read_with(path, label, progress, None, &mut warnings)?;
+    let reproject = reproject.as_ref();
+    let (features, lossy) = read_with(path, label, progress, None, reproject, &mut warnings)?;
     if !lossy || has_cpg {
         if lossy {
             warnings.push(warn(
@@ -92,7 +101,8 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
     }
     // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK.
     let mut again = Vec::new();
-    let (features, lossy) = read_with(path, label, progress, Some(encoding_rs::GBK), &mut again)?;
+    let gbk = Some(encoding_rs::GBK);
+    let (features, lossy) = read_with(path, label, progress, gbk, reproject, &mut again)?;
     warnings.extend(again);
     warnings.push(warn(if lossy {
         "the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode".into()
@@ -109,6 +119,7 @@ fn read_with(
     label: &str,
     progress: &Progress,
     encoding: Option<&'static encoding_rs::Encoding>,
+    reproject: Option<&ToWgs84>,
     warnings: &mut Vec<Problem>,
 ) -> Result<(Vec<GenericFeature>, bool), Vec<Problem>> {
     let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
@@ -144,7 +155,7 @@ fn read_with(
         progress.step();
         let (shape, record) =
             item.map_err(|e| error(format!("shape {}: cannot read it: {e}", n + 1)))?;
-        let geometry = match shape {
+        let mut geometry = match shape {
             shapefile::Shape::NullShape => None,
             shape => match geo::Geometry::<f64>::try_from(shape) {
                 Ok(g) => Some(g),
@@ -161,6 +172,10 @@ fn read_with(
                 }
             },
         };
+        if let (Some(t), Some(g)) = (reproject, geometry.as_mut()) {
+            t.apply(g)
+                .map_err(|why| error(format!("shape {}: {why}", n + 1)))?;
+        }
         if let Some((x, y)) = geometry.as_ref().and_then(outside_lon_lat) {
             return Err(error(format!(
                 "shape {} has a coordinate ({x}, {y}) that is not a longitude/latitude: the file is in a projected system (convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}`)",
