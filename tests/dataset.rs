@@ -873,6 +873,14 @@ fn a_text_without_its_chinese_is_found_and_falls_back() {
         park_atlas::model::untranslated(&no_outlet),
         ["zhanjiang_etdz sources.wiki_donghai: outlet"]
     );
+    // Where in the counties a park lies.
+    let no_county_text = strip("zhanjiang_etdz", &|p| {
+        p.as_object_mut().unwrap().remove("county_text_zh");
+    });
+    assert_eq!(
+        park_atlas::model::untranslated(&no_county_text),
+        ["zhanjiang_etdz: county_text"]
+    );
     // A source's reliability note.
     let no_quality = strip("zhanjiang_etdz", &|p| {
         p["sources"]["wiki_donghai"]

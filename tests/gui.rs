@@ -802,6 +802,7 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     ));
     h.run();
     h.get_by_label_contains("1984 年经国务院批准"); // tier detail
+    h.get_by_label_contains("东海岛（麻章区），以及霞山沿海的原陆上园区"); // where in the counties
     h.get_by_label_contains("2010 年与东海岛经济开发试验区合并后为 502.04 km²"); // area note
     h.get_by_label_contains("钢铁、石化、造纸为三大主导产业"); // cluster note
     h.get_by_label_contains("可信度: 中");
@@ -847,6 +848,7 @@ fn the_details_show_the_research_notes_in_the_interface_language() {
     ));
     h.run();
     h.get_by_label_contains("approved by the State Council in 1984");
+    h.get_by_label_contains("plus original mainland zone on the Xiashan waterfront");
     h.get_by_label_contains("Confidence: medium");
     h.get_by_label_contains("Wikipedia (n.d.) · reliability: good for coordinates/area");
     assert!(h.query_by_label_contains("1984 年经国务院批准").is_none());

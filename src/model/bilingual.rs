@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 use super::{Atlas, Park, Project, Source, Sources, pick_text};
 
 /// The text members of a park's properties the details show.
-pub const PARK_TEXTS: [&str; 7] = [
+pub const PARK_TEXTS: [&str; 8] = [
     "name_alias",
+    "county_text",
     "tier_detail",
     "area_note",
     "location_note",

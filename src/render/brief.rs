@@ -290,7 +290,13 @@ pub fn brief_pdf(
             |km| format!("{} ±{km} km", tr(zh, "approximate,", "大致位置，误差约")),
         );
         for (label, value) in [
-            (tr(zh, "County", "所在县区"), atlas.county_names(p, zh)),
+            (
+                tr(zh, "County", "所在县区"),
+                match p.text_in("county_text", zh) {
+                    Some((t, _)) => format!("{} ({t})", atlas.county_names(p, zh)),
+                    None => atlas.county_names(p, zh),
+                },
+            ),
             (tr(zh, "Tier", "级别"), tier_name(p.tier, zh).to_owned()),
             (tr(zh, "Clusters", "产业集群"), clusters.join(", ")),
             (tr(zh, "Area", "面积"), area),

@@ -117,6 +117,10 @@ fn park_ui(
             ui.label(names);
         }
     });
+    // Which part of the park lies where, in the research's words.
+    if let Some(t) = p.text_in("county_text", zh) {
+        ui.label(RichText::new(in_lang(lang, t)).small().weak());
+    }
     row(ui, lang.tr("Tier"), |ui| {
         ui.label(lang.tier(p.tier));
         source_refs(ui, &p.sources, &p.source_ids("tier_source_ids"));
