@@ -115,13 +115,3 @@ pub enum Picture {
     /// Chinese fonts, e.g. at a print shop; the text can no longer be edited or searched.
     SvgOutlined,
 }
-
-impl Picture {
-    /// The file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Picture::Png(_) => "png",
-            Picture::Svg | Picture::SvgOutlined => "svg",
-        }
-    }
-}

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
-use super::reproject::ToWgs84;
+use super::reproject::{ToWgs84, cannot_convert, outside_lon_lat};
 use crate::model::GenericFeature;
 
 /// The first bytes of every SQLite database (and so of every GeoPackage).
@@ -132,12 +132,8 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                 reprojections.push(Some(r));
             }
             Err(why) => {
-                return Err(error(format!(
-                    "{:?} is in {}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.gpkg {}` or QGIS's Export → Save Features As…",
-                    t.name,
-                    t.srs,
-                    path.display()
-                )));
+                let what = format!("{:?} is in {}", t.name, t.srs);
+                return Err(error(cannot_convert(&what, &why, path)));
             }
         }
     }
@@ -230,14 +226,6 @@ fn json(v: ValueRef<'_>) -> Value {
         ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::String(format!("(binary, {} bytes)", b.len())),
     }
-}
-
-/// The first coordinate outside longitude/latitude ranges, if any.
-pub(crate) fn outside_lon_lat(g: &geo::Geometry<f64>) -> Option<(f64, f64)> {
-    use geo::CoordsIter;
-    g.coords_iter()
-        .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
-        .map(|c| (c.x, c.y))
 }
 
 fn quote(name: &str) -> String {

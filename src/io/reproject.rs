@@ -22,21 +22,11 @@ impl ToWgs84 {
         let from = proj4rs::Proj::from_proj_string(&proj).map_err(|e| e.to_string())?;
         let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
             .map_err(|e| e.to_string())?;
-        let name = wkt
-            .split('"')
-            .nth(1)
-            .unwrap_or("its coordinate system")
-            .to_owned();
-        let upper = wkt.to_ascii_uppercase();
+        let name = wkt_name(wkt).unwrap_or("its coordinate system");
         // Beijing 1954 and Xi'an 1980 differ from WGS 84 by up to ~100 m; a WKT without
         // TOWGS84 gives no shift to apply.
-        let datum_unknown = !proj.contains("+towgs84")
-            && !proj.contains("+datum=WGS84")
-            && !upper.contains("WGS_1984")
-            && !upper.contains("WGS 84")
-            && !upper.contains("CGCS2000")
-            && !upper.contains("CHINA_GEODETIC_COORDINATE_SYSTEM_2000")
-            && !upper.contains("CHINA GEODETIC COORDINATE SYSTEM 2000");
+        let datum_unknown =
+            !proj.contains("+towgs84") && !proj.contains("+datum=WGS84") && datum_of(wkt).is_none();
         let note = if datum_unknown {
             format!(
                 "reprojected from {name} to WGS 84; its datum shift is not given (no TOWGS84), so positions may be off by up to ~100 m"
@@ -82,6 +72,52 @@ impl ToWgs84 {
             Some((x, y)) => Err(format!("the point ({x}, {y}) does not transform")),
         }
     }
+}
+
+/// The name a WKT gives its coordinate system (its first quoted string).
+pub fn wkt_name(wkt: &str) -> Option<&str> {
+    wkt.split('"').nth(1)
+}
+
+/// The datum a WKT names when it is WGS 84 or CGCS2000 (the same to well under a metre at
+/// this scale), by the names ESRI, EPSG and GDAL give them.
+pub fn datum_of(wkt: &str) -> Option<&'static str> {
+    let upper = wkt.to_ascii_uppercase();
+    if ["WGS_1984", "WGS 84", "WGS84"]
+        .iter()
+        .any(|n| upper.contains(n))
+    {
+        Some("WGS 84")
+    } else if [
+        "CGCS2000",
+        "CHINA_GEODETIC_COORDINATE_SYSTEM_2000",
+        "CHINA GEODETIC COORDINATE SYSTEM 2000",
+    ]
+    .iter()
+    .any(|n| upper.contains(n))
+    {
+        Some("CGCS2000")
+    } else {
+        None
+    }
+}
+
+/// Why a layer's coordinates cannot be used, and how to convert the file (`what`: the system
+/// or the table and its system).
+pub fn cannot_convert(what: &str, why: &str, path: &std::path::Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("gpkg");
+    format!(
+        "{what}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.{ext} {}` or QGIS's Export → Save Features As…",
+        path.display()
+    )
+}
+
+/// The first coordinate outside longitude/latitude ranges, if any.
+pub fn outside_lon_lat(g: &geo::Geometry<f64>) -> Option<(f64, f64)> {
+    use geo::CoordsIter;
+    g.coords_iter()
+        .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+        .map(|c| (c.x, c.y))
 }
 
 /// Web Mercator (EPSG:3857, what web maps use): a sphere, whatever the datum's ellipsoid says.

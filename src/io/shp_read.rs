@@ -11,10 +11,9 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
-use super::gpkg_read::outside_lon_lat;
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
-use super::reproject::ToWgs84;
+use super::reproject::{ToWgs84, cannot_convert, datum_of, outside_lon_lat, wkt_name};
 use crate::model::GenericFeature;
 
 /// Whether the path names a shapefile (by its extension, as every GIS does).
@@ -36,23 +35,12 @@ enum Crs {
 fn crs_of(wkt: &str) -> Crs {
     let upper = wkt.to_ascii_uppercase();
     if upper.trim_start().starts_with("PROJCS") || upper.contains("PROJECTION[") {
-        let name = wkt
-            .split('"')
-            .nth(1)
-            .map_or_else(|| "a projected system".to_owned(), str::to_owned);
-        return Crs::Other(name);
+        return Crs::Other(wkt_name(wkt).unwrap_or("a projected system").to_owned());
     }
-    if upper.contains("WGS_1984") || upper.contains("WGS 84") || upper.contains("WGS84") {
-        Crs::Wgs84
-    } else if upper.contains("CGCS2000") || upper.contains("CHINA_GEODETIC_COORDINATE_SYSTEM_2000")
-    {
-        Crs::Close("CGCS2000")
-    } else {
-        Crs::Other(
-            wkt.split('"')
-                .nth(1)
-                .map_or_else(|| "an unknown system".to_owned(), str::to_owned),
-        )
+    match datum_of(wkt) {
+        Some("WGS 84") => Crs::Wgs84,
+        Some(close) => Crs::Close(close),
+        None => Crs::Other(wkt_name(wkt).unwrap_or("an unknown system").to_owned()),
     }
 }
 
@@ -76,10 +64,8 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
                     reproject = Some(t);
                 }
                 Err(why) => {
-                    return Err(error(format!(
-                        "the coordinates are in {name}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.shp {}` or QGIS's Export → Save Features As…",
-                        path.display()
-                    )));
+                    let what = format!("the coordinates are in {name}");
+                    return Err(error(cannot_convert(&what, &why, path)));
                 }
             },
         },
@@ -90,7 +76,7 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
     }
     let has_cpg = path.with_extension("cpg").exists();
     let reproject = reproject.as_ref();
-    let (features, lossy) = read_with(path, label, progress, None, reproject, &mut warnings)?;
+    let (mut features, lossy) = read_with(path, label, progress, reproject, &mut warnings)?;
     if !lossy || has_cpg {
         if lossy {
             warnings.push(warn(
@@ -99,11 +85,21 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
         }
         return Ok((features, warnings));
     }
-    // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK.
-    let mut again = Vec::new();
-    let gbk = Some(encoding_rs::GBK);
-    let (features, lossy) = read_with(path, label, progress, gbk, reproject, &mut again)?;
-    warnings.extend(again);
+    // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK. Only the attributes
+    // are read again; the shapes (reprojected already) stay.
+    let dbf = File::open(path.with_extension("dbf"))
+        .map_err(|e| error(format!("cannot open the .dbf file: {e}")))?;
+    let dbf_error = |e: dbase::Error| error(format!("cannot read the .dbf file: {e}"));
+    let mut records = dbase::ReaderBuilder::new()
+        .with_encoding(dbase::encoding::EncodingRs::from(encoding_rs::GBK))
+        .build(BufReader::new(dbf))
+        .map_err(dbf_error)?;
+    let mut lossy = false;
+    for (f, record) in features.iter_mut().zip(records.iter_records()) {
+        let (properties, bad) = properties(record.map_err(dbf_error)?);
+        f.properties = properties;
+        lossy |= bad;
+    }
     warnings.push(warn(if lossy {
         "the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode".into()
     } else {
@@ -112,13 +108,12 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
     Ok((features, warnings))
 }
 
-/// One pass over the file with an encoding (`None`: the `.cpg`'s, else UTF-8). Also says
+/// One pass over the file, its text decoded as the `.cpg` says, else as UTF-8. Also says
 /// whether any text did not decode (a replacement character in a name or a value).
 fn read_with(
     path: &Path,
     label: &str,
     progress: &Progress,
-    encoding: Option<&'static encoding_rs::Encoding>,
     reproject: Option<&ToWgs84>,
     warnings: &mut Vec<Problem>,
 ) -> Result<(Vec<GenericFeature>, bool), Vec<Problem>> {
@@ -131,19 +126,7 @@ fn read_with(
             e => format!("cannot read the shapefile: {e}"),
         })
     };
-    let mut reader = match encoding {
-        None => shapefile::Reader::from_path(path).map_err(read_error)?,
-        Some(enc) => {
-            let shapes = shapefile::ShapeReader::from_path(path).map_err(read_error)?;
-            let dbf = File::open(path.with_extension("dbf"))
-                .map_err(|e| error(format!("cannot open the .dbf file: {e}")))?;
-            let records = dbase::ReaderBuilder::new()
-                .with_encoding(dbase::encoding::EncodingRs::from(enc))
-                .build(BufReader::new(dbf))
-                .map_err(|e| error(format!("cannot read the .dbf file: {e}")))?;
-            shapefile::Reader::new(shapes, records)
-        }
-    };
+    let mut reader = shapefile::Reader::from_path(path).map_err(read_error)?;
     let total = reader.shape_count().unwrap_or(0);
     progress.set_total(total);
     let mut features = Vec::with_capacity(total);
@@ -183,13 +166,8 @@ fn read_with(
                 path.display()
             )));
         }
-        let mut properties = Map::new();
-        for (name, value) in record {
-            let value = json(value);
-            lossy |=
-                name.contains('\u{fffd}') || value.as_str().is_some_and(|s| s.contains('\u{fffd}'));
-            properties.insert(name.trim().to_owned(), value);
-        }
+        let (properties, bad) = properties(record);
+        lossy |= bad;
         features.push(GenericFeature {
             id: None,
             properties,
@@ -197,6 +175,20 @@ fn read_with(
         });
     }
     Ok((features, lossy))
+}
+
+/// A record's fields as properties, and whether any name or text did not decode (a
+/// replacement character).
+fn properties(record: dbase::Record) -> (Map<String, Value>, bool) {
+    let mut properties = Map::new();
+    let mut lossy = false;
+    for (name, value) in record {
+        let value = json(value);
+        lossy |=
+            name.contains('\u{fffd}') || value.as_str().is_some_and(|s| s.contains('\u{fffd}'));
+        properties.insert(name.trim().to_owned(), value);
+    }
+    (properties, lossy)
 }
 
 /// A dBase value as JSON (unknown as null, dates as YYYY-MM-DD).
