@@ -71,6 +71,8 @@ pub enum Command {
     ShowFeature(usize),
     /// Show or hide the attribute table.
     ToggleTable,
+    /// Fold or unfold the legend under the map.
+    ToggleLegend,
     /// Colour the counties by a metric, or not (`None`).
     SetChoropleth(Option<crate::choropleth::ChoroplethSpec>),
     /// Start measuring (a new, empty measurement), or stop (`None`).

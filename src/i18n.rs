@@ -290,6 +290,27 @@ const ZH: &[(&str, &str)] = &[
     ("Export failed", "导出失败"),
     ("Legend", "图例"),
     (
+        "No project in this data has a known investment amount: there is nothing to chart.",
+        "本数据中没有项目有已知的投资金额，无可绘制的图表。",
+    ),
+    (
+        "No investment in yuan to chart; the amounts in other currencies are listed below.",
+        "没有人民币投资可绘图；其他币种的金额列于下方。",
+    ),
+    (
+        "Click a row to see the project whole.",
+        "点击一行可查看项目的全部信息。",
+    ),
+    ("As the source words it", "来源原文"),
+    ("Amount note", "金额说明"),
+    ("Capacity", "产能/规模"),
+    ("Show the legend", "展开图例"),
+    ("Hide the legend", "收起图例"),
+    ("No park in view.", "视图内没有园区。"),
+    ("agglomeration zone", "产业集聚区"),
+    ("anchor site", "龙头项目基地"),
+    ("halo = location uncertainty", "光圈 = 位置误差范围"),
+    (
         "Locations are approximate (halo = uncertainty).",
         "位置为大致位置（光圈表示误差范围）。",
     ),

@@ -117,6 +117,7 @@ impl ParkAtlasApp {
                 }
             }
             Command::ToggleTable => self.state.table_open = !self.state.table_open,
+            Command::ToggleLegend => self.state.legend_collapsed = !self.state.legend_collapsed,
             Command::SetChoropleth(spec) => self.state.choropleth = spec,
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);

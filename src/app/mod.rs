@@ -424,6 +424,35 @@ impl ParkAtlasApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
+                // The legend docked under the map: it covers nothing of it. Its height is
+                // the last frame's (it wraps to the map's width).
+                let full = ui.available_rect_before_wrap();
+                let legend_id = egui::Id::unique("legend_height");
+                let legend_h: f32 = ui.data(|d| d.get_temp(legend_id)).unwrap_or(28.0);
+                let split = (full.max.y - legend_h).max(full.min.y + 50.0);
+                let map_rect = egui::Rect::from_min_max(full.min, egui::pos2(full.max.x, split));
+                let legend_rect = egui::Rect::from_min_max(egui::pos2(full.min.x, split), full.max);
+                let legend = crate::ui::legend::LegendView {
+                    atlas: view.atlas,
+                    clusters: &self.map.legend,
+                    collapsed: self.state.legend_collapsed,
+                    lang: view.lang,
+                };
+                let used = ui
+                    .scope_builder(
+                        egui::UiBuilder::new().max_rect(legend_rect.shrink(4.0)),
+                        |ui| {
+                            crate::ui::legend::legend_ui(ui, &legend, commands);
+                        },
+                    )
+                    .response
+                    .rect
+                    .height()
+                    + 8.0;
+                if (used - legend_h).abs() > 0.5 {
+                    ui.data_mut(|d| d.insert_temp(legend_id, used));
+                    ui.ctx().request_repaint();
+                }
                 let input = MapInput {
                     atlas: view.atlas,
                     index: &self.index,
@@ -440,7 +469,9 @@ impl ParkAtlasApp {
                         }
                     }),
                 };
-                self.map.ui(ui, &input, commands);
+                ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
+                    self.map.ui(ui, &input, commands);
+                });
             });
         self.dialogs.ui(ui.ctx(), &view, commands);
         if let Some(job) = &self.loading {

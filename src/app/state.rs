@@ -56,6 +56,8 @@ pub struct SavedState {
     pub table_open: bool,
     /// What the counties are coloured by.
     pub choropleth: Option<crate::choropleth::ChoroplethSpec>,
+    /// The legend under the map is folded to its button.
+    pub legend_collapsed: bool,
 }
 
 /// A layer as remembered between runs: its file and its look.

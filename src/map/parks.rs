@@ -19,6 +19,88 @@ use crate::spatial::{Layer, SpatialIndex};
 /// Radius of the marker that stands for a polygon too small to see.
 pub const LOD_RADIUS: f32 = 4.0;
 
+/// Opacity of a shown park's polygon fill: its cluster colour must read as the legend's.
+pub const FILL_ALPHA: u8 = 165;
+
+/// The light casing under park outlines.
+const CASING: Color32 = Color32::from_rgba_premultiplied(230, 230, 230, 230);
+
+/// Halos drawn with dashed outlines at most; beyond, plain thin circles (cheaper).
+const DASHED_HALOS: usize = 200;
+
+/// A colour darkened for an outline on its own fill.
+pub fn darker(c: Color32) -> Color32 {
+    let f = |v: u8| (f32::from(v) * 0.62) as u8;
+    Color32::from_rgb(f(c.r()), f(c.g()), f(c.b()))
+}
+
+/// The uncertainty disc around a marker.
+#[derive(Debug, Clone, Copy)]
+pub struct Halo {
+    /// Centre on screen.
+    pub center: Pos2,
+    /// Radius in points.
+    pub radius: f32,
+    /// The park's colour.
+    pub color: Color32,
+    /// The park is selected or under the pointer.
+    pub strong: bool,
+}
+
+impl Halo {
+    /// The fill's opacity: faint for a small halo, fading to none as the halo grows to the
+    /// size of the view (then only its outline shows), so that overlapping halos of zones
+    /// never wash over the parks; stronger for the hovered or selected park.
+    pub fn fill_alpha(&self, view: Rect) -> u8 {
+        let half = 0.5 * view.width().min(view.height()).max(1.0);
+        let base = if self.strong { 40.0 } else { 16.0 };
+        let fade = 1.0 - ((self.radius - 40.0) / (half - 40.0).max(1.0)).clamp(0.0, 1.0);
+        let fade = if self.strong { fade.max(0.5) } else { fade };
+        (base * fade).round() as u8
+    }
+}
+
+/// Draws the halos: a faint fill (see [`Halo::fill_alpha`]) and a dashed outline; the
+/// hovered or selected park's outline solid and darker.
+pub fn draw_halos(painter: &egui::Painter, view: Rect, halos: &[Halo]) {
+    let dashed = halos.len() <= DASHED_HALOS;
+    let mut shapes = Vec::new();
+    for h in halos {
+        let a = h.fill_alpha(view);
+        if a > 0 {
+            shapes.push(Shape::circle_filled(
+                h.center,
+                h.radius,
+                with_alpha(h.color, a),
+            ));
+        }
+        if h.strong {
+            shapes.push(Shape::circle_stroke(
+                h.center,
+                h.radius,
+                Stroke::new(1.6, with_alpha(darker(h.color), 220)),
+            ));
+        } else if dashed {
+            let stroke = Stroke::new(1.0, with_alpha(h.color, 150));
+            let n = ((std::f32::consts::TAU * h.radius / 6.0) as usize).clamp(24, 720);
+            let pts: Vec<Pos2> = (0..=n)
+                .map(|k| {
+                    let t = k as f32 / n as f32 * std::f32::consts::TAU;
+                    h.center + Vec2::angled(t) * h.radius
+                })
+                .collect();
+            shapes.extend(Shape::dashed_line(&pts, stroke, 5.0, 4.0));
+        } else {
+            shapes.push(Shape::circle_stroke(
+                h.center,
+                h.radius,
+                Stroke::new(1.0, with_alpha(h.color, 110)),
+            ));
+        }
+    }
+    painter.extend(shapes);
+}
+
 /// A park drawn this frame: where its label goes and how big its marker is.
 #[derive(Debug, Clone, Copy)]
 pub struct Mark {
@@ -55,6 +137,8 @@ pub struct ParkStyle {
     key: Option<(u64, u64)>,
     /// Colour per park.
     pub colors: Vec<Color32>,
+    /// Per park: the index in the taxonomy of the cluster that colours it (`u32::MAX`: none).
+    cluster: Vec<u32>,
     order: Vec<usize>,
     rank: Vec<u32>,
 }
@@ -68,6 +152,16 @@ impl ParkStyle {
         }
         let parks = &input.atlas.parks;
         self.colors = parks.iter().map(|p| park_color(input.atlas, p)).collect();
+        let clusters = &input.atlas.taxonomy.clusters;
+        self.cluster = parks
+            .iter()
+            .map(|p| {
+                p.clusters
+                    .first()
+                    .and_then(|id| clusters.iter().position(|c| &c.id == id))
+                    .map_or(u32::MAX, |k| k as u32)
+            })
+            .collect();
         let mut order: Vec<usize> = (0..parks.len()).collect();
         order.sort_by_key(|&i| {
             (
@@ -96,6 +190,30 @@ impl ParkStyle {
         }
         parks.sort_unstable_by_key(|&i| self.rank.get(i).copied().unwrap_or(u32::MAX));
         parks
+    }
+
+    /// The clusters (taxonomy indices, in taxonomy order) that colour the shown parks among
+    /// `parks`: what the legend lists for the view.
+    pub fn clusters_of(&self, input: &MapInput<'_>, parks: &[usize]) -> Vec<usize> {
+        let n = input.atlas.taxonomy.clusters.len();
+        let mut used = vec![false; n];
+        let mut found = 0;
+        for &i in parks {
+            if !input.shown.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(&k) = self.cluster.get(i)
+                && let Some(u) = used.get_mut(k as usize)
+                && !*u
+            {
+                *u = true;
+                found += 1;
+                if found == n {
+                    break;
+                }
+            }
+        }
+        (0..n).filter(|&k| used[k]).collect()
     }
 
     /// A park's colour.
@@ -176,8 +294,8 @@ impl ParksFrame<'_, '_> {
         let mut lines = buffers.take(1);
         let mut discs = buffers.take(2);
         let mut highlights: Vec<Shape> = Vec::new();
-        let mut others: Vec<Shape> = Vec::new();
         let mut marks = Vec::new();
+        let mut halos: Vec<Halo> = Vec::new();
         let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS + 1.0);
         let px_per_m = self.scr.px_per_m(self.scr.geo(rect.center()));
 
@@ -218,17 +336,25 @@ impl ParksFrame<'_, '_> {
             if !cache.is_marker(item, pl) {
                 // A polygon (or line) big enough to see: fill and outline.
                 if item.kind == Kind::Area {
+                    // Opaque enough to match the legend's swatch over land and sea.
                     cache.push_fill(
                         item,
                         pl,
-                        with_alpha(color, if on { 90 } else { 30 }),
+                        with_alpha(color, if on { FILL_ALPHA } else { 30 }),
                         &mut fills,
                     );
                 }
+                if on {
+                    // A light casing under the line keeps it readable on any ground.
+                    let casing = if item.kind == Kind::Line { 4.0 } else { 3.2 };
+                    cache.push_outline(item, pl, casing, CASING, &mut lines);
+                }
                 let (w, c) = if item.kind == Kind::Line {
                     (2.0, color)
+                } else if on {
+                    (1.4, darker(color))
                 } else {
-                    (1.2, color)
+                    (1.0, color)
                 };
                 cache.push_outline(item, pl, w, c, &mut lines);
                 if selected || hovered {
@@ -272,14 +398,14 @@ impl ParksFrame<'_, '_> {
                 }
                 first.get_or_insert(c);
                 if on && let Some(km) = p.location_accuracy_km {
-                    let halo = (km * 1000.0) as f32 * px_per_m;
-                    if halo > r + 2.0 && halo < 4000.0 {
-                        others.push(Shape::circle_filled(c, halo, with_alpha(color, 22)));
-                        others.push(Shape::circle_stroke(
-                            c,
-                            halo,
-                            Stroke::new(1.0, with_alpha(color, 90)),
-                        ));
+                    let radius = (km * 1000.0) as f32 * px_per_m;
+                    if radius > r + 2.0 && radius < 4000.0 {
+                        halos.push(Halo {
+                            center: c,
+                            radius,
+                            color,
+                            strong: selected || hovered,
+                        });
                     }
                 }
                 if selected {
@@ -351,7 +477,7 @@ impl ParksFrame<'_, '_> {
         }
         // Links: a site to the zone it sits in; a multi-site zone's sections to each other.
         let links = self.links();
-        painter.extend(others);
+        draw_halos(painter, rect, &halos);
         painter.add(buffers.shape(0, fills));
         painter.add(buffers.shape(1, lines));
         painter.extend(links);

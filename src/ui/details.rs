@@ -22,6 +22,8 @@ pub struct DetailsPanel {
     pub sort: ProjectSort,
     /// The city overview, shown when nothing is selected.
     pub overview: OverviewPanel,
+    /// The project shown whole in its window: (park id, index in its projects).
+    pub project: Option<(String, usize)>,
 }
 
 impl DetailsPanel {
@@ -46,11 +48,24 @@ impl DetailsPanel {
                         }
                     }
                     [] => self.overview.ui(ui, view),
-                    [one] => park_ui(ui, atlas, one, lang, &mut self.sort, commands),
+                    [one] => {
+                        let mut table = ProjectsTable {
+                            sort: &mut self.sort,
+                            open: &mut self.project,
+                        };
+                        park_ui(ui, atlas, one, lang, &mut table, commands);
+                    }
                     many => compare_ui(ui, atlas, many, lang, commands),
                 }
             });
+        super::project::project_window(ui.ctx(), atlas, &mut self.project, lang);
     }
+}
+
+/// The projects table's state: its order, and the project opened whole by a click on its row.
+struct ProjectsTable<'a> {
+    sort: &'a mut ProjectSort,
+    open: &'a mut Option<(String, usize)>,
 }
 
 /// Every property of a feature of an opened file (identify): values as text, nested JSON
@@ -91,7 +106,7 @@ fn park_ui(
     atlas: &Atlas,
     p: &Park,
     lang: Lang,
-    sort: &mut ProjectSort,
+    table: &mut ProjectsTable<'_>,
     commands: &mut Vec<Command>,
 ) {
     let zh = lang.is_zh();
@@ -249,7 +264,8 @@ fn park_ui(
     if p.projects.is_empty() {
         ui.weak(lang.tr("No projects recorded."));
     } else {
-        projects_table(ui, p, lang, sort);
+        ui.label(RichText::new(lang.tr("Click a row to see the project whole.")).weak());
+        projects_table(ui, p, lang, table);
         let s = summarize(atlas, &[p]);
         if let Some(t) = format_totals(&s.totals, zh) {
             ui.label(format!("{}: {t}", lang.tr("Totals")));
@@ -370,10 +386,14 @@ fn park_ui(
     sources_list(ui, &p.sources, lang);
 }
 
-fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
+fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, table: &mut ProjectsTable<'_>) {
     let zh = lang.is_zh();
+    let sort = &mut *table.sort;
     let order = sort.order(&p.projects, zh);
     let mut clicked = None;
+    let mut opened = None;
+    // Labels that do not take clicks, so that a click anywhere on a row opens its project.
+    ui.style_mut().interaction.selectable_labels = false;
     let arrow = |by: SortBy| {
         if sort.by == by {
             if sort.descending { " ↓" } else { " ↑" }
@@ -383,6 +403,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
     };
     TableBuilder::new(ui)
         .id_salt(("projects", &p.id))
+        .sense(egui::Sense::click())
         .striped(true)
         .resizable(true)
         .vscroll(false)
@@ -425,6 +446,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
             for i in order {
                 let pr = &p.projects[i];
                 body.row(34.0, |mut row| {
+                    row.set_selected(table.open.as_ref() == Some(&(p.id.clone(), i)));
                     let text = |k: &str| pr.text_in(k, zh).map(|t| in_lang(lang, t));
                     row.col(|ui| {
                         // The other name, then the project's note (why it carries no
@@ -487,11 +509,17 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, sort: &mut ProjectSort) {
                             source_refs(ui, &p.sources, &ids);
                         });
                     });
+                    if row.response().clicked() {
+                        opened = Some(i);
+                    }
                 });
             }
         });
     if let Some(by) = clicked {
         sort.click(by);
+    }
+    if let Some(i) = opened {
+        *table.open = Some((p.id.clone(), i));
     }
 }
 

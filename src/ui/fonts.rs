@@ -28,7 +28,24 @@ pub fn font_definitions() -> FontDefinitions {
     fonts
 }
 
-/// Installs the fonts in a context.
+/// The smallest text the window shows, in points: egui's own "small" style is 9 pt, too small
+/// to read Chinese notes on a normal screen.
+pub const SMALLEST_TEXT: f32 = 12.0;
+
+/// Installs the fonts in a context, with text sizes no smaller than [`SMALLEST_TEXT`].
 pub fn install(ctx: &egui::Context) {
     ctx.set_fonts(font_definitions());
+    ctx.all_styles_mut(|style| {
+        use egui::{FontId, TextStyle};
+        let sizes = [
+            (TextStyle::Small, FontId::proportional(SMALLEST_TEXT)),
+            (TextStyle::Body, FontId::proportional(13.5)),
+            (TextStyle::Button, FontId::proportional(13.5)),
+            (TextStyle::Monospace, FontId::monospace(12.5)),
+            (TextStyle::Heading, FontId::proportional(19.0)),
+        ];
+        for (style_name, font) in sizes {
+            style.text_styles.insert(style_name, font);
+        }
+    });
 }

@@ -7,7 +7,9 @@
 //! - [`filters`]: the left panel (search, facets with counts, the list of matching parks).
 //! - [`details`]: the right panel for one park or a comparison of several.
 //! - [`layers`]: the Layers section (opened files: visible, colour, opacity, order).
+//! - [`legend`]: the legend docked under the map (clusters in view, symbols), foldable.
 //! - [`overview`]: the right panel when nothing is selected (city-wide figures, chart).
+//! - [`project`]: one signed project whole, in its own window (a click on its row).
 //! - [`table`]: the attribute table (bottom panel).
 //! - [`dialogs`]: export, open, custom XYZ, tiles folder, and the problems window.
 //! - [`widgets`]: chips, source links and other small pieces the panels share.
@@ -18,7 +20,9 @@ pub mod dialogs;
 pub mod filters;
 pub mod fonts;
 pub mod layers;
+pub mod legend;
 pub mod overview;
+pub mod project;
 pub mod table;
 pub mod toolbar;
 pub mod widgets;

@@ -99,41 +99,17 @@ impl OverviewPanel {
                 )
             })
             .collect();
-        let n = atlas.taxonomy.clusters.len();
-        let names: Vec<String> = atlas
-            .taxonomy
-            .clusters
-            .iter()
-            .map(|c| c.name(zh).to_owned())
-            .collect();
-        let bars: Vec<egui_plot::Bar> = bars
-            .into_iter()
-            .map(|mut b| {
-                // Top-down in taxonomy order.
-                b.argument = (n - 1) as f64 - b.argument;
-                b
-            })
-            .collect();
-        egui_plot::Plot::new("investment_by_cluster")
-            .height(22.0 * n as f64 as f32 + 40.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .show_grid([true, false])
-            .x_axis_label(lang.tr("100 m CNY (亿元)"))
-            .y_axis_min_width(110.0)
-            .y_axis_formatter(move |mark, _| {
-                let i = (n as f64 - 1.0 - mark.value).round();
-                if (mark.value - mark.value.round()).abs() < 1e-6 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .show(ui, |plot| {
-                plot.bar_chart(egui_plot::BarChart::new("CNY", bars).horizontal())
-            });
+        if bars.is_empty() {
+            // No frame around nothing: say why there is no chart.
+            let why = if by_cluster.is_empty() {
+                "No project in this data has a known investment amount: there is nothing to chart."
+            } else {
+                "No investment in yuan to chart; the amounts in other currencies are listed below."
+            };
+            ui.label(RichText::new(lang.tr(why)).italics());
+        } else {
+            investment_chart(ui, atlas, bars, lang);
+        }
         for ((cluster, cur), v) in by_cluster {
             if cur != "CNY" {
                 let name = atlas.taxonomy.cluster_name(cluster, zh);
@@ -146,4 +122,50 @@ impl OverviewPanel {
             sources_list(ui, &city.sources, lang);
         }
     }
+}
+
+/// The horizontal bar chart of signed CNY investment per cluster (100 m yuan), clusters top
+/// down in taxonomy order.
+fn investment_chart(
+    ui: &mut Ui,
+    atlas: &crate::model::Atlas,
+    bars: Vec<egui_plot::Bar>,
+    lang: crate::i18n::Lang,
+) {
+    let zh = lang.is_zh();
+    let n = atlas.taxonomy.clusters.len();
+    let names: Vec<String> = atlas
+        .taxonomy
+        .clusters
+        .iter()
+        .map(|c| c.name(zh).to_owned())
+        .collect();
+    let bars: Vec<egui_plot::Bar> = bars
+        .into_iter()
+        .map(|mut b| {
+            // Top-down in taxonomy order.
+            b.argument = (n - 1) as f64 - b.argument;
+            b
+        })
+        .collect();
+    egui_plot::Plot::new("investment_by_cluster")
+        .height(22.0 * n as f64 as f32 + 40.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .show_grid([true, false])
+        .x_axis_label(lang.tr("100 m CNY (亿元)"))
+        .y_axis_min_width(110.0)
+        .y_axis_formatter(move |mark, _| {
+            let i = (n as f64 - 1.0 - mark.value).round();
+            if (mark.value - mark.value.round()).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(egui_plot::BarChart::new("CNY", bars).horizontal())
+        });
 }

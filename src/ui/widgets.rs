@@ -72,7 +72,16 @@ pub fn source_refs(ui: &mut Ui, sources: &Sources, ids: &[&str]) {
 
 /// The numbered list of sources.
 pub fn sources_list(ui: &mut Ui, sources: &Sources, lang: Lang) {
-    for (n, (_, s)) in sources.iter().enumerate() {
+    sources_list_of(ui, sources, lang, None);
+}
+
+/// The numbered list of sources, only those named in `only` when it is given (numbered as in
+/// the whole list, so that "[3]" is the same source everywhere).
+pub fn sources_list_of(ui: &mut Ui, sources: &Sources, lang: Lang, only: Option<&[String]>) {
+    for (n, (id, s)) in sources.iter().enumerate() {
+        if only.is_some_and(|ids| !ids.contains(id)) {
+            continue;
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("[{}]", n + 1)).small().strong());
             let mut text = String::new();
