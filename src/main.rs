@@ -84,6 +84,10 @@ enum Command {
         /// Files or dataset folders.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Language of the problems and the summary. Default: Chinese when the system's locale
+        /// (LC_ALL, LC_MESSAGES or LANG) is Chinese, else English.
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
     },
     /// Write the matching parks to a GeoJSON or CSV file (format from the extension).
     ///
@@ -312,7 +316,11 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             std::mem::forget(atlas);
             r
         }
-        Some(Command::Validate { files }) => validate(cli.data.as_deref(), &files),
+        Some(Command::Validate { files, lang }) => validate(
+            cli.data.as_deref(),
+            &files,
+            lang.unwrap_or_else(system_lang) == Lang::Zh,
+        ),
         Some(Command::Export { chosen, out }) => {
             let atlas = load(cli.data.as_deref())?;
             let r = export(&atlas, &chosen, &out);
@@ -776,7 +784,22 @@ fn stats(atlas: &Atlas, args: &FilterArgs, format: StatsFormat, lang: Lang) -> R
     Ok(ExitCode::SUCCESS)
 }
 
-fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
+/// The system's language as the locale says (the first of LC_ALL, LC_MESSAGES, LANG that is
+/// set): Chinese for `zh…`, else English.
+fn system_lang() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.to_ascii_lowercase().starts_with("zh") {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+fn validate(data: Option<&Path>, files: &[PathBuf], zh: bool) -> Result<ExitCode> {
     // Cluster ids are checked against the dataset's taxonomy (embedded unless --data).
     let taxonomy = match data {
         Some(d) => load(Some(d))?.taxonomy,
@@ -799,7 +822,11 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
             // A GeoPackage or a shapefile: what opening it as a layer would say.
             match read {
                 Ok((features, w)) => {
-                    say!("{label}: a layer of {} feature(s)", features.len());
+                    if zh {
+                        say!("{label}：图层，{} 个要素", features.len());
+                    } else {
+                        say!("{label}: a layer of {} feature(s)", features.len());
+                    }
                     w
                 }
                 Err(p) => p,
@@ -810,19 +837,26 @@ fn validate(data: Option<&Path>, files: &[PathBuf]) -> Result<ExitCode> {
                 Err(e) => vec![Problem::file_level(
                     Severity::Error,
                     &label,
-                    format!("cannot read the file: {e}"),
+                    park_atlas::msg!("cannot read the file: {}", e),
                 )],
             }
         };
-        print_problems(&problems);
+        for p in &problems {
+            eprintln!("{}", p.text(zh));
+        }
         let e = problems.iter().filter(|p| p.is_error()).count();
         errors += e;
         warnings += problems.len() - e;
-        if e == 0 {
+        if e == 0 && zh {
+            say!("{label}：通过（{} 个警告）", problems.len());
+        } else if e == 0 {
             say!("{label}: ok ({} warning(s))", problems.len());
         }
     }
-    if errors > 0 {
+    if errors > 0 && zh {
+        eprintln!("{errors} 个错误，{warnings} 个警告");
+        Ok(ExitCode::from(1))
+    } else if errors > 0 {
         eprintln!("{errors} error(s), {warnings} warning(s)");
         Ok(ExitCode::from(1))
     } else {

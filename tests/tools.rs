@@ -599,12 +599,12 @@ fn a_geopackage_opened_in_the_window_is_a_layer_whose_features_identify() {
             .contains("22 other features")
     );
     // The two attribute tables are reported as not opened, in the problems window.
-    let lines = &h.state().dialogs.problems.as_ref().unwrap().lines;
+    let problems = &h.state().dialogs.problems.as_ref().unwrap().problems;
     assert!(
-        lines
+        problems
             .iter()
-            .any(|l| l.contains("\"projects\" has no geometry")),
-        "{lines:?}"
+            .any(|p| p.message.contains("\"projects\" has no geometry")),
+        "{problems:?}"
     );
     h.get_by_label_contains("\"targets\" has no geometry");
     // Its columns are the table's; a row identifies its feature.

@@ -295,7 +295,7 @@ impl ParkAtlasApp {
                     self.status = Some(Status::info(text));
                 }
                 self.dialogs.problems = (!loaded.warnings.is_empty()).then(|| ProblemsWindow {
-                    lines: loaded.warnings.iter().map(ToString::to_string).collect(),
+                    problems: loaded.warnings.clone(),
                     kept: false,
                 });
             }
@@ -306,7 +306,7 @@ impl ParkAtlasApp {
                     lang.tr("error(s)")
                 )));
                 self.dialogs.problems = Some(ProblemsWindow {
-                    lines: problems.iter().map(ToString::to_string).collect(),
+                    problems: problems.clone(),
                     kept: true,
                 });
             }

@@ -588,7 +588,7 @@ fn initial_atlas(dir: Option<&std::path::Path>) -> (Atlas, Option<ProblemsWindow
     match io::load(dir) {
         Ok(l) => {
             let problems = (!l.warnings.is_empty()).then(|| ProblemsWindow {
-                lines: l.warnings.iter().map(ToString::to_string).collect(),
+                problems: l.warnings.clone(),
                 kept: false,
             });
             (l.atlas, problems)
@@ -598,7 +598,7 @@ fn initial_atlas(dir: Option<&std::path::Path>) -> (Atlas, Option<ProblemsWindow
             (
                 atlas,
                 Some(ProblemsWindow {
-                    lines: problems.iter().map(ToString::to_string).collect(),
+                    problems: problems.clone(),
                     kept: true,
                 }),
             )

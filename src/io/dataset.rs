@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, Contains, CoordsIter, Geometry, Intersects};
 
-use super::problem::{Problem, Severity, has_errors};
+use super::problem::{Msg, Problem, Severity, has_errors};
 use super::progress::Progress;
 use super::read::{ParsedFile, parse_geojson, parse_geojson_with, parse_json};
 use crate::model::taxonomy_check;
@@ -97,7 +97,7 @@ impl DatasetFiles {
                     problems.push(Problem::file_level(
                         Severity::Error,
                         &labels[i],
-                        format!("cannot read the file: {e}"),
+                        crate::msg!("cannot read the file: {}", e),
                     ));
                     None
                 }
@@ -195,7 +195,7 @@ pub fn open_path_with(
         vec![Problem::file_level(
             Severity::Error,
             &label,
-            format!("cannot read the file: {e}"),
+            crate::msg!("cannot read the file: {}", e),
         )]
     })?;
     progress.set_total(super::progress::estimate_features(&bytes));
@@ -268,7 +268,7 @@ pub fn parse_taxonomy(file: &str, bytes: &[u8]) -> (Option<Taxonomy>, Vec<Proble
             problems.push(Problem::file_level(
                 Severity::Error,
                 file,
-                format!("not a clusters file: {e}"),
+                crate::msg!("not a clusters file: {}", e),
             ));
             (None, problems)
         }
@@ -286,13 +286,16 @@ pub fn parse_citywide(file: &str, bytes: &[u8]) -> (Option<Citywide>, Vec<Proble
             for (i, fig) in c.figures.iter().enumerate() {
                 for id in &fig.source_ids {
                     if !c.sources.contains_key(id) {
-                        problems.push(Problem {
-                            severity: Severity::Error,
-                            file: file.to_owned(),
-                            location: format!("figures[{i}] (id '{}')", fig.id),
-                            field: "source_ids".into(),
-                            message: format!("unknown source id {id:?} (not in \"sources\")"),
-                        });
+                        problems.push(Problem::new(
+                            Severity::Error,
+                            file,
+                            format!("figures[{i}] (id '{}')", fig.id),
+                            "source_ids",
+                            crate::msg!(
+                                "unknown source id {} (not in \"sources\")",
+                                format!("{id:?}")
+                            ),
+                        ));
                     }
                 }
             }
@@ -302,7 +305,7 @@ pub fn parse_citywide(file: &str, bytes: &[u8]) -> (Option<Citywide>, Vec<Proble
             problems.push(Problem::file_level(
                 Severity::Error,
                 file,
-                format!("not a city-wide figures file: {e}"),
+                crate::msg!("not a city-wide figures file: {}", e),
             ));
             (None, problems)
         }
@@ -449,14 +452,8 @@ pub fn check_references(
         let fi = feature_index.get(i).copied().unwrap_or(i);
         format!("features[{fi}] (id '{id}')")
     };
-    let mut push = |severity, i: usize, id: &str, field: &str, message: String| {
-        problems.push(Problem {
-            severity,
-            file: file.to_owned(),
-            location: location(i, id),
-            field: field.into(),
-            message,
-        });
+    let mut push = |severity, i: usize, id: &str, field: &str, msg: Msg| {
+        problems.push(Problem::new(severity, file, location(i, id), field, msg));
     };
     for (i, park) in atlas.parks.iter().enumerate() {
         if let Some(first) = seen.insert(&park.id, i) {
@@ -465,7 +462,7 @@ pub fn check_references(
                 i,
                 &park.id,
                 "id",
-                format!("duplicate id: {} already has it", location(first, &park.id)),
+                crate::msg!("duplicate id: {} already has it", location(first, &park.id)),
             );
         }
     }
@@ -478,15 +475,16 @@ pub fn check_references(
                         i,
                         &park.id,
                         "parent_id",
-                        format!("unknown park id {parent:?}"),
+                        crate::msg!("unknown park id {}", format!("{parent:?}")),
                     ),
                     Scope::Standalone => push(
                         Severity::Warning,
                         i,
                         &park.id,
                         "parent_id",
-                        format!(
-                            "park {parent:?} is not in this file (fine for an export of a selection; its link is not drawn)"
+                        crate::msg!(
+                            "park {} is not in this file (fine for an export of a selection; its link is not drawn)",
+                            format!("{parent:?}")
                         ),
                     ),
                 }
@@ -496,7 +494,7 @@ pub fn check_references(
                     i,
                     &park.id,
                     "parent_id",
-                    "parents form a cycle".into(),
+                    crate::msg!("parents form a cycle"),
                 );
             }
         }
@@ -508,7 +506,10 @@ pub fn check_references(
                         i,
                         &park.id,
                         &format!("county_adcodes[{j}]"),
-                        format!("unknown county adcode {a:?} (not in the counties file)"),
+                        crate::msg!(
+                            "unknown county adcode {} (not in the counties file)",
+                            format!("{a:?}")
+                        ),
                     );
                 }
             }
@@ -563,7 +564,7 @@ pub fn check_references(
                     i,
                     &park.id,
                     "geometry",
-                    "the location lies outside every county".into(),
+                    crate::msg!("the location lies outside every county"),
                 );
             } else if !park.county_adcodes.is_empty()
                 && !inside
@@ -575,7 +576,7 @@ pub fn check_references(
                     i,
                     &park.id,
                     "county_adcodes",
-                    format!(
+                    crate::msg!(
                         "the location lies in {} but county_adcodes lists {}",
                         inside.join(", "),
                         park.county_adcodes.join(", ")

@@ -9,7 +9,7 @@ use geozero::wkb::GpkgWkb;
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
-use super::problem::{Problem, Severity};
+use super::problem::{Msg, Problem, Severity};
 use super::progress::Progress;
 use super::reproject::{ToWgs84, cannot_convert, outside_lon_lat};
 use crate::model::GenericFeature;
@@ -42,13 +42,13 @@ struct Table {
 /// system). A file that is not a GeoPackage, or a table in a system that cannot be converted,
 /// is an error: a map in the wrong place would be worse than none.
 pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
-    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
+    let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let db = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| error(format!("cannot open the GeoPackage: {e}")))?;
-    let sql = |e: rusqlite::Error| error(format!("cannot read the GeoPackage: {e}"));
+    .map_err(|e| error(crate::msg!("cannot open the GeoPackage: {}", e)))?;
+    let sql = |e: rusqlite::Error| error(crate::msg!("cannot read the GeoPackage: {}", e));
     let is_gpkg: bool = db
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('gpkg_contents', 'gpkg_geometry_columns')",
@@ -58,9 +58,9 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
         .map_err(sql)?
         == 2;
     if !is_gpkg {
-        return Err(error(
-            "an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)".into(),
-        ));
+        return Err(error(crate::msg!(
+            "an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)"
+        )));
     }
     let mut warnings = Vec::new();
     let tables: Vec<Table> = db
@@ -104,11 +104,14 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
         warnings.push(Problem::file_level(
             Severity::Warning,
             label,
-            format!("table {t:?} has no geometry: not opened (the feature tables are)"),
+            crate::msg!(
+                "table {} has no geometry: not opened (the feature tables are)",
+                format!("{:?}", t)
+            ),
         ));
     }
     if tables.is_empty() {
-        return Err(error("the GeoPackage has no feature table".into()));
+        return Err(error(crate::msg!("the GeoPackage has no feature table")));
     }
     // Tables in another system are reprojected from their WKT; one that cannot be is refused.
     let mut reprojections = Vec::with_capacity(tables.len());
@@ -120,20 +123,25 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
         let converted = t
             .definition
             .as_deref()
-            .ok_or_else(|| "no definition".to_owned())
-            .and_then(ToWgs84::from_wkt);
+            .ok_or_else(|| crate::msg!("no definition"))
+            .and_then(|wkt| ToWgs84::from_wkt(wkt).map_err(|e| e.msg()));
         match converted {
             Ok(r) => {
                 warnings.push(Problem::file_level(
                     Severity::Warning,
                     label,
-                    format!("{:?}: {} ({})", t.name, r.note, t.srs),
+                    crate::msg!(
+                        "{}: {} ({})",
+                        format!("{:?}", t.name),
+                        r.note.clone(),
+                        &t.srs
+                    ),
                 ));
                 reprojections.push(Some(r));
             }
             Err(why) => {
-                let what = format!("{:?} is in {}", t.name, t.srs);
-                return Err(error(cannot_convert(&what, &why, path)));
+                let what = crate::msg!("{} is in {}", format!("{:?}", t.name), &t.srs);
+                return Err(error(cannot_convert(what, why, path)));
             }
         }
     }
@@ -159,7 +167,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
         let mut rows = st.query([]).map_err(sql)?;
         while let Some(row) = rows.next().map_err(sql)? {
             if progress.is_cancelled() {
-                return Err(error("cancelled".into()));
+                return Err(error(crate::msg!("cancelled")));
             }
             progress.step();
             let mut properties = Map::new();
@@ -173,7 +181,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                             Ok(mut g) => {
                                 if let Some(r) = reproject {
                                     r.apply(&mut g).map_err(|why| {
-                                        error(format!("{:?}: {why}", t.name))
+                                        error(crate::msg!("{}: {}", format!("{:?}", t.name), why.msg()))
                                     })?;
                                 }
                                 geometry = Some(g);
@@ -181,11 +189,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                             Err(e) => warnings.push(Problem::file_level(
                                 Severity::Warning,
                                 label,
-                                format!(
-                                    "{:?} row {}: the geometry does not decode ({e}); the feature is kept without one",
-                                    t.name,
-                                    features.len() + 1
-                                ),
+                                crate::msg!("{} row {}: the geometry does not decode ({}); the feature is kept without one", format!("{:?}", t.name), features.len() + 1, e),
                             )),
                         }
                     }
@@ -202,9 +206,11 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::datase
                 properties.insert("gpkg_table".into(), Value::String(t.name.clone()));
             }
             if let Some(bad) = geometry.as_ref().and_then(outside_lon_lat) {
-                return Err(error(format!(
-                    "{:?} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
-                    t.name, bad.0, bad.1
+                return Err(error(crate::msg!(
+                    "{} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
+                    format!("{:?}", t.name),
+                    bad.0,
+                    bad.1
                 )));
             }
             features.push(GenericFeature {

@@ -7,6 +7,7 @@ pub mod export;
 pub mod gpkg;
 pub mod gpkg_read;
 pub mod problem;
+pub mod problem_zh;
 pub mod progress;
 pub mod read;
 pub mod reproject;

@@ -5,6 +5,43 @@
 
 use geo::{Geometry, MapCoordsInPlace};
 
+use super::problem::Msg;
+
+/// Why coordinates could not be brought to WGS 84.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReprojectError {
+    /// The WKT does not convert into a PROJ definition.
+    #[error("its definition does not read ({0})")]
+    Definition(String),
+    /// proj4rs does not accept the PROJ definition.
+    #[error("the transformation cannot be set up ({0})")]
+    Transformation(String),
+    /// A point does not transform (outside the projection's domain).
+    #[error("the point ({x}, {y}) does not transform")]
+    Point {
+        /// Its first coordinate, as in the file.
+        x: f64,
+        /// Its second coordinate.
+        y: f64,
+    },
+}
+
+impl ReprojectError {
+    /// The error as a message in either language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            ReprojectError::Definition(e) => crate::msg!("its definition does not read ({})", e),
+            ReprojectError::Transformation(e) => {
+                crate::msg!("the transformation cannot be set up ({})", e)
+            }
+            ReprojectError::Point { x, y } => {
+                crate::msg!("the point ({}, {}) does not transform", *x, *y)
+            }
+        }
+    }
+}
+
 /// A transformation from a layer's coordinate system to WGS 84 longitude/latitude.
 pub struct ToWgs84 {
     from: proj4rs::Proj,
@@ -12,27 +49,29 @@ pub struct ToWgs84 {
     /// The source is longitude/latitude itself (in degrees, which proj4rs takes as radians).
     geographic: bool,
     /// What to tell the user (the system's name, and a datum caveat if there is one).
-    pub note: String,
+    pub note: Msg,
 }
 
 impl ToWgs84 {
     /// The transformation for a coordinate system given as WKT (1 or 2), or why there is none.
-    pub fn from_wkt(wkt: &str) -> Result<ToWgs84, String> {
+    pub fn from_wkt(wkt: &str) -> Result<ToWgs84, ReprojectError> {
         let proj = proj_string(wkt)?;
-        let from = proj4rs::Proj::from_proj_string(&proj).map_err(|e| e.to_string())?;
+        let setup = |e: proj4rs::errors::Error| ReprojectError::Transformation(e.to_string());
+        let from = proj4rs::Proj::from_proj_string(&proj).map_err(setup)?;
         let to = proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
-            .map_err(|e| e.to_string())?;
-        let name = wkt_name(wkt).unwrap_or("its coordinate system");
+            .map_err(setup)?;
+        let name = wkt_name(wkt).unwrap_or("?");
         // Beijing 1954 and Xi'an 1980 differ from WGS 84 by up to ~100 m; a WKT without
         // TOWGS84 gives no shift to apply.
         let datum_unknown =
             !proj.contains("+towgs84") && !proj.contains("+datum=WGS84") && datum_of(wkt).is_none();
         let note = if datum_unknown {
-            format!(
-                "reprojected from {name} to WGS 84; its datum shift is not given (no TOWGS84), so positions may be off by up to ~100 m"
+            crate::msg!(
+                "reprojected from {} to WGS 84; its datum shift is not given (no TOWGS84), so positions may be off by up to ~100 m",
+                name
             )
         } else {
-            format!("reprojected from {name} to WGS 84")
+            crate::msg!("reprojected from {} to WGS 84", name)
         };
         Ok(ToWgs84 {
             geographic: proj.contains("+proj=longlat") || proj.contains("+proj=latlong"),
@@ -43,7 +82,7 @@ impl ToWgs84 {
     }
 
     /// Transforms a geometry in place; `Err` with the first point that does not transform.
-    pub fn apply(&self, g: &mut Geometry<f64>) -> Result<(), String> {
+    pub fn apply(&self, g: &mut Geometry<f64>) -> Result<(), ReprojectError> {
         // (geo's try_map_coords_in_place recurses without end on Geometry: the first failure
         // is kept aside instead.)
         let failed: std::cell::Cell<Option<(f64, f64)>> = std::cell::Cell::new(None);
@@ -69,7 +108,7 @@ impl ToWgs84 {
         });
         match failed.get() {
             None => Ok(()),
-            Some((x, y)) => Err(format!("the point ({x}, {y}) does not transform")),
+            Some((x, y)) => Err(ReprojectError::Point { x, y }),
         }
     }
 }
@@ -104,10 +143,13 @@ pub fn datum_of(wkt: &str) -> Option<&'static str> {
 
 /// Why a layer's coordinates cannot be used, and how to convert the file (`what`: the system
 /// or the table and its system).
-pub fn cannot_convert(what: &str, why: &str, path: &std::path::Path) -> String {
+pub fn cannot_convert(what: Msg, why: Msg, path: &std::path::Path) -> Msg {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("gpkg");
-    format!(
-        "{what}, which Park Atlas cannot convert ({why}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.{ext} {}` or QGIS's Export → Save Features As…",
+    crate::msg!(
+        "{}, which Park Atlas cannot convert ({}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.{} {}` or QGIS's Export → Save Features As…",
+        what,
+        why,
+        ext,
         path.display()
     )
 }
@@ -127,7 +169,7 @@ const WEB_MERCATOR: &str =
 /// The PROJ string for a WKT: the one GDAL embeds (`EXTENSION["PROJ4", …]`) when there is one;
 /// web Mercator by its names (its WKT1 reads as an ellipsoidal Mercator, 0.13° off at
 /// Zhanjiang); else `proj4wkt`'s conversion.
-fn proj_string(wkt: &str) -> Result<String, String> {
+fn proj_string(wkt: &str) -> Result<String, ReprojectError> {
     if let Some(rest) = wkt.split("EXTENSION[\"PROJ4\",\"").nth(1)
         && let Some(embedded) = rest.split('"').next()
     {
@@ -147,7 +189,7 @@ fn proj_string(wkt: &str) -> Result<String, String> {
     {
         return Ok(WEB_MERCATOR.to_owned());
     }
-    proj4wkt::wkt_to_projstring(wkt).map_err(|e| e.to_string())
+    proj4wkt::wkt_to_projstring(wkt).map_err(|e| ReprojectError::Definition(e.to_string()))
 }
 
 #[cfg(test)]
@@ -171,8 +213,12 @@ mod tests {
             "{p:?}"
         );
         assert_eq!(
-            t.note,
+            t.note.text(false),
             "reprojected from WGS 84 / Pseudo-Mercator to WGS 84"
+        );
+        assert_eq!(
+            t.note.text(true),
+            "已从 WGS 84 / Pseudo-Mercator 重投影到 WGS 84"
         );
     }
 
@@ -180,7 +226,10 @@ mod tests {
     fn an_unknown_datum_is_said_to_be_off() {
         let beijing = r#"PROJCS["Beijing_1954_3_Degree_GK_CM_111E",GEOGCS["GCS_Beijing_1954",DATUM["D_Beijing_1954",SPHEROID["Krasovsky_1940",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",111.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;
         let t = ToWgs84::from_wkt(beijing).unwrap();
-        assert!(t.note.contains("up to ~100 m"), "{}", t.note);
-        assert!(ToWgs84::from_wkt("not a WKT").is_err());
+        assert!(t.note.text(false).contains("up to ~100 m"), "{:?}", t.note);
+        assert!(matches!(
+            ToWgs84::from_wkt("not a WKT"),
+            Err(ReprojectError::Definition(_))
+        ));
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
-use super::problem::{Problem, Severity};
+use super::problem::{Msg, Problem, Severity};
 use super::progress::Progress;
 use super::reproject::{ToWgs84, cannot_convert, datum_of, outside_lon_lat, wkt_name};
 use crate::model::GenericFeature;
@@ -48,15 +48,16 @@ fn crs_of(wkt: &str) -> Crs {
 /// attributes as properties, and warnings. A projected or unknown coordinate system, a missing
 /// `.dbf` or a file that does not read is an error, and nothing is opened.
 pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
-    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
-    let warn = |message: String| Problem::file_level(Severity::Warning, label, message);
+    let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
+    let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
     let mut warnings = Vec::new();
     let mut reproject = None;
     match std::fs::read_to_string(path.with_extension("prj")) {
         Ok(wkt) => match crs_of(&wkt) {
             Crs::Wgs84 => {}
-            Crs::Close(name) => warnings.push(warn(format!(
-                "coordinates in {name}, drawn as WGS 84 (the two differ by well under a metre)"
+            Crs::Close(name) => warnings.push(warn(crate::msg!(
+                "coordinates in {}, drawn as WGS 84 (the two differ by well under a metre)",
+                name
             ))),
             Crs::Other(name) => match ToWgs84::from_wkt(&wkt) {
                 Ok(t) => {
@@ -64,32 +65,31 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
                     reproject = Some(t);
                 }
                 Err(why) => {
-                    let what = format!("the coordinates are in {name}");
-                    return Err(error(cannot_convert(&what, &why, path)));
+                    let what = crate::msg!("the coordinates are in {}", name);
+                    return Err(error(cannot_convert(what, why.msg(), path)));
                 }
             },
         },
-        Err(_) => warnings.push(warn(
+        Err(_) => warnings.push(warn(crate::msg!(
             "no .prj beside the file: the coordinates are taken as WGS 84 longitude/latitude"
-                .into(),
-        )),
+        ))),
     }
     let has_cpg = path.with_extension("cpg").exists();
     let reproject = reproject.as_ref();
     let (mut features, lossy) = read_with(path, label, progress, reproject, &mut warnings)?;
     if !lossy || has_cpg {
         if lossy {
-            warnings.push(warn(
-                "some text does not decode in the encoding the .cpg names: shown with �".into(),
-            ));
+            warnings.push(warn(crate::msg!(
+                "some text does not decode in the encoding the .cpg names: shown with �"
+            )));
         }
         return Ok((features, warnings));
     }
     // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK. Only the attributes
     // are read again; the shapes (reprojected already) stay.
     let dbf = File::open(path.with_extension("dbf"))
-        .map_err(|e| error(format!("cannot open the .dbf file: {e}")))?;
-    let dbf_error = |e: dbase::Error| error(format!("cannot read the .dbf file: {e}"));
+        .map_err(|e| error(crate::msg!("cannot open the .dbf file: {}", e)))?;
+    let dbf_error = |e: dbase::Error| error(crate::msg!("cannot read the .dbf file: {}", e));
     let mut records = dbase::ReaderBuilder::new()
         .with_encoding(dbase::encoding::EncodingRs::from(encoding_rs::GBK))
         .build(BufReader::new(dbf))
@@ -101,9 +101,9 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset
         lossy |= bad;
     }
     warnings.push(warn(if lossy {
-        "the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode".into()
+        crate::msg!("the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode")
     } else {
-        "no .cpg and the attribute text is not UTF-8: read as GBK (GB18030), the encoding Chinese Windows saves".into()
+        crate::msg!("no .cpg and the attribute text is not UTF-8: read as GBK (GB18030), the encoding Chinese Windows saves")
     }));
     Ok((features, warnings))
 }
@@ -117,13 +117,13 @@ fn read_with(
     reproject: Option<&ToWgs84>,
     warnings: &mut Vec<Problem>,
 ) -> Result<(Vec<GenericFeature>, bool), Vec<Problem>> {
-    let error = |message: String| vec![Problem::file_level(Severity::Error, label, message)];
+    let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let read_error = |e: shapefile::Error| {
         error(match e {
             shapefile::Error::MissingDbf => {
-                "the .dbf file beside it (its attributes) is missing".to_owned()
+                crate::msg!("the .dbf file beside it (its attributes) is missing")
             }
-            e => format!("cannot read the shapefile: {e}"),
+            e => crate::msg!("cannot read the shapefile: {}", e),
         })
     };
     let mut reader = shapefile::Reader::from_path(path).map_err(read_error)?;
@@ -133,11 +133,11 @@ fn read_with(
     let mut lossy = false;
     for (n, item) in reader.iter_shapes_and_records().enumerate() {
         if progress.is_cancelled() {
-            return Err(error("cancelled".into()));
+            return Err(error(crate::msg!("cancelled")));
         }
         progress.step();
         let (shape, record) =
-            item.map_err(|e| error(format!("shape {}: cannot read it: {e}", n + 1)))?;
+            item.map_err(|e| error(crate::msg!("shape {}: cannot read it: {}", n + 1, e)))?;
         let mut geometry = match shape {
             shapefile::Shape::NullShape => None,
             shape => match geo::Geometry::<f64>::try_from(shape) {
@@ -146,9 +146,10 @@ fn read_with(
                     warnings.push(Problem::file_level(
                         Severity::Warning,
                         label,
-                        format!(
-                            "shape {}: {e:?}; the feature is kept without a geometry",
-                            n + 1
+                        crate::msg!(
+                            "shape {}: {}; the feature is kept without a geometry",
+                            n + 1,
+                            format!("{:?}", e)
                         ),
                     ));
                     None
@@ -157,12 +158,14 @@ fn read_with(
         };
         if let (Some(t), Some(g)) = (reproject, geometry.as_mut()) {
             t.apply(g)
-                .map_err(|why| error(format!("shape {}: {why}", n + 1)))?;
+                .map_err(|why| error(crate::msg!("shape {}: {}", n + 1, why.msg())))?;
         }
         if let Some((x, y)) = geometry.as_ref().and_then(outside_lon_lat) {
-            return Err(error(format!(
-                "shape {} has a coordinate ({x}, {y}) that is not a longitude/latitude: the file is in a projected system (convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}`)",
+            return Err(error(crate::msg!(
+                "shape {} has a coordinate ({}, {}) that is not a longitude/latitude: the file is in a projected system (convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}`)",
                 n + 1,
+                x,
+                y,
                 path.display()
             )));
         }

@@ -37,10 +37,28 @@ pub enum DecodeError {
     },
 }
 
+impl DecodeError {
+    /// The error as a message in either language.
+    pub fn msg(&self) -> crate::io::problem::Msg {
+        match self {
+            DecodeError::BadBom(enc) => crate::msg!(
+                "the file starts with a {} byte-order mark but is not valid {}",
+                *enc,
+                *enc
+            ),
+            DecodeError::NotText { offset, guess } => crate::msg!(
+                "the file is not UTF-8 text (first bad byte at offset {}) and not valid {} either; save it as UTF-8 and try again",
+                *offset,
+                *guess
+            ),
+        }
+    }
+}
+
 /// What a file that is not text (or not JSON) is, and what to do with it, from its first
 /// bytes: archives, spreadsheets, other GIS formats, images, PDFs and web pages saved under a
 /// `.geojson` name.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+pub fn sniff(bytes: &[u8]) -> Option<crate::io::problem::Msg> {
     let head = &bytes[..bytes.len().min(512)];
     let text_start = String::from_utf8_lossy(head)
         .trim_start_matches('\u{feff}')
@@ -48,29 +66,41 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         .to_ascii_lowercase();
     let starts = |m: &[u8]| head.starts_with(m);
     Some(if starts(b"PK\x03\x04") {
-        "a ZIP archive (an Excel .xlsx workbook, a zipped Shapefile or KMZ?): unzip it, or \
+        crate::msg!(
+            "a ZIP archive (an Excel .xlsx workbook, a zipped Shapefile or KMZ?): unzip it, or \
          convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE`"
+        )
     } else if starts(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        "an old Excel (.xls) or Office file: save the sheet as CSV, or convert it with \
+        crate::msg!(
+            "an old Excel (.xls) or Office file: save the sheet as CSV, or convert it with \
          `ogr2ogr -f GeoJSON out.geojson IN.xls`"
+        )
     } else if starts(&[0x00, 0x00, 0x27, 0x0A]) {
-        "a Shapefile (.shp) part: convert the shapefile with \
+        crate::msg!(
+            "a Shapefile (.shp) part: convert the shapefile with \
          `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp`"
+        )
     } else if starts(b"SQLite format 3\0") {
-        "a GeoPackage or SQLite database: convert a layer with \
+        crate::msg!(
+            "a GeoPackage or SQLite database: convert a layer with \
          `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.gpkg LAYER`"
+        )
     } else if starts(b"\x89PNG") || starts(&[0xFF, 0xD8, 0xFF]) || starts(b"GIF8") {
-        "an image, not data"
+        crate::msg!("an image, not data")
     } else if starts(b"%PDF") {
-        "a PDF document, not data"
+        crate::msg!("a PDF document, not data")
     } else if text_start.starts_with("<!doctype html") || text_start.starts_with("<html") {
-        "an HTML web page (saved from a browser?): download the raw .geojson file instead"
+        crate::msg!(
+            "an HTML web page (saved from a browser?): download the raw .geojson file instead"
+        )
     } else if text_start.starts_with("<?xml") && text_start.contains("<kml")
         || text_start.starts_with("<kml")
     {
-        "KML (Google Earth): convert it with `ogr2ogr -f GeoJSON out.geojson IN.kml`"
+        crate::msg!("KML (Google Earth): convert it with `ogr2ogr -f GeoJSON out.geojson IN.kml`")
     } else if text_start.starts_with('<') {
-        "XML, not JSON: convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE` if it is GML"
+        crate::msg!(
+            "XML, not JSON: convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE` if it is GML"
+        )
     } else {
         return None;
     })
@@ -212,7 +242,7 @@ mod tests {
             (b"<gml:FeatureCollection>", "XML"),
         ];
         for (bytes, word) in cases {
-            let what = sniff(bytes).unwrap_or_default();
+            let what = sniff(bytes).map(|m| m.text(false)).unwrap_or_default();
             assert!(what.contains(word), "{word}: {what}");
         }
         assert_eq!(sniff(b"{\"type\": \"FeatureCollection\"}"), None);

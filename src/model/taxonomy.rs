@@ -107,28 +107,40 @@ impl Taxonomy {
 
 /// Problems in a taxonomy: duplicate ids, clusters in unknown groups, colours that are not
 /// "#rrggbb". Returns one message per problem.
-pub fn taxonomy_check(t: &Taxonomy) -> Vec<String> {
+pub fn taxonomy_check(t: &Taxonomy) -> Vec<crate::io::problem::Msg> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, g) in t.groups.iter().enumerate() {
         if !seen.insert(("g", g.id.as_str())) {
-            out.push(format!("groups[{i}].id: duplicate group id {:?}", g.id));
+            out.push(crate::msg!(
+                "groups[{}].id: duplicate group id {}",
+                i,
+                format!("{:?}", g.id)
+            ));
         }
     }
     for (i, c) in t.clusters.iter().enumerate() {
         if !seen.insert(("c", c.id.as_str())) {
-            out.push(format!("clusters[{i}].id: duplicate cluster id {:?}", c.id));
+            out.push(crate::msg!(
+                "clusters[{}].id: duplicate cluster id {}",
+                i,
+                format!("{:?}", c.id)
+            ));
         }
         if t.group(&c.group).is_none() {
-            out.push(format!(
-                "clusters[{i}] (id '{}').group: unknown group id {:?}",
-                c.id, c.group
+            out.push(crate::msg!(
+                "clusters[{}] (id '{}').group: unknown group id {}",
+                i,
+                &c.id,
+                format!("{:?}", c.group)
             ));
         }
         if parse_hex_color(&c.color).is_none() {
-            out.push(format!(
-                "clusters[{i}] (id '{}').color: expected \"#rrggbb\", found {:?}",
-                c.id, c.color
+            out.push(crate::msg!(
+                "clusters[{}] (id '{}').color: expected \"#rrggbb\", found {}",
+                i,
+                &c.id,
+                format!("{:?}", c.color)
             ));
         }
     }

@@ -50,8 +50,8 @@ pub struct TilesDialog {
 /// Problems found in data that was opened (errors: refused; warnings: loaded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemsWindow {
-    /// One line per problem.
-    pub lines: Vec<String>,
+    /// The problems (said in the interface language when drawn).
+    pub problems: Vec<crate::io::Problem>,
     /// True when the data on screen was kept (the data was refused).
     pub kept: bool,
 }
@@ -402,13 +402,14 @@ fn problems_ui(ctx: &egui::Context, lang: Lang, p: &ProblemsWindow, out: &mut Ve
             egui::ScrollArea::vertical()
                 .max_height(320.0)
                 .show(ui, |ui| {
-                    for line in &p.lines {
-                        let color = if line.starts_with("error") {
+                    for problem in &p.problems {
+                        let color = if problem.is_error() {
                             status_color(true)
                         } else {
                             egui::Color32::from_rgb(0x90, 0x60, 0x00)
                         };
-                        ui.label(RichText::new(line).color(color).monospace().small());
+                        let line = problem.text(lang.is_zh());
+                        ui.label(RichText::new(line).color(color));
                     }
                 });
             if ui.button(lang.tr("Close")).clicked() {

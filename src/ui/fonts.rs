@@ -39,8 +39,7 @@ pub fn install(ctx: &egui::Context) {
         use egui::{FontId, TextStyle};
         let sizes = [
             (TextStyle::Small, FontId::proportional(SMALLEST_TEXT)),
-            (TextStyle::Body, FontId::proportional(13.5)),
-            (TextStyle::Button, FontId::proportional(13.5)),
+            (TextStyle::Body, FontId::proportional(13.0)),
             (TextStyle::Monospace, FontId::monospace(12.5)),
             (TextStyle::Heading, FontId::proportional(19.0)),
         ];

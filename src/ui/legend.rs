@@ -163,13 +163,13 @@ pub fn legend_ui(ui: &mut Ui, view: &LegendView<'_>, commands: &mut Vec<Command>
         ui.add_space(8.0);
         let grey = Color32::from_gray(110);
         for (symbol, text) in [
-            (Symbol::Zone, "agglomeration zone"),
-            (Symbol::Park, "park"),
-            (Symbol::Site, "anchor site"),
-            (Symbol::Infrastructure, "infrastructure"),
-            (Symbol::Halo, "halo = location uncertainty"),
+            (Symbol::Zone, lang.tr("agglomeration zone")),
+            (Symbol::Park, lang.tr("park")),
+            (Symbol::Site, lang.tr("anchor site")),
+            (Symbol::Infrastructure, lang.tr("infrastructure")),
+            (Symbol::Halo, lang.tr("halo = location uncertainty")),
         ] {
-            item_ui(ui, symbol, grey, lang.tr(text), true);
+            item_ui(ui, symbol, grey, text, true);
             ui.add_space(6.0);
         }
     });

@@ -102,11 +102,15 @@ impl OverviewPanel {
         if bars.is_empty() {
             // No frame around nothing: say why there is no chart.
             let why = if by_cluster.is_empty() {
-                "No project in this data has a known investment amount: there is nothing to chart."
+                lang.tr(
+                    "No project in this data has a known investment amount: there is nothing to chart.",
+                )
             } else {
-                "No investment in yuan to chart; the amounts in other currencies are listed below."
+                lang.tr(
+                    "No investment in yuan to chart; the amounts in other currencies are listed below.",
+                )
             };
-            ui.label(RichText::new(lang.tr(why)).italics());
+            ui.label(RichText::new(why).italics());
         } else {
             investment_chart(ui, atlas, bars, lang);
         }

@@ -99,11 +99,11 @@ pub fn project_ui(ui: &mut Ui, atlas: &Atlas, park: &Park, pr: &Project, lang: L
         }
     });
     for (key, label) in [
-        ("amount_text", "As the source words it"),
-        ("amount_note", "Amount note"),
+        ("amount_text", lang.tr("As the source words it")),
+        ("amount_note", lang.tr("Amount note")),
     ] {
         if let Some(t) = text(key) {
-            row(ui, lang.tr(label), |ui| {
+            row(ui, label, |ui| {
                 ui.label(t);
             });
         }

@@ -244,7 +244,7 @@ pub(super) fn read_fast(
     if park.geometry.is_none() {
         ctx.warn(
             "geometry",
-            "no location: the park is listed but not drawn on the map",
+            crate::msg!("no location: the park is listed but not drawn on the map"),
         );
     }
     out.parks.push(park);

@@ -29,14 +29,16 @@ impl Fields<'_, '_> {
             Some(Value::String(s)) => Some(s),
             Some(other) => {
                 let p = self.path(key);
-                self.ctx
-                    .error(&p, format!("expected a string, found {}", describe(&other)));
+                self.ctx.error(
+                    &p,
+                    crate::msg!("expected a string, found {}", describe(&other)),
+                );
                 None
             }
         }
     }
 
-    pub(super) fn opt_num(&mut self, key: &str, what: &str) -> Option<f64> {
+    pub(super) fn opt_num(&mut self, key: &str, what: crate::io::problem::Msg) -> Option<f64> {
         match self.props.shift_remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_f64() {
@@ -45,14 +47,16 @@ impl Fields<'_, '_> {
                     let p = self.path(key);
                     self.ctx.error(
                         &p,
-                        format!("{what} {n} is more than 10^15: a unit mistake? (amounts are in whole yuan or euros)"),
+                        crate::msg!("{} {} is more than 10^15: a unit mistake? (amounts are in whole yuan or euros)", what, n),
                     );
                     None
                 }
                 _ => {
                     let p = self.path(key);
-                    self.ctx
-                        .error(&p, format!("expected {what} (a number ≥ 0), found {n}"));
+                    self.ctx.error(
+                        &p,
+                        crate::msg!("expected {} (a number ≥ 0), found {}", what, n),
+                    );
                     None
                 }
             },
@@ -60,7 +64,7 @@ impl Fields<'_, '_> {
                 let p = self.path(key);
                 self.ctx.error(
                     &p,
-                    format!("expected {what} (a number), found {}", describe(&other)),
+                    crate::msg!("expected {} (a number), found {}", what, describe(&other)),
                 );
                 None
             }
@@ -77,7 +81,7 @@ impl Fields<'_, '_> {
                 let p = self.path(key);
                 self.ctx.error(
                     &p,
-                    format!("expected a four-digit year, found {}", describe(&other)),
+                    crate::msg!("expected a four-digit year, found {}", describe(&other)),
                 );
                 None
             }
@@ -96,7 +100,7 @@ impl Fields<'_, '_> {
                             let p = format!("{}[{i}]", self.path(key));
                             self.ctx.error(
                                 &p,
-                                format!("expected a string, found {}", describe(&other)),
+                                crate::msg!("expected a string, found {}", describe(&other)),
                             );
                         }
                     }
@@ -107,7 +111,7 @@ impl Fields<'_, '_> {
                 let p = self.path(key);
                 self.ctx.error(
                     &p,
-                    format!("expected an array of strings, found {}", describe(&other)),
+                    crate::msg!("expected an array of strings, found {}", describe(&other)),
                 );
                 Vec::new()
             }
@@ -128,7 +132,7 @@ impl Fields<'_, '_> {
                 let p = self.path(key);
                 self.ctx.error(
                     &p,
-                    format!("expected an array of objects, found {}", describe(&other)),
+                    crate::msg!("expected an array of objects, found {}", describe(&other)),
                 );
                 return Vec::new();
             }
@@ -149,7 +153,7 @@ impl Fields<'_, '_> {
                     let p = prefix.trim_end_matches('.').to_owned();
                     self.ctx.error(
                         &p,
-                        format!("expected an object, found {}", describe(&other)),
+                        crate::msg!("expected an object, found {}", describe(&other)),
                     );
                 }
             }
@@ -163,7 +167,7 @@ pub(super) fn read_project(f: &mut Fields<'_, '_>) -> Project {
         name_zh: f.opt_str("name_zh"),
         name_en: f.opt_str("name_en"),
         investor: f.opt_str("investor"),
-        amount: f.opt_num("amount", "an investment amount"),
+        amount: f.opt_num("amount", crate::msg!("an investment amount")),
         currency: f.opt_str("currency"),
         year: f.opt_year("year"),
         status: f.opt_str("status"),
@@ -176,7 +180,7 @@ pub(super) fn read_project(f: &mut Fields<'_, '_>) -> Project {
         let path = f.path("currency");
         f.ctx.error(
             &path,
-            "an amount needs a currency (an ISO 4217 code such as \"CNY\")",
+            crate::msg!("an amount needs a currency (an ISO 4217 code such as \"CNY\")"),
         );
     }
     if let Some(c) = &p.currency
@@ -185,7 +189,10 @@ pub(super) fn read_project(f: &mut Fields<'_, '_>) -> Project {
         let path = f.path("currency");
         f.ctx.error(
             &path,
-            format!("expected a three-letter ISO 4217 code such as \"CNY\", found {c:?}"),
+            crate::msg!(
+                "expected a three-letter ISO 4217 code such as \"CNY\", found {}",
+                format!("{:?}", c)
+            ),
         );
     }
     p.extra = compact(std::mem::take(f.props));
@@ -196,7 +203,7 @@ pub(super) fn read_project(f: &mut Fields<'_, '_>) -> Project {
         let path = f.path("scope");
         f.ctx.error(
             &path,
-            format!("expected \"park\" or \"city_wide\", found {s}"),
+            crate::msg!("expected \"park\" or \"city_wide\", found {}", s),
         );
     }
     p
@@ -212,7 +219,11 @@ fn check_qualifier(f: &mut Fields<'_, '_>, extra: &Map<String, Value>, key: &str
         let path = f.path(key);
         f.ctx.error(
             &path,
-            format!("expected one of {:?}, found {q}", crate::model::QUALIFIERS),
+            crate::msg!(
+                "expected one of {}, found {}",
+                format!("{:?}", crate::model::QUALIFIERS),
+                q
+            ),
         );
     }
 }
@@ -234,7 +245,7 @@ pub(super) fn read_target(f: &mut Fields<'_, '_>) -> Target {
             let path = f.path("value");
             f.ctx.error(
                 &path,
-                format!(
+                crate::msg!(
                     "expected a number (put words in \"text\"), found {}",
                     describe(&other)
                 ),
@@ -252,7 +263,7 @@ pub(super) fn read_target(f: &mut Fields<'_, '_>) -> Target {
         let path = f.path("unit");
         f.ctx.error(
             &path,
-            format!("a unit is only the unit ({u:?}): put \"about\" or \"more than\" in value_qualifier and glosses in note"),
+            crate::msg!("a unit is only the unit ({}): put \"about\" or \"more than\" in value_qualifier and glosses in note", format!("{:?}", u)),
         );
     }
     t
@@ -267,7 +278,7 @@ pub(super) fn read_sources(f: &mut Fields<'_, '_>) -> Sources {
             let path = f.path("sources");
             f.ctx.error(
                 &path,
-                format!(
+                crate::msg!(
                     "expected an object of sources by id, found {}",
                     describe(&other)
                 ),
@@ -281,7 +292,7 @@ pub(super) fn read_sources(f: &mut Fields<'_, '_>) -> Sources {
             let p = prefix.trim_end_matches('.').to_owned();
             f.ctx.error(
                 &p,
-                format!(
+                crate::msg!(
                     "expected a source object (title, outlet, date, url), found {}",
                     describe(&v)
                 ),

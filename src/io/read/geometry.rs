@@ -23,7 +23,7 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
     let Value::Object(obj) = value else {
         ctx.error(
             path,
-            format!(
+            crate::msg!(
                 "expected a geometry object or null, found {}",
                 describe(value)
             ),
@@ -35,10 +35,10 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
         other => {
             ctx.error(
                 &join("type"),
-                format!(
+                crate::msg!(
                     "expected a geometry type ({}), found {}",
                     GEOMETRY_TYPES.join(", "),
-                    other.map_or("nothing".to_owned(), describe)
+                    other.map_or(crate::msg!("nothing"), describe)
                 ),
             );
             return None;
@@ -48,7 +48,7 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
         let Some(Value::Array(items)) = obj.get("geometries") else {
             ctx.error(
                 &join("geometries"),
-                "a GeometryCollection needs a \"geometries\" array",
+                crate::msg!("a GeometryCollection needs a \"geometries\" array"),
             );
             return None;
         };
@@ -65,8 +65,9 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
     if !GEOMETRY_TYPES.contains(&kind) {
         ctx.error(
             &join("type"),
-            format!(
-                "unknown geometry type {kind:?} (expected one of {})",
+            crate::msg!(
+                "unknown geometry type {} (expected one of {})",
+                format!("{:?}", kind),
                 GEOMETRY_TYPES.join(", ")
             ),
         );
@@ -74,7 +75,7 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
     }
     let cpath = join("coordinates");
     let Some(coords) = obj.get("coordinates") else {
-        ctx.error(&cpath, format!("a {kind} needs \"coordinates\""));
+        ctx.error(&cpath, crate::msg!("a {} needs \"coordinates\"", kind));
         return None;
     };
     let geometry = match kind {
@@ -109,12 +110,7 @@ pub(super) fn read_geometry(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Opt
         _ => Vec::new(),
     };
     if let Some(c) = crossings.first() {
-        ctx.warn(path, format!(
-            "the {kind} intersects itself near ({:.5}, {:.5}){} (it is drawn, but areas and hit-tests may be off)",
-            c.x,
-            c.y,
-            if crossings.len() > 1 { format!(" and in {} more place(s)", crossings.len() - 1) } else { String::new() }
-        ));
+        ctx.warn(path, crate::msg!("the {} intersects itself near ({}, {}){} (it is drawn, but areas and hit-tests may be off)", kind, format!("{:.5}", c.x), format!("{:.5}", c.y), if crossings.len() > 1 { crate::msg!(" and in {} more place(s)", crossings.len() - 1) } else { crate::msg!("") }));
     }
     Some(geometry)
 }
@@ -184,14 +180,14 @@ pub(super) fn array<'v>(
         Value::Array(a) => {
             ctx.error(
                 path,
-                format!("expected at least {min} positions, found {}", a.len()),
+                crate::msg!("expected at least {} positions, found {}", min, a.len()),
             );
             None
         }
         other => {
             ctx.error(
                 path,
-                format!("expected an array, found {}", describe(other)),
+                crate::msg!("expected an array, found {}", describe(other)),
             );
             None
         }
@@ -202,7 +198,7 @@ pub(super) fn position(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Coord
     let Value::Array(a) = v else {
         ctx.error(
             path,
-            format!(
+            crate::msg!(
                 "expected a position [longitude, latitude], found {}",
                 describe(v)
             ),
@@ -212,7 +208,7 @@ pub(super) fn position(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Coord
     if a.len() < 2 {
         ctx.error(
             path,
-            format!(
+            crate::msg!(
                 "a position needs longitude and latitude, found {} number(s)",
                 a.len()
             ),
@@ -230,7 +226,7 @@ pub(super) fn position(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Coord
             _ => {
                 ctx.error(
                     &format!("{path}[{i}]"),
-                    format!("expected a number, found {}", describe(x)),
+                    crate::msg!("expected a number, found {}", describe(x)),
                 );
                 return None;
             }
@@ -238,11 +234,11 @@ pub(super) fn position(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Coord
     }
     let [lon, lat] = nums;
     if !(-180.0..=180.0).contains(&lon) {
-        ctx.error(path, format!("longitude {lon} is out of range (-180 to 180); coordinates must be WGS-84 degrees, longitude first"));
+        ctx.error(path, crate::msg!("longitude {} is out of range (-180 to 180); coordinates must be WGS-84 degrees, longitude first", lon));
         return None;
     }
     if !(-90.0..=90.0).contains(&lat) {
-        ctx.error(path, format!("latitude {lat} is out of range (-90 to 90); coordinates must be WGS-84 degrees, longitude first"));
+        ctx.error(path, crate::msg!("latitude {} is out of range (-90 to 90); coordinates must be WGS-84 degrees, longitude first", lat));
         return None;
     }
     Some(Coord { x: lon, y: lat })
@@ -272,7 +268,7 @@ pub(super) fn polygon(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Polygo
         if ring.0.first() != ring.0.last() {
             ctx.error(
                 &rp,
-                "the ring is not closed: its last position must repeat the first",
+                crate::msg!("the ring is not closed: its last position must repeat the first"),
             );
             return None;
         }

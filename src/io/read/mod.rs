@@ -16,7 +16,7 @@ mod park;
 mod split;
 mod stream;
 
-use super::problem::{Problem, Severity, describe};
+use super::problem::{Msg, Problem, Severity, describe};
 use super::progress::Progress;
 use super::text;
 use crate::model::{County, Extra, GenericFeature, Park, Taxonomy};
@@ -51,20 +51,20 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, severity: Severity, field: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
+    fn push(&mut self, severity: Severity, field: &str, msg: Msg) {
+        self.problems.push(Problem::new(
             severity,
-            file: self.file.to_owned(),
-            location: self.location.clone(),
-            field: field.to_owned(),
-            message: message.into(),
-        });
+            self.file,
+            self.location.clone(),
+            field,
+            msg,
+        ));
     }
-    fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.push(Severity::Error, field, message);
+    fn error(&mut self, field: &str, msg: Msg) {
+        self.push(Severity::Error, field, msg);
     }
-    fn warn(&mut self, field: &str, message: impl Into<String>) {
-        self.push(Severity::Warning, field, message);
+    fn warn(&mut self, field: &str, msg: Msg) {
+        self.push(Severity::Warning, field, msg);
     }
 }
 
@@ -147,7 +147,7 @@ pub fn parse_geojson_with(
             problems.push(Problem::file_level(
                 Severity::Error,
                 file,
-                "internal error while reading the features",
+                crate::msg!("internal error while reading the features"),
             ));
             return (ParsedFile::default(), problems);
         }
@@ -162,7 +162,7 @@ pub fn parse_geojson_with(
             ctx.problems.push(Problem::file_level(
                 Severity::Error,
                 file,
-                "reading was cancelled",
+                crate::msg!("reading was cancelled"),
             ));
             return (out, problems);
         }
@@ -173,7 +173,10 @@ pub fn parse_geojson_with(
         Ok(Root::NotObject(what)) => {
             ctx.error(
                 "",
-                format!("not GeoJSON: expected an object with a \"type\" member, found {what}"),
+                crate::msg!(
+                    "not GeoJSON: expected an object with a \"type\" member, found {}",
+                    what
+                ),
             );
             return (out, problems);
         }
@@ -184,14 +187,14 @@ pub fn parse_geojson_with(
         Some(other) => {
             ctx.error(
                 "type",
-                format!("not GeoJSON: expected a string, found {}", describe(other)),
+                crate::msg!("not GeoJSON: expected a string, found {}", describe(other)),
             );
             return (out, problems);
         }
         None => {
             ctx.error(
                 "",
-                "not GeoJSON: the top-level object has no \"type\" member",
+                crate::msg!("not GeoJSON: the top-level object has no \"type\" member"),
             );
             return (out, problems);
         }
@@ -203,10 +206,10 @@ pub fn parse_geojson_with(
                 out.foreign_members = root;
             }
             Features::NotArray(what) => {
-                ctx.error("features", format!("expected an array of features, found {what}"));
+                ctx.error("features", crate::msg!("expected an array of features, found {}", what));
             }
             Features::Absent => {
-                ctx.error("features", "a FeatureCollection needs a \"features\" array");
+                ctx.error("features", crate::msg!("a FeatureCollection needs a \"features\" array"));
             }
         },
         "Feature" => read_feature(&mut ctx, &mut out, 0, "feature", Value::Object(root), taxonomy),
@@ -215,9 +218,7 @@ pub fn parse_geojson_with(
             let geometry = read_geometry(&mut ctx, "", &Value::Object(root));
             out.others.push(GenericFeature { id: None, properties: Map::new(), geometry });
         }
-        other => ctx.error("type", format!(
-            "not GeoJSON: unknown type {other:?} (expected FeatureCollection, Feature or a geometry type)"
-        )),
+        other => ctx.error("type", crate::msg!("not GeoJSON: unknown type {} (expected FeatureCollection, Feature or a geometry type)", format!("{:?}", other))),
     }
     (out, problems)
 }
@@ -269,7 +270,7 @@ fn read_halves(
         problems.push(Problem::file_level(
             Severity::Error,
             file,
-            "reading was cancelled",
+            crate::msg!("reading was cancelled"),
         ));
         return Some((ParsedFile::default(), problems));
     }
@@ -291,7 +292,7 @@ fn decode_text<'a>(
         problems.push(Problem::file_level(
             Severity::Error,
             file,
-            format!(
+            crate::msg!(
                 "the file is {} MB, more than the {} MB this program reads",
                 bytes.len() >> 20,
                 MAX_FILE_BYTES >> 20
@@ -303,14 +304,14 @@ fn decode_text<'a>(
         problems.push(Problem::file_level(
             Severity::Error,
             file,
-            format!("this is {what}; Park Atlas reads GeoJSON"),
+            crate::msg!("this is {}; Park Atlas reads GeoJSON", what),
         ));
         return None;
     }
     let decoded = match text::decode(bytes) {
         Ok(d) => d,
         Err(msg) => {
-            problems.push(Problem::file_level(Severity::Error, file, msg.to_string()));
+            problems.push(Problem::file_level(Severity::Error, file, msg.msg()));
             return None;
         }
     };
@@ -318,14 +319,14 @@ fn decode_text<'a>(
         problems.push(Problem::file_level(
             Severity::Warning,
             file,
-            format!("the file is {enc}-encoded, not UTF-8; it was converted (save it as UTF-8 to silence this)"),
+            crate::msg!("the file is {}-encoded, not UTF-8; it was converted (save it as UTF-8 to silence this)", enc),
         ));
     }
     if decoded.text.trim().is_empty() {
         problems.push(Problem::file_level(
             Severity::Error,
             file,
-            "the file is empty",
+            crate::msg!("the file is empty"),
         ));
         return None;
     }
@@ -334,21 +335,21 @@ fn decode_text<'a>(
 
 /// A JSON syntax error as a problem located by line and column.
 fn json_problem(file: &str, e: &serde_json::Error) -> Problem {
-    let msg = e.to_string();
-    let what = if msg.starts_with("recursion limit exceeded") {
-        "not valid JSON: nested more than 128 levels deep".to_owned()
+    let text = e.to_string();
+    let what = if text.starts_with("recursion limit exceeded") {
+        crate::msg!("not valid JSON: nested more than 128 levels deep")
     } else {
         // serde_json appends " at line L column C"; we give the position ourselves.
-        let bare = msg.split(" at line ").next().unwrap_or(&msg);
-        format!("not valid JSON: {bare}")
+        let bare = text.split(" at line ").next().unwrap_or(&text);
+        crate::msg!("not valid JSON: {}", bare)
     };
-    Problem {
-        severity: Severity::Error,
-        file: file.to_owned(),
-        location: format!("line {}, column {}", e.line(), e.column()),
-        field: String::new(),
-        message: what,
-    }
+    Problem::new(
+        Severity::Error,
+        file,
+        format!("line {}, column {}", e.line(), e.column()),
+        "",
+        what,
+    )
 }
 
 /// Parses JSON text, turning decoding and syntax failures into problems with line and column.
@@ -385,7 +386,7 @@ fn read_feature(
     let Value::Object(mut obj) = value else {
         ctx.error(
             "",
-            format!("expected a Feature object, found {}", describe(&value)),
+            crate::msg!("expected a Feature object, found {}", describe(&value)),
         );
         return;
     };
@@ -394,12 +395,12 @@ fn read_feature(
         Some(other) => {
             ctx.error(
                 "type",
-                format!("expected \"Feature\", found {}", describe(other)),
+                crate::msg!("expected \"Feature\", found {}", describe(other)),
             );
             return;
         }
         None => {
-            ctx.error("type", "a feature needs \"type\": \"Feature\"");
+            ctx.error("type", crate::msg!("a feature needs \"type\": \"Feature\""));
             return;
         }
     }
@@ -410,7 +411,7 @@ fn read_feature(
         Some(other) => {
             ctx.error(
                 "properties",
-                format!("expected an object or null, found {}", describe(&other)),
+                crate::msg!("expected an object or null, found {}", describe(&other)),
             );
             return;
         }
@@ -427,7 +428,7 @@ fn read_feature(
         None => {
             ctx.error(
                 "geometry",
-                "a feature needs a \"geometry\" member (null when it has no location)",
+                crate::msg!("a feature needs a \"geometry\" member (null when it has no location)"),
             );
             None
         }
@@ -454,7 +455,7 @@ fn read_feature(
             Some(other) => {
                 f.ctx.error(
                     "adcode",
-                    format!(
+                    crate::msg!(
                         "expected an administrative code (string or whole number), found {}",
                         describe(&other)
                     ),

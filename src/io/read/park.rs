@@ -28,7 +28,11 @@ pub(super) fn read_park(
         (Some(a), Some(b)) if a != b => {
             f.ctx.error(
                 "id",
-                format!("properties.id {a:?} differs from the feature id {b:?}"),
+                crate::msg!(
+                    "properties.id {} differs from the feature id {}",
+                    format!("{:?}", a),
+                    format!("{:?}", b)
+                ),
             );
             return None;
         }
@@ -37,20 +41,22 @@ pub(super) fn read_park(
         (None, None) => {
             f.ctx.error(
                 "id",
-                "a park needs an id (a \"id\" property or a feature id)",
+                crate::msg!("a park needs an id (a \"id\" property or a feature id)"),
             );
             return None;
         }
     };
     if id.trim().is_empty() {
-        f.ctx.error("id", "the id is empty");
+        f.ctx.error("id", crate::msg!("the id is empty"));
         return None;
     }
     let name_zh = f.opt_str("name_zh");
     let name_en = f.opt_str("name_en");
     if name_zh.is_none() && name_en.is_none() {
-        f.ctx
-            .error("name_zh", "a park needs a name (name_zh or name_en)");
+        f.ctx.error(
+            "name_zh",
+            crate::msg!("a park needs a name (name_zh or name_en)"),
+        );
     }
     let county_adcodes = f.str_list("county_adcodes");
     let tier = match f.opt_str("tier") {
@@ -58,7 +64,10 @@ pub(super) fn read_park(
         Some(t) => Tier::parse(&t).unwrap_or_else(|| {
             f.ctx.error(
                 "tier",
-                format!("expected one of national, provincial, municipal, unknown; found {t:?}"),
+                crate::msg!(
+                    "expected one of national, provincial, municipal, unknown; found {}",
+                    format!("{:?}", t)
+                ),
             );
             Tier::Unknown
         }),
@@ -69,17 +78,21 @@ pub(super) fn read_park(
             let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
             f.ctx.error(
                 "role",
-                format!("expected one of {}; found {r:?}", all.join(", ")),
+                crate::msg!(
+                    "expected one of {}; found {}",
+                    all.join(", "),
+                    format!("{:?}", r)
+                ),
             );
             Role::Park
         }),
     };
     let parent_id = f.opt_str("parent_id");
-    let area_km2 = f.opt_num("area_km2", "an area in km²");
+    let area_km2 = f.opt_num("area_km2", crate::msg!("an area in km²"));
     let clusters = f.str_list("clusters");
     let projects = f.objects("projects", read_project);
     let targets = f.objects("targets", read_target);
-    let location_accuracy_km = f.opt_num("location_accuracy_km", "a distance in km");
+    let location_accuracy_km = f.opt_num("location_accuracy_km", crate::msg!("a distance in km"));
     let sources = read_sources(&mut f);
     let park = Park {
         id,
@@ -102,7 +115,7 @@ pub(super) fn read_park(
     if park.geometry.is_none() {
         ctx.warn(
             "geometry",
-            "no location: the park is listed but not drawn on the map",
+            crate::msg!("no location: the park is listed but not drawn on the map"),
         );
     }
     Some(park)
@@ -115,7 +128,10 @@ pub(super) fn check_park_references(ctx: &mut Ctx<'_>, park: &Park, taxonomy: Op
             if !park.sources.contains_key(*id) {
                 ctx.error(
                     &format!("{field}[{i}]"),
-                    format!("unknown source id {id:?} (not in this park's \"sources\")"),
+                    crate::msg!(
+                        "unknown source id {} (not in this park's \"sources\")",
+                        format!("{:?}", id)
+                    ),
                 );
             }
         }
@@ -153,7 +169,10 @@ pub(super) fn check_park_references(ctx: &mut Ctx<'_>, park: &Park, taxonomy: Op
         if tax.cluster(id).is_none() {
             ctx.error(
                 &field,
-                format!("unknown cluster id {id:?} (not in clusters.json)"),
+                crate::msg!(
+                    "unknown cluster id {} (not in clusters.json)",
+                    format!("{:?}", id)
+                ),
             );
         }
     };

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::io::problem::Msg;
+
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -20,7 +22,7 @@ pub(super) enum Root {
         features: Features,
     },
     /// Something else, described for a message ("an array of 3", "\"text\"").
-    NotObject(String),
+    NotObject(Msg),
 }
 
 /// The `features` member of the top-level object.
@@ -30,7 +32,7 @@ pub(super) enum Features {
     /// An array: its elements were handed to the callback.
     Streamed,
     /// Not an array (described).
-    NotArray(String),
+    NotArray(Msg),
 }
 
 /// Parses `text`, calling `on_feature(index, value)` for each element of `features`; when it
@@ -99,7 +101,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
         while seq.next_element::<Value>()?.is_some() {
             n += 1;
         }
-        Ok(Root::NotObject(format!("an array of {n}")))
+        Ok(Root::NotObject(crate::msg!("an array of {}", n)))
     }
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Root, A::Error> {
@@ -145,7 +147,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Features, A::Error> {
         while map.next_entry::<IgnoredAny, Value>()?.is_some() {}
-        Ok(Features::NotArray("an object".into()))
+        Ok(Features::NotArray(crate::msg!("an object")))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Features, A::Error> {

@@ -1,0 +1,492 @@
+//! The Chinese texts of the loaders' problem messages, keyed by their English templates (see
+//! [`super::problem::Msg`]). `{}` marks an argument, in the English order. A test checks that
+//! every template in the code has one, and that each has as many `{}` as its English.
+
+/// The Chinese template of an English one.
+pub fn chinese(template: &str) -> Option<&'static str> {
+    ZH.iter().find(|(en, _)| *en == template).map(|(_, zh)| *zh)
+}
+
+/// English template → Chinese template.
+pub const ZH: &[(&str, &str)] = &[
+    ("{}", "{}"),
+    ("", ""),
+    ("cannot read the file: {}", "无法读取文件：{}"),
+    ("not a clusters file: {}", "不是产业集群文件：{}"),
+    (
+        "unknown source id {} (not in \"sources\")",
+        "未知的来源编号 {}（不在 \"sources\" 中）",
+    ),
+    ("not a city-wide figures file: {}", "不是全市数据文件：{}"),
+    (
+        "duplicate id: {} already has it",
+        "编号重复：{} 已使用该编号",
+    ),
+    ("unknown park id {}", "未知的园区编号 {}"),
+    (
+        "park {} is not in this file (fine for an export of a selection; its link is not drawn)",
+        "园区 {} 不在本文件中（导出部分园区时属正常；不绘制其连线）",
+    ),
+    ("parents form a cycle", "所属园区关系形成了循环"),
+    (
+        "unknown county adcode {} (not in the counties file)",
+        "未知的县区行政代码 {}（不在县区文件中）",
+    ),
+    (
+        "the location lies outside every county",
+        "位置不在任何县区之内",
+    ),
+    (
+        "the location lies in {} but county_adcodes lists {}",
+        "位置在 {} 内，但 county_adcodes 列的是 {}",
+    ),
+    ("cannot open the GeoPackage: {}", "无法打开 GeoPackage：{}"),
+    ("cannot read the GeoPackage: {}", "无法读取 GeoPackage：{}"),
+    (
+        "an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)",
+        "这是 SQLite 数据库，但不是 GeoPackage（没有 gpkg_contents 和 gpkg_geometry_columns 表）",
+    ),
+    (
+        "table {} has no geometry: not opened (the feature tables are)",
+        "表 {} 没有几何字段：未打开（已打开要素表）",
+    ),
+    (
+        "the GeoPackage has no feature table",
+        "该 GeoPackage 没有要素表",
+    ),
+    ("no definition", "没有坐标系定义"),
+    ("{}: {} ({})", "{}：{}（{}）"),
+    ("{} is in {}", "{} 的坐标系为 {}"),
+    ("cancelled", "已取消"),
+    ("{}: {}", "{}：{}"),
+    (
+        "{} row {}: the geometry does not decode ({}); the feature is kept without one",
+        "{} 第 {} 行：几何无法解码（{}）；该要素保留，但没有几何",
+    ),
+    (
+        "{} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
+        "{} 有坐标 ({}, {}) 不是经纬度，但该表声明为 WGS 84",
+    ),
+    ("an array of {}", "含 {} 项的数组"),
+    ("an object", "一个对象"),
+    (
+        "no location: the park is listed but not drawn on the map",
+        "没有位置：园区会列出，但不会画在地图上",
+    ),
+    ("expected a string, found {}", "应为字符串，实际为 {}"),
+    (
+        "{} {} is more than 10^15: a unit mistake? (amounts are in whole yuan or euros)",
+        "{} {} 大于 10^15：单位有误吗？（金额以元或欧元为单位）",
+    ),
+    (
+        "expected {} (a number ≥ 0), found {}",
+        "应为{}（≥ 0 的数字），实际为 {}",
+    ),
+    (
+        "expected {} (a number), found {}",
+        "应为{}（数字），实际为 {}",
+    ),
+    ("an investment amount", "投资金额"),
+    ("an area in km²", "以平方公里计的面积"),
+    ("a distance in km", "以公里计的距离"),
+    (
+        "expected a four-digit year, found {}",
+        "应为四位数年份，实际为 {}",
+    ),
+    (
+        "expected an array of strings, found {}",
+        "应为字符串数组，实际为 {}",
+    ),
+    (
+        "expected an array of objects, found {}",
+        "应为对象数组，实际为 {}",
+    ),
+    ("expected an object, found {}", "应为对象，实际为 {}"),
+    (
+        "an amount needs a currency (an ISO 4217 code such as \"CNY\")",
+        "金额需要币种（ISO 4217 代码，如 \"CNY\"）",
+    ),
+    (
+        "expected a three-letter ISO 4217 code such as \"CNY\", found {}",
+        "应为三个字母的 ISO 4217 代码（如 \"CNY\"），实际为 {}",
+    ),
+    (
+        "expected \"park\" or \"city_wide\", found {}",
+        "应为 \"park\" 或 \"city_wide\"，实际为 {}",
+    ),
+    ("expected one of {}, found {}", "应为 {} 之一，实际为 {}"),
+    (
+        "expected a number (put words in \"text\"), found {}",
+        "应为数字（文字请写在 \"text\" 中），实际为 {}",
+    ),
+    (
+        "a unit is only the unit ({}): put \"about\" or \"more than\" in value_qualifier and glosses in note",
+        "单位只写单位（{}）：“约”“超过”写在 value_qualifier，说明写在 note",
+    ),
+    (
+        "expected an object of sources by id, found {}",
+        "应为按编号排列的来源对象，实际为 {}",
+    ),
+    (
+        "expected a source object (title, outlet, date, url), found {}",
+        "应为来源对象（title、outlet、date、url），实际为 {}",
+    ),
+    (
+        "expected a geometry object or null, found {}",
+        "应为几何对象或 null，实际为 {}",
+    ),
+    (
+        "expected a geometry type ({}), found {}",
+        "应为几何类型（{}），实际为 {}",
+    ),
+    ("nothing", "空"),
+    (
+        "a GeometryCollection needs a \"geometries\" array",
+        "GeometryCollection 需要 \"geometries\" 数组",
+    ),
+    (
+        "unknown geometry type {} (expected one of {})",
+        "未知的几何类型 {}（应为 {} 之一）",
+    ),
+    ("a {} needs \"coordinates\"", "{} 需要 \"coordinates\""),
+    (
+        "the {} intersects itself near ({}, {}){} (it is drawn, but areas and hit-tests may be off)",
+        "{} 在 ({}, {}) 附近自相交{}（仍会绘制，但面积和点选可能不准）",
+    ),
+    (" and in {} more place(s)", "，另有 {} 处"),
+    (
+        "expected at least {} positions, found {}",
+        "应至少有 {} 个坐标点，实际为 {}",
+    ),
+    ("expected an array, found {}", "应为数组，实际为 {}"),
+    (
+        "expected a position [longitude, latitude], found {}",
+        "应为坐标 [经度, 纬度]，实际为 {}",
+    ),
+    (
+        "a position needs longitude and latitude, found {} number(s)",
+        "坐标需要经度和纬度，实际只有 {} 个数字",
+    ),
+    ("expected a number, found {}", "应为数字，实际为 {}"),
+    (
+        "longitude {} is out of range (-180 to 180); coordinates must be WGS-84 degrees, longitude first",
+        "经度 {} 超出范围（-180 到 180）；坐标须为 WGS-84 度数，经度在前",
+    ),
+    (
+        "latitude {} is out of range (-90 to 90); coordinates must be WGS-84 degrees, longitude first",
+        "纬度 {} 超出范围（-90 到 90）；坐标须为 WGS-84 度数，经度在前",
+    ),
+    (
+        "the ring is not closed: its last position must repeat the first",
+        "环未闭合：最后一个坐标点必须与第一个相同",
+    ),
+    (
+        "internal error while reading the features",
+        "读取要素时发生内部错误",
+    ),
+    ("reading was cancelled", "读取已取消"),
+    (
+        "not GeoJSON: expected an object with a \"type\" member, found {}",
+        "不是 GeoJSON：应为带 \"type\" 成员的对象，实际为 {}",
+    ),
+    (
+        "not GeoJSON: expected a string, found {}",
+        "不是 GeoJSON：应为字符串，实际为 {}",
+    ),
+    (
+        "not GeoJSON: the top-level object has no \"type\" member",
+        "不是 GeoJSON：顶层对象没有 \"type\" 成员",
+    ),
+    (
+        "expected an array of features, found {}",
+        "应为要素数组，实际为 {}",
+    ),
+    (
+        "a FeatureCollection needs a \"features\" array",
+        "FeatureCollection 需要 \"features\" 数组",
+    ),
+    (
+        "not GeoJSON: unknown type {} (expected FeatureCollection, Feature or a geometry type)",
+        "不是 GeoJSON：未知类型 {}（应为 FeatureCollection、Feature 或几何类型）",
+    ),
+    (
+        "the file is {} MB, more than the {} MB this program reads",
+        "文件大小为 {} MB，超过本程序可读取的 {} MB",
+    ),
+    (
+        "this is {}; Park Atlas reads GeoJSON",
+        "这是{}；本程序读取 GeoJSON",
+    ),
+    (
+        "the file is {}-encoded, not UTF-8; it was converted (save it as UTF-8 to silence this)",
+        "文件为 {} 编码，不是 UTF-8；已自动转换（另存为 UTF-8 即不再提示）",
+    ),
+    ("the file is empty", "文件为空"),
+    (
+        "not valid JSON: nested more than 128 levels deep",
+        "不是有效的 JSON：嵌套超过 128 层",
+    ),
+    ("not valid JSON: {}", "不是有效的 JSON：{}"),
+    (
+        "expected a Feature object, found {}",
+        "应为 Feature 对象，实际为 {}",
+    ),
+    (
+        "expected \"Feature\", found {}",
+        "应为 \"Feature\"，实际为 {}",
+    ),
+    (
+        "a feature needs \"type\": \"Feature\"",
+        "要素需要 \"type\": \"Feature\"",
+    ),
+    (
+        "expected an object or null, found {}",
+        "应为对象或 null，实际为 {}",
+    ),
+    (
+        "a feature needs a \"geometry\" member (null when it has no location)",
+        "要素需要 \"geometry\" 成员（没有位置时为 null）",
+    ),
+    (
+        "expected an administrative code (string or whole number), found {}",
+        "应为行政区划代码（字符串或整数），实际为 {}",
+    ),
+    (
+        "properties.id {} differs from the feature id {}",
+        "properties.id {} 与要素编号 {} 不一致",
+    ),
+    (
+        "a park needs an id (a \"id\" property or a feature id)",
+        "园区需要编号（\"id\" 属性或要素编号）",
+    ),
+    ("the id is empty", "编号为空"),
+    (
+        "a park needs a name (name_zh or name_en)",
+        "园区需要名称（name_zh 或 name_en）",
+    ),
+    (
+        "expected one of national, provincial, municipal, unknown; found {}",
+        "应为 national、provincial、municipal、unknown 之一；实际为 {}",
+    ),
+    ("expected one of {}; found {}", "应为 {} 之一；实际为 {}"),
+    (
+        "unknown source id {} (not in this park's \"sources\")",
+        "未知的来源编号 {}（不在本园区的 \"sources\" 中）",
+    ),
+    (
+        "unknown cluster id {} (not in clusters.json)",
+        "未知的产业集群编号 {}（不在 clusters.json 中）",
+    ),
+    ("its definition does not read ({})", "其定义无法解析（{}）"),
+    (
+        "the transformation cannot be set up ({})",
+        "无法建立坐标转换（{}）",
+    ),
+    (
+        "the point ({}, {}) does not transform",
+        "点 ({}, {}) 无法转换",
+    ),
+    (
+        "reprojected from {} to WGS 84; its datum shift is not given (no TOWGS84), so positions may be off by up to ~100 m",
+        "已从 {} 重投影到 WGS 84；未给出基准转换参数（没有 TOWGS84），位置可能偏差约 100 米",
+    ),
+    ("reprojected from {} to WGS 84", "已从 {} 重投影到 WGS 84"),
+    (
+        "{}, which Park Atlas cannot convert ({}) — convert it to WGS 84 with `ogr2ogr -t_srs EPSG:4326 out.{} {}` or QGIS's Export → Save Features As…",
+        "{}，本程序无法转换（{}）——请用 `ogr2ogr -t_srs EPSG:4326 out.{} {}` 或 QGIS 的“导出 → 要素另存为…”转为 WGS 84",
+    ),
+    (
+        "coordinates in {}, drawn as WGS 84 (the two differ by well under a metre)",
+        "坐标系为 {}，按 WGS 84 绘制（两者相差远小于 1 米）",
+    ),
+    ("the coordinates are in {}", "坐标系为 {}"),
+    (
+        "no .prj beside the file: the coordinates are taken as WGS 84 longitude/latitude",
+        "文件旁没有 .prj：坐标按 WGS 84 经纬度处理",
+    ),
+    (
+        "some text does not decode in the encoding the .cpg names: shown with �",
+        "部分文字无法按 .cpg 指定的编码解码：以 � 显示",
+    ),
+    ("cannot open the .dbf file: {}", "无法打开 .dbf 文件：{}"),
+    ("cannot read the .dbf file: {}", "无法读取 .dbf 文件：{}"),
+    (
+        "the attribute text is neither UTF-8 nor GBK and there is no .cpg saying what it is: read as GBK, with � where it does not decode",
+        "属性文字既不是 UTF-8 也不是 GBK，且没有 .cpg 说明编码：按 GBK 读取，无法解码处以 � 显示",
+    ),
+    (
+        "no .cpg and the attribute text is not UTF-8: read as GBK (GB18030), the encoding Chinese Windows saves",
+        "没有 .cpg，属性文字不是 UTF-8：按 GBK（GB18030，中文 Windows 的保存编码）读取",
+    ),
+    (
+        "the .dbf file beside it (its attributes) is missing",
+        "缺少旁边的 .dbf 文件（属性表）",
+    ),
+    ("cannot read the shapefile: {}", "无法读取 Shapefile：{}"),
+    ("shape {}: cannot read it: {}", "第 {} 个图形：无法读取：{}"),
+    (
+        "shape {}: {}; the feature is kept without a geometry",
+        "第 {} 个图形：{}；该要素保留，但没有几何",
+    ),
+    ("shape {}: {}", "第 {} 个图形：{}"),
+    (
+        "shape {} has a coordinate ({}, {}) that is not a longitude/latitude: the file is in a projected system (convert it with `ogr2ogr -t_srs EPSG:4326 out.shp {}`)",
+        "第 {} 个图形的坐标 ({}, {}) 不是经纬度：文件为投影坐标系（请用 `ogr2ogr -t_srs EPSG:4326 out.shp {}` 转换）",
+    ),
+    (
+        "the file starts with a {} byte-order mark but is not valid {}",
+        "文件以 {} 字节顺序标记开头，但内容不是有效的 {}",
+    ),
+    (
+        "the file is not UTF-8 text (first bad byte at offset {}) and not valid {} either; save it as UTF-8 and try again",
+        "文件不是 UTF-8 文本（第一个错误字节在偏移 {} 处），也不是有效的 {}；请另存为 UTF-8 后重试",
+    ),
+    (
+        "a ZIP archive (an Excel .xlsx workbook, a zipped Shapefile or KMZ?): unzip it, or convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE`",
+        "ZIP 压缩包（Excel .xlsx 工作簿、压缩的 Shapefile 或 KMZ？）：请先解压，或用 `ogr2ogr -f GeoJSON out.geojson IN_FILE` 转换",
+    ),
+    (
+        "an old Excel (.xls) or Office file: save the sheet as CSV, or convert it with `ogr2ogr -f GeoJSON out.geojson IN.xls`",
+        "旧版 Excel（.xls）或 Office 文件：请将工作表另存为 CSV，或用 `ogr2ogr -f GeoJSON out.geojson IN.xls` 转换",
+    ),
+    (
+        "a Shapefile (.shp) part: convert the shapefile with `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp`",
+        "Shapefile（.shp）的一部分：请用 `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp` 转换",
+    ),
+    (
+        "a GeoPackage or SQLite database: convert a layer with `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.gpkg LAYER`",
+        "GeoPackage 或 SQLite 数据库：请用 `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.gpkg LAYER` 转换图层",
+    ),
+    ("an image, not data", "图片，不是数据"),
+    ("a PDF document, not data", "PDF 文档，不是数据"),
+    (
+        "an HTML web page (saved from a browser?): download the raw .geojson file instead",
+        "HTML 网页（从浏览器保存的？）：请改为下载原始 .geojson 文件",
+    ),
+    (
+        "KML (Google Earth): convert it with `ogr2ogr -f GeoJSON out.geojson IN.kml`",
+        "KML（Google 地球）：请用 `ogr2ogr -f GeoJSON out.geojson IN.kml` 转换",
+    ),
+    (
+        "XML, not JSON: convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE` if it is GML",
+        "XML，不是 JSON：如果是 GML，请用 `ogr2ogr -f GeoJSON out.geojson IN_FILE` 转换",
+    ),
+    (
+        "groups[{}].id: duplicate group id {}",
+        "groups[{}].id：分组编号 {} 重复",
+    ),
+    (
+        "clusters[{}].id: duplicate cluster id {}",
+        "clusters[{}].id：产业集群编号 {} 重复",
+    ),
+    (
+        "clusters[{}] (id '{}').group: unknown group id {}",
+        "clusters[{}]（编号 '{}'）.group：未知的分组编号 {}",
+    ),
+    (
+        "clusters[{}] (id '{}').color: expected \"#rrggbb\", found {}",
+        "clusters[{}]（编号 '{}'）.color：应为 \"#rrggbb\"，实际为 {}",
+    ),
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The English templates of every `msg!` in the source (string literals as Rust reads
+    /// them: escapes and line continuations undone).
+    fn templates_in_the_code() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut found = Vec::new();
+        // (Not this file: its test looks for the macro's name.)
+        for f in files.iter().filter(|f| !f.ends_with("problem_zh.rs")) {
+            let text = std::fs::read_to_string(f).unwrap();
+            for (at, _) in text.match_indices("msg!(") {
+                let rest = text[at + 5..].trim_start();
+                let Some(body) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let mut t = String::new();
+                let mut chars = body.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some('\n') => {
+                                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                                    chars.next();
+                                }
+                            }
+                            Some('n') => t.push('\n'),
+                            Some(other) => t.push(other),
+                            None => {}
+                        },
+                        c => t.push(c),
+                    }
+                }
+                if !found.contains(&t) {
+                    found.push(t);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_problem_the_code_can_report_has_a_chinese_text() {
+        let used = templates_in_the_code();
+        assert!(used.len() > 100, "the scan found only {}", used.len());
+        let missing: Vec<&String> = used.iter().filter(|t| chinese(t).is_none()).collect();
+        assert!(missing.is_empty(), "no Chinese text for: {missing:#?}");
+        for (en, zh) in ZH {
+            assert_eq!(
+                en.matches("{}").count(),
+                zh.matches("{}").count(),
+                "{en:?} and {zh:?} take different numbers of values"
+            );
+            assert!(
+                !zh.is_empty() || en.is_empty(),
+                "{en:?} has an empty Chinese text"
+            );
+        }
+        let unused: Vec<&str> = ZH
+            .iter()
+            .map(|(en, _)| *en)
+            // ("{}" is `Msg::verbatim`'s.)
+            .filter(|en| *en != "{}" && !used.iter().any(|u| u == en))
+            .collect();
+        assert!(unused.is_empty(), "texts no code reports: {unused:?}");
+    }
+
+    #[test]
+    fn a_message_is_said_in_either_language_with_its_values() {
+        let m = crate::msg!(
+            "expected {} (a number ≥ 0), found {}",
+            crate::msg!("an area in km²"),
+            -3
+        );
+        assert_eq!(
+            m.text(false),
+            "expected an area in km² (a number ≥ 0), found -3"
+        );
+        assert_eq!(
+            m.text(true),
+            "应为以平方公里计的面积（≥ 0 的数字），实际为 -3"
+        );
+    }
+}
