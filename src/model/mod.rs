@@ -92,6 +92,17 @@ impl Tier {
     pub fn parse(s: &str) -> Option<Tier> {
         Tier::ALL.into_iter().find(|t| t.as_str() == s)
     }
+
+    /// The tier as Chinese text says it (国家级, 省级, 市级, 未知), or its identifier.
+    pub fn name(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (Tier::National, true) => "国家级",
+            (Tier::Provincial, true) => "省级",
+            (Tier::Municipal, true) => "市级",
+            (Tier::Unknown, true) => "未知",
+            (other, false) => other.as_str(),
+        }
+    }
 }
 
 impl fmt::Display for Tier {

@@ -297,7 +297,7 @@ pub fn brief_pdf(
                     None => atlas.county_names(p, zh),
                 },
             ),
-            (tr(zh, "Tier", "级别"), tier_name(p.tier, zh).to_owned()),
+            (tr(zh, "Tier", "级别"), p.tier.name(zh).to_owned()),
             (tr(zh, "Clusters", "产业集群"), clusters.join(", ")),
             (tr(zh, "Area", "面积"), area),
             (tr(zh, "Location", "位置"), accuracy),
@@ -618,15 +618,4 @@ pub fn today() -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn tier_name(t: crate::model::Tier, zh: bool) -> &'static str {
-    use crate::model::Tier;
-    match (t, zh) {
-        (Tier::National, true) => "国家级",
-        (Tier::Provincial, true) => "省级",
-        (Tier::Municipal, true) => "市级",
-        (Tier::Unknown, true) => "未知",
-        (other, false) => other.as_str(),
-    }
 }

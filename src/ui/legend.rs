@@ -45,7 +45,7 @@ fn item_ui(ui: &mut Ui, symbol: Symbol, color: Color32, text: &str, weak: bool) 
     let size = Vec2::new(18.0 + galley.size().x, galley.size().y.max(16.0));
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     // Read by screen readers (and found by tests) as the label it shows.
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, text));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
     symbol_paint(
         ui.painter(),
         symbol,

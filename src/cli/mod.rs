@@ -1,0 +1,4 @@
+//! The command line's sub-commands, over the library (the window is `park_atlas::app`).
+
+pub(crate) mod data;
+pub(crate) mod tables;
