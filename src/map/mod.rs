@@ -3,9 +3,11 @@
 //! - [`projection`]: WGS-84 → screen (and GCJ-02 on AMap tiles), city bounds, fit zoom.
 //! - [`basemap`]: the built-in vector basemap (sea, land, counties), tessellated once per
 //!   zoom level and only moved/scaled while panning.
-//! - [`tiles`] and [`tile_layer`]: raster tile sources (fetch, cache; no egui) and drawing
+//! - [`tiles`], [`tile_cache`] and [`tile_layer`]: raster tile sources (fetch, cache; no egui) and drawing
 //!   them over the built-in basemap.
 //! - [`choropleth_layer`]: counties filled by class, legend, county tooltip.
+//! - [`shapes`] and [`mesh`]: geometry tessellated once per zoom level; strips, discs and
+//!   the meshes reused from frame to frame.
 //! - [`parks`]: the parks layer (markers, halos, links, hit-testing) and other features.
 //! - [`labels`]: park and county names that do not pile up.
 //! - [`measure_tool`]: the Measure tool (points, live line, result box).
@@ -19,11 +21,13 @@ pub mod choropleth_layer;
 pub mod grid;
 pub mod labels;
 pub mod measure_tool;
+pub mod mesh;
 pub mod overlays;
 pub mod parks;
 pub mod projection;
 pub mod shapes;
 pub mod style;
+pub mod tile_cache;
 pub mod tile_layer;
 pub mod tiles;
 
