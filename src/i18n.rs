@@ -309,7 +309,6 @@ const ZH: &[(&str, &str)] = &[
     ("No park in view.", "视图内没有园区。"),
     ("agglomeration zone", "产业集聚区"),
     ("anchor site", "龙头项目基地"),
-    ("halo = location uncertainty", "光圈 = 位置误差范围"),
     (
         "Locations are approximate (halo = uncertainty).",
         "位置为大致位置（光圈表示误差范围）。",

@@ -13,7 +13,7 @@ use park_atlas::command::Command;
 use park_atlas::i18n::Lang;
 use park_atlas::io;
 
-const HALO: &str = "halo = location uncertainty";
+const HALO: &str = "anchor site";
 
 #[test]
 fn the_legend_folds_to_a_button_and_stays_folded_at_the_next_start() {

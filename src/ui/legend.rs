@@ -1,6 +1,6 @@
 //! The legend, docked under the map so that it never covers a park or a label: one line with
 //! the clusters that colour the shown parks in view (fewer as the map zooms in), the marker
-//! shapes and what a halo means. Collapsed to a single button, and remembered so.
+//! shapes (the map's own note says what a halo means). Collapsed to a single button, and remembered so.
 
 use egui::{Color32, RichText, Sense, Stroke, Ui, Vec2};
 
@@ -27,7 +27,6 @@ enum Symbol {
     Park,
     Site,
     Infrastructure,
-    Halo,
 }
 
 /// One entry: the symbol and its name, as one widget (so that a wrapped row moves both).
@@ -39,7 +38,7 @@ fn item_ui(ui: &mut Ui, symbol: Symbol, color: Color32, text: &str, weak: bool) 
     };
     let galley = ui.painter().layout_no_wrap(
         text.to_owned(),
-        egui::TextStyle::Body.resolve(ui.style()),
+        egui::TextStyle::Small.resolve(ui.style()),
         text_color,
     );
     let size = Vec2::new(18.0 + galley.size().x, galley.size().y.max(16.0));
@@ -89,16 +88,6 @@ fn symbol_paint(p: &egui::Painter, symbol: Symbol, color: Color32, c: egui::Pos2
                 white,
                 egui::StrokeKind::Middle,
             );
-        }
-        Symbol::Halo => {
-            p.circle_filled(c, 6.5, Color32::from_rgba_unmultiplied(90, 90, 90, 30));
-            for k in 0..8 {
-                let a = k as f32 * std::f32::consts::TAU / 8.0;
-                let from = c + Vec2::angled(a) * 6.5;
-                let to = c + Vec2::angled(a + 0.4) * 6.5;
-                p.line_segment([from, to], Stroke::new(1.0, Color32::from_gray(90)));
-            }
-            p.circle_filled(c, 2.5, Color32::from_gray(90));
         }
     }
 }
@@ -169,10 +158,9 @@ pub fn legend_ui(ui: &mut Ui, view: &LegendView<'_>, commands: &mut Vec<Command>
             (Symbol::Park, lang.tr("park")),
             (Symbol::Site, lang.tr("anchor site")),
             (Symbol::Infrastructure, lang.tr("infrastructure")),
-            (Symbol::Halo, lang.tr("halo = location uncertainty")),
         ] {
             item_ui(ui, symbol, grey, text, true);
-            ui.add_space(6.0);
+            ui.add_space(2.0);
         }
     });
 }
