@@ -410,7 +410,7 @@ fn projects_table(ui: &mut Ui, p: &Park, lang: Lang, table: &mut ProjectsTable<'
         .column(Column::initial(92.0).at_least(50.0).clip(true))
         .column(Column::initial(62.0).at_least(40.0).clip(true))
         .column(Column::initial(66.0).at_least(50.0).clip(true))
-        .column(Column::initial(34.0).clip(true))
+        .column(Column::initial(40.0).clip(true))
         .column(Column::initial(62.0).at_least(40.0).clip(true))
         .column(Column::initial(56.0).at_least(40.0).clip(true))
         .column(Column::remainder().at_least(30.0))

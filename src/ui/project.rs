@@ -12,7 +12,9 @@ use crate::query::format_amount;
 
 /// Members of a project shown by the window in their own rows; any other text member is listed
 /// after them under its own name.
-const SHOWN: [&str; 8] = [
+const SHOWN: [&str; 10] = [
+    "name",
+    "status",
     "amount_text",
     "amount_note",
     "amount_qualifier",
