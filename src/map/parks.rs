@@ -25,6 +25,9 @@ pub const FILL_ALPHA: u8 = 165;
 /// The light casing under park outlines.
 const CASING: Color32 = Color32::from_rgba_premultiplied(230, 230, 230, 230);
 
+/// Up to this many parks in view, outlines get a light casing.
+const CASED_OUTLINES: usize = 1500;
+
 /// Halos drawn with dashed outlines at most; beyond, plain thin circles (cheaper).
 const DASHED_HALOS: usize = 200;
 
@@ -83,13 +86,22 @@ pub fn draw_halos(painter: &egui::Painter, view: Rect, halos: &[Halo]) {
         } else if dashed {
             let stroke = Stroke::new(1.0, with_alpha(h.color, 150));
             let n = ((std::f32::consts::TAU * h.radius / 6.0) as usize).clamp(24, 720);
-            let pts: Vec<Pos2> = (0..=n)
-                .map(|k| {
-                    let t = k as f32 / n as f32 * std::f32::consts::TAU;
-                    h.center + Vec2::angled(t) * h.radius
-                })
-                .collect();
-            shapes.extend(Shape::dashed_line(&pts, stroke, 5.0, 4.0));
+            // Only the arcs in view are dashed: a halo hundreds of points wide mostly is not.
+            let area = view.expand(8.0);
+            let mut arc: Vec<Pos2> = Vec::new();
+            for k in 0..=n {
+                let t = k as f32 / n as f32 * std::f32::consts::TAU;
+                let p = h.center + Vec2::angled(t) * h.radius;
+                if area.contains(p) {
+                    arc.push(p);
+                } else if !arc.is_empty() {
+                    shapes.extend(Shape::dashed_line(&arc, stroke, 5.0, 4.0));
+                    arc.clear();
+                }
+            }
+            if arc.len() > 1 {
+                shapes.extend(Shape::dashed_line(&arc, stroke, 5.0, 4.0));
+            }
         } else {
             shapes.push(Shape::circle_stroke(
                 h.center,
@@ -298,6 +310,7 @@ impl ParksFrame<'_, '_> {
         let mut halos: Vec<Halo> = Vec::new();
         let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS + 1.0);
         let px_per_m = self.scr.px_per_m(self.scr.geo(rect.center()));
+        let casing = self.visible.len() <= CASED_OUTLINES;
 
         for &i in self.visible {
             let Some(p) = atlas.parks.get(i) else {
@@ -344,8 +357,9 @@ impl ParksFrame<'_, '_> {
                         &mut fills,
                     );
                 }
-                if on {
-                    // A light casing under the line keeps it readable on any ground.
+                if on && casing {
+                    // A light casing under the line keeps it readable on any ground (left out
+                    // where thousands of outlines are drawn: it would double their vertices).
                     let casing = if item.kind == Kind::Line { 4.0 } else { 3.2 };
                     cache.push_outline(item, pl, casing, CASING, &mut lines);
                 }
