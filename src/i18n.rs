@@ -435,43 +435,9 @@ mod tests {
 
     /// The English keys of every `.tr("…")` call in the non-test code of `src/`.
     fn keys_used_in_the_code() -> std::collections::BTreeSet<String> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    out.push(p);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
-        );
-        let mut keys = std::collections::BTreeSet::new();
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or("");
-            for (at, _) in code.match_indices(".tr(") {
-                let rest = code[at + 4..].trim_start();
-                let Some(body) = rest.strip_prefix('"') else {
-                    continue; // a key that is not a literal (roles, tiers, units)
-                };
-                let mut key = String::new();
-                let mut chars = body.chars();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => key.extend(chars.next()),
-                        c => key.push(c),
-                    }
-                }
-                keys.insert(key);
-            }
-        }
-        keys
+        crate::source_scan::literals_after(".tr(")
+            .into_iter()
+            .collect()
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub mod spatial;
 pub mod synth;
 pub mod table;
 
+#[cfg(test)]
+mod source_scan;
+
 pub use io::{Problem, Severity};
 pub use model::Atlas;
 

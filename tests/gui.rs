@@ -74,7 +74,8 @@ fn clicking_a_park_selects_it_and_the_details_show_its_projects() {
 #[test]
 fn ticking_green_petrochemicals_leaves_the_expected_parks() {
     let mut h = harness(english());
-    h.get_by_label("Green petrochemicals").click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Green petrochemicals")
+        .click();
     h.run();
     let expected: BTreeSet<&str> = [
         "zj_large_agglomeration_zone",
@@ -110,7 +111,8 @@ fn select_all_shown_then_export_writes_exactly_the_filtered_parks() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("petro.geojson");
     let mut h = harness(english());
-    h.get_by_label("Green petrochemicals").click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Green petrochemicals")
+        .click();
     h.run();
     h.get_by_label("Select all shown").click();
     h.run();

@@ -394,57 +394,9 @@ pub const ZH: &[(&str, &str)] = &[
 mod tests {
     use super::*;
 
-    /// The English templates of every `msg!` in the source (string literals as Rust reads
-    /// them: escapes and line continuations undone).
+    /// The English templates of every `msg!` in the non-test code.
     fn templates_in_the_code() -> Vec<String> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    out.push(p);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
-        );
-        let mut found = Vec::new();
-        // (Not this file: its test looks for the macro's name.)
-        for f in files.iter().filter(|f| !f.ends_with("problem_zh.rs")) {
-            let text = std::fs::read_to_string(f).unwrap();
-            for (at, _) in text.match_indices("msg!(") {
-                let rest = text[at + 5..].trim_start();
-                let Some(body) = rest.strip_prefix('"') else {
-                    continue;
-                };
-                let mut t = String::new();
-                let mut chars = body.chars().peekable();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => match chars.next() {
-                            Some('\n') => {
-                                while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                                    chars.next();
-                                }
-                            }
-                            Some('n') => t.push('\n'),
-                            Some(other) => t.push(other),
-                            None => {}
-                        },
-                        c => t.push(c),
-                    }
-                }
-                if !found.contains(&t) {
-                    found.push(t);
-                }
-            }
-        }
-        found
+        crate::source_scan::literals_after("msg!(")
     }
 
     #[test]

@@ -167,7 +167,8 @@ impl FiltersPanel {
                     };
                     let r = ui
                         .selectable_label(view.selection.contains(&p.id), p.name(zh))
-                        .on_hover_text(p.name(!zh));
+                        // The whole name (the row cuts long ones off), and the other language's.
+                        .on_hover_text(format!("{}\n{}", p.name(zh), p.name(!zh)));
                     if r.clicked() {
                         commands.push(if toggle {
                             Command::Toggle(p.id.clone())
