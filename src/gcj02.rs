@@ -5,6 +5,7 @@
 //! ([`wgs84_to_gcj02`]); positions picked on such a map are shifted back ([`gcj02_to_wgs84`])
 //! before hit-testing. The forward transform is the standard published one (as in
 //! eviltransform); the inverse iterates it to 1e-12°. Outside China both are the identity.
+//! BD-09 (Baidu) is a further offset from GCJ-02: [`gcj02_to_bd09`], [`bd09_to_gcj02`].
 
 use std::f64::consts::PI;
 
@@ -73,9 +74,92 @@ pub fn gcj02_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
     (wlon, wlat)
 }
 
+/// Baidu's constant: π × 3000 / 180.
+const X_PI: f64 = PI * 3000.0 / 180.0;
+
+/// GCJ-02 → BD-09 (Baidu's datum, offset from GCJ-02 by a few hundred metres more), the
+/// published formula. Applied inside China only, as GCJ-02 is.
+pub fn gcj02_to_bd09(lon: f64, lat: f64) -> (f64, f64) {
+    if out_of_china(lon, lat) {
+        return (lon, lat);
+    }
+    let z = (lon * lon + lat * lat).sqrt() + 0.00002 * (lat * X_PI).sin();
+    let theta = lat.atan2(lon) + 0.000003 * (lon * X_PI).cos();
+    (z * theta.cos() + 0.0065, z * theta.sin() + 0.006)
+}
+
+/// BD-09 → GCJ-02: the published one-step inverse as the start, then fixed-point iteration of
+/// [`gcj02_to_bd09`] (the one-step inverse alone is off by up to ~0.1 m).
+pub fn bd09_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
+    if out_of_china(lon, lat) {
+        return (lon, lat);
+    }
+    let (x, y) = (lon - 0.0065, lat - 0.006);
+    let z = (x * x + y * y).sqrt() - 0.00002 * (y * X_PI).sin();
+    let theta = y.atan2(x) - 0.000003 * (x * X_PI).cos();
+    let (mut glon, mut glat) = (z * theta.cos(), z * theta.sin());
+    for _ in 0..30 {
+        let (blon, blat) = gcj02_to_bd09(glon, glat);
+        let (elon, elat) = (blon - lon, blat - lat);
+        glon -= elon;
+        glat -= elat;
+        if elon.abs().max(elat.abs()) < 1e-12 {
+            break;
+        }
+    }
+    (glon, glat)
+}
+
+/// WGS-84 → BD-09 (through GCJ-02).
+pub fn wgs84_to_bd09(lon: f64, lat: f64) -> (f64, f64) {
+    let (g0, g1) = wgs84_to_gcj02(lon, lat);
+    gcj02_to_bd09(g0, g1)
+}
+
+/// BD-09 → WGS-84 (through GCJ-02).
+pub fn bd09_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
+    let (g0, g1) = bd09_to_gcj02(lon, lat);
+    gcj02_to_wgs84(g0, g1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The published reference values (wandergis/coordtransform's test, used by most ports)
+    /// at Tian'anmen, (116.404, 39.915).
+    #[test]
+    fn baidu_matches_the_published_reference_values() {
+        assert_eq!(
+            gcj02_to_bd09(116.404, 39.915),
+            (116.41036949371029, 39.92133699351021)
+        );
+        // Their inverse is the one-step approximation; ours iterates, a few cm from it.
+        let (lon, lat) = bd09_to_gcj02(116.404, 39.915);
+        assert!((lon - 116.39762729119315).abs() < 2e-6, "{lon}");
+        assert!((lat - 39.90865673957631).abs() < 2e-6, "{lat}");
+        assert_eq!(
+            wgs84_to_gcj02(116.404, 39.915),
+            (116.41024449916938, 39.91640428150164)
+        );
+    }
+
+    #[test]
+    fn bd09_and_back_is_within_a_millimetre_over_zhanjiang() {
+        let mut worst: f64 = 0.0;
+        for i in 0..=20 {
+            for j in 0..=20 {
+                let (lon, lat) = (109.6 + 0.07 * f64::from(i), 20.2 + 0.09 * f64::from(j));
+                let (b0, b1) = wgs84_to_bd09(lon, lat);
+                // The offset is real: hundreds of metres.
+                assert!((b0 - lon).abs() + (b1 - lat).abs() > 0.005);
+                let (w0, w1) = bd09_to_wgs84(b0, b1);
+                worst = worst.max((w0 - lon).abs().max((w1 - lat).abs()));
+            }
+        }
+        assert!(worst < 1e-8, "worst {worst}°");
+        assert_eq!(bd09_to_wgs84(2.35, 48.85), (2.35, 48.85));
+    }
 
     /// (wgs lat, wgs lon, gcj lat, gcj lon), the reference pairs published with eviltransform.
     const PAIRS: [(f64, f64, f64, f64); 3] = [

@@ -158,6 +158,9 @@ pub struct ParkAtlasApp {
 
 type ChoroKey = (u64, u64, ChoroplethSpec);
 
+/// What the legend's height is kept for: zoom level, map width, language, folded.
+type LegendKey = (i32, i32, crate::i18n::Lang, bool);
+
 impl ParkAtlasApp {
     /// Creates the app for eframe: fonts, theme, data, saved state.
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> ParkAtlasApp {
@@ -425,10 +428,20 @@ impl ParkAtlasApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
                 // The legend docked under the map: it covers nothing of it. Its height is
-                // the last frame's (it wraps to the map's width).
+                // the last frame's (it wraps to the map's width). What it lists depends on
+                // the map's size, which depends on its height: so for one zoom level, width,
+                // language and fold it only grows (shrinking could flip back and forth).
                 let full = ui.available_rect_before_wrap();
                 let legend_id = egui::Id::unique("legend_height");
-                let legend_h: f32 = ui.data(|d| d.get_temp(legend_id)).unwrap_or(28.0);
+                let key = (
+                    self.map.memory.zoom().round() as i32,
+                    full.width().round() as i32,
+                    view.lang,
+                    self.state.legend_collapsed,
+                );
+                let (legend_h, last_key): (f32, Option<LegendKey>) = ui
+                    .data(|d| d.get_temp(legend_id))
+                    .map_or((28.0, None), |(h, k)| (h, Some(k)));
                 let split = (full.max.y - legend_h).max(full.min.y + 50.0);
                 let map_rect = egui::Rect::from_min_max(full.min, egui::pos2(full.max.x, split));
                 let legend_rect = egui::Rect::from_min_max(egui::pos2(full.min.x, split), full.max);
@@ -449,9 +462,16 @@ impl ParkAtlasApp {
                     .rect
                     .height()
                     + 8.0;
-                if (used - legend_h).abs() > 0.5 {
-                    ui.data_mut(|d| d.insert_temp(legend_id, used));
-                    ui.ctx().request_repaint();
+                let wanted = if last_key == Some(key) {
+                    used.max(legend_h)
+                } else {
+                    used
+                };
+                if (wanted - legend_h).abs() > 0.5 || last_key != Some(key) {
+                    ui.data_mut(|d| d.insert_temp(legend_id, (wanted, key)));
+                    if (wanted - legend_h).abs() > 0.5 {
+                        ui.ctx().request_repaint();
+                    }
                 }
                 let input = MapInput {
                     atlas: view.atlas,
