@@ -164,6 +164,19 @@ pub fn open_path_with(
     path: &Path,
     progress: &Progress,
 ) -> Result<Loaded, Vec<Problem>> {
+    open_path_as(current, path, progress, None)
+}
+
+/// [`open_path_with`] for a file whose coordinate system the user declared (`Some`), or that
+/// is found from the file (`None`; see [`super::crs`]): a GeoJSON file in GCJ-02 or BD-09 is
+/// converted to WGS-84 before anything of it is used, so that a counties file is never swapped
+/// in shifted.
+pub fn open_path_as(
+    current: &Atlas,
+    path: &Path,
+    progress: &Progress,
+    declared: Option<super::crs::WebCrs>,
+) -> Result<Loaded, Vec<Problem>> {
     if path.is_dir() {
         let files = DatasetFiles::from_dir(path)?;
         progress.set_total(super::progress::estimate_features(&files.parks));
@@ -199,10 +212,13 @@ pub fn open_path_with(
         )]
     })?;
     progress.set_total(super::progress::estimate_features(&bytes));
-    let (parsed, mut problems) =
+    let (mut parsed, mut problems) =
         parse_geojson_with(&label, &bytes, Some(&current.taxonomy), progress);
     if has_errors(&problems) {
         return Err(problems);
+    }
+    if let Some(note) = to_wgs84(&mut parsed, current, declared) {
+        problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
     let mut atlas = current.clone();
     if !parsed.parks.is_empty() {
@@ -232,6 +248,61 @@ pub fn open_path_with(
             warnings: problems,
         })
     }
+}
+
+/// Finds the coordinate system of a parsed GeoJSON file (or takes the declared one) and
+/// converts every geometry to WGS-84; says what was done, or `None` when nothing was.
+fn to_wgs84(
+    parsed: &mut ParsedFile,
+    current: &Atlas,
+    declared: Option<super::crs::WebCrs>,
+) -> Option<Msg> {
+    use super::crs::{WebCrs, detect_by_counties, detect_by_properties};
+    let (crs, note) = match declared {
+        Some(crs) => (
+            crs,
+            crate::msg!(
+                "coordinates declared as {} — converted to WGS-84",
+                crs.name()
+            ),
+        ),
+        None => {
+            let found = detect_by_counties(&parsed.counties, &current.counties).or_else(|| {
+                parsed
+                    .counties
+                    .iter()
+                    .map(|c| &c.extra)
+                    .chain(parsed.others.iter().map(|f| &f.properties))
+                    .find_map(detect_by_properties)
+            })?;
+            (
+                found.crs,
+                crate::msg!(
+                    "coordinates in {}, found from: {} — converted to WGS-84",
+                    found.crs.name(),
+                    found.evidence
+                ),
+            )
+        }
+    };
+    if crs == WebCrs::Wgs84 {
+        return None;
+    }
+    let geometries = parsed
+        .parks
+        .iter_mut()
+        .filter_map(|p| p.geometry.as_mut())
+        .chain(
+            parsed
+                .counties
+                .iter_mut()
+                .filter_map(|c| c.geometry.as_mut()),
+        )
+        .chain(parsed.others.iter_mut().filter_map(|f| f.geometry.as_mut()));
+    for g in geometries {
+        crs.convert(g);
+    }
+    Some(note)
 }
 
 /// A layer file's features and warnings, or the errors that refuse it.

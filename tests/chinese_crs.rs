@@ -1,0 +1,127 @@
+//! Files in the coordinate systems of Chinese web maps (GCJ-02, BD-09) are found and converted
+//! to WGS-84 on opening; a counties file is never swapped in shifted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use geo::{CoordsIter, MapCoordsInPlace};
+use park_atlas::gcj02::{wgs84_to_bd09, wgs84_to_gcj02};
+use park_atlas::io::crs::WebCrs;
+use park_atlas::io::{self, Problem};
+use serde_json::{Value, json};
+
+/// The embedded counties as a FeatureCollection shifted by `f`, each feature's properties made
+/// by `props` from its adcode and name.
+fn counties_file(f: fn(f64, f64) -> (f64, f64), props: fn(&str, &str) -> Value) -> String {
+    let atlas = io::load_embedded().unwrap().atlas;
+    let features: Vec<Value> = atlas
+        .counties
+        .iter()
+        .map(|c| {
+            let mut g = c.geometry.clone().unwrap();
+            g.map_coords_in_place(|p| {
+                let (x, y) = f(p.x, p.y);
+                geo::Coord { x, y }
+            });
+            let geometry = geojson::Geometry::from(&g);
+            json!({
+                "type": "Feature",
+                "properties": props(&c.adcode, c.name_zh.as_deref().unwrap_or("")),
+                "geometry": serde_json::to_value(geometry).unwrap(),
+            })
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+/// What DataV's GeoAtlas writes for a county (its members, with made-up centres).
+fn datav(adcode: &str, name: &str) -> Value {
+    json!({
+        "adcode": adcode.parse::<i64>().unwrap(),
+        "name": name,
+        "center": [110.36, 21.27],
+        "centroid": [110.3, 21.2],
+        "childrenNum": 0,
+        "level": "district",
+        "parent": {"adcode": 440800},
+        "subFeatureIndex": 0,
+        "acroutes": [100000, 440000, 440800],
+    })
+}
+
+fn plain(adcode: &str, name: &str) -> Value {
+    json!({"adcode": adcode, "name_zh": name})
+}
+
+fn open(text: &str, declared: Option<WebCrs>) -> io::Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boundaries.geojson");
+    std::fs::write(&path, text).unwrap();
+    let current = io::load_embedded().unwrap().atlas;
+    io::dataset::open_path_as(&current, &path, &io::Progress::default(), declared)
+        .unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+/// The largest distance (degrees) between a county's vertices and the built-in one's.
+fn worst_offset(loaded: &io::Loaded) -> f64 {
+    let builtin = io::load_embedded().unwrap().atlas.counties;
+    let mut worst: f64 = 0.0;
+    for (a, b) in loaded.atlas.counties.iter().zip(&builtin) {
+        assert_eq!(a.adcode, b.adcode);
+        let (ga, gb) = (a.geometry.as_ref().unwrap(), b.geometry.as_ref().unwrap());
+        for (p, q) in ga.coords_iter().zip(gb.coords_iter()) {
+            worst = worst.max((p.x - q.x).abs().max((p.y - q.y).abs()));
+        }
+    }
+    worst
+}
+
+fn notes(loaded: &io::Loaded) -> Vec<&Problem> {
+    loaded.warnings.iter().collect()
+}
+
+#[test]
+fn a_datav_counties_file_in_gcj02_replaces_the_counties_only_after_conversion() {
+    let loaded = open(&counties_file(wgs84_to_gcj02, datav), None);
+    assert!(worst_offset(&loaded) < 1e-7, "{}", worst_offset(&loaded));
+    let said: Vec<String> = notes(&loaded).iter().map(|p| p.message.clone()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("coordinates in GCJ-02") && m.contains("median 0 m")),
+        "{said:?}"
+    );
+    // And in Chinese.
+    assert!(
+        notes(&loaded)
+            .iter()
+            .any(|p| p.text(true).contains("坐标为 GCJ-02")),
+    );
+}
+
+#[test]
+fn counties_in_bd09_without_any_fingerprint_are_found_by_their_outlines() {
+    let loaded = open(&counties_file(wgs84_to_bd09, plain), None);
+    assert!(worst_offset(&loaded) < 1e-7, "{}", worst_offset(&loaded));
+    assert!(
+        notes(&loaded)
+            .iter()
+            .any(|p| p.message.starts_with("coordinates in BD-09")),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+#[test]
+fn wgs84_counties_are_left_as_they_are_and_a_declaration_wins() {
+    let ok = |x: f64, y: f64| (x, y);
+    let loaded = open(&counties_file(ok, plain), None);
+    assert_eq!(worst_offset(&loaded), 0.0);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // Declared GCJ-02, the file is converted as said (here wrongly: ~500 m off).
+    let loaded = open(&counties_file(ok, plain), Some(WebCrs::Gcj02));
+    assert!(worst_offset(&loaded) > 0.003);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|p| p.message == "coordinates declared as GCJ-02 — converted to WGS-84")
+    );
+}
