@@ -74,6 +74,13 @@ impl WebCrs {
     }
 }
 
+/// Converts every feature's geometry from `crs` to WGS-84.
+pub fn convert_features(features: &mut [crate::model::GenericFeature], crs: WebCrs) {
+    for g in features.iter_mut().filter_map(|f| f.geometry.as_mut()) {
+        crs.convert(g);
+    }
+}
+
 /// What was found about a file's coordinate system, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

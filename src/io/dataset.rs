@@ -194,8 +194,12 @@ pub fn open_path_as(
         return Ok(loaded);
     }
     let label = path.display().to_string();
-    if let Some(read) = read_layer_file(path, &label, progress) {
-        // A GeoPackage or a shapefile: its features become one layer.
+    let options = super::delimited::TableOptions {
+        crs: declared,
+        ..Default::default()
+    };
+    if let Some(read) = read_layer_file_as(path, &label, progress, &options) {
+        // A GeoPackage, a shapefile or a table: its features become one layer.
         let (features, warnings) = read?;
         let mut atlas = current.clone();
         let name = path
@@ -308,16 +312,51 @@ fn to_wgs84(
 /// A layer file's features and warnings, or the errors that refuse it.
 pub type LayerRead = Result<(Vec<crate::model::GenericFeature>, Vec<Problem>), Vec<Problem>>;
 
-/// Reads a GeoPackage (told by its content) or a shapefile (by its extension) as a layer's
-/// features and warnings; `None` for any other file.
+/// Reads a GeoPackage (told by its content), a shapefile or a delimited text table (by their
+/// extensions) as a layer's features and warnings; `None` for any other file.
 pub fn read_layer_file(path: &Path, label: &str, progress: &Progress) -> Option<LayerRead> {
-    if super::gpkg_read::is_sqlite(path) {
-        Some(super::gpkg_read::read_gpkg(path, label, progress))
+    read_layer_file_as(
+        path,
+        label,
+        progress,
+        &super::delimited::TableOptions::default(),
+    )
+}
+
+/// [`read_layer_file`] with the user's choices: the coordinate system the file is in (its
+/// features are converted to WGS-84) and, for a table, its coordinate columns.
+pub fn read_layer_file_as(
+    path: &Path,
+    label: &str,
+    progress: &Progress,
+    options: &super::delimited::TableOptions,
+) -> Option<LayerRead> {
+    let read = if super::gpkg_read::is_sqlite(path) {
+        super::gpkg_read::read_gpkg(path, label, progress)
     } else if super::shp_read::is_shapefile(path) {
-        Some(super::shp_read::read_shp(path, label, progress))
+        super::shp_read::read_shp(path, label, progress)
+    } else if super::delimited::is_delimited(path) {
+        // A table applies the declared system itself (its column names may name another).
+        return Some(super::delimited::read_delimited(
+            path, label, progress, options,
+        ));
     } else {
-        None
-    }
+        return None;
+    };
+    Some(read.map(|(mut features, mut warnings)| {
+        if let Some(crs) = options.crs.filter(|c| *c != super::crs::WebCrs::Wgs84) {
+            super::crs::convert_features(&mut features, crs);
+            warnings.push(Problem::file_level(
+                Severity::Warning,
+                label,
+                crate::msg!(
+                    "coordinates declared as {} — converted to WGS-84",
+                    crs.name()
+                ),
+            ));
+        }
+        (features, warnings)
+    }))
 }
 
 /// Parses and checks a taxonomy file.

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod crs;
 pub mod dataset;
+pub mod delimited;
 pub mod export;
 pub mod gpkg;
 pub mod gpkg_read;

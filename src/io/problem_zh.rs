@@ -407,6 +407,32 @@ pub const ZH: &[(&str, &str)] = &[
         "coordinates declared as {} — converted to WGS-84",
         "坐标已声明为 {}——已转换为 WGS-84",
     ),
+    ("there is no column {}", "没有名为 {} 的列"),
+    (
+        "no longitude and latitude columns (looked for lon/lng/longitude/x/经度 and lat/latitude/y/纬度) and no WKT column among: {}; name them with --lon and --lat",
+        "找不到经度和纬度列（查找了 lon/lng/longitude/x/经度 和 lat/latitude/y/纬度），也没有 WKT 列；现有的列：{}；请用 --lon 和 --lat 指定",
+    ),
+    (
+        "the text is {}-encoded, not UTF-8; it was converted",
+        "文字为 {} 编码，不是 UTF-8；已自动转换",
+    ),
+    ("cannot read the header line: {}", "无法读取表头行：{}"),
+    ("the file has no header line", "文件没有表头行"),
+    (
+        "coordinates from the columns {} (longitude) and {} (latitude)",
+        "坐标取自 {} 列（经度）和 {} 列（纬度）",
+    ),
+    ("geometries from the WKT column {}", "几何取自 WKT 列 {}"),
+    ("row {}: {}", "第 {} 行：{}"),
+    (" and {} more", "，另有 {} 行"),
+    (
+        "{} row(s) have no usable coordinates and are kept without a location (not on the map): rows {}{}",
+        "{} 行没有可用的坐标，保留但没有位置（不在地图上显示）：第 {}{} 行",
+    ),
+    (
+        "coordinates in {}, found from: the column names — converted to WGS-84",
+        "坐标为 {}，依据：列名——已转换为 WGS-84",
+    ),
 ];
 
 #[cfg(test)]

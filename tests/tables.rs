@@ -1,0 +1,185 @@
+//! Delimited text opened as a layer, with files written by other tools: a GBK CSV with Chinese
+//! headers written by Python's csv module (as Excel on Chinese Windows saves), CSVs written by
+//! GDAL's ogr2ogr (X/Y columns and a WKT column), and AMap (GCJ-02) coordinates in columns
+//! named so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::Command;
+
+use geo::CoordsIter;
+use park_atlas::gcj02::wgs84_to_gcj02;
+use park_atlas::io::{self, Progress};
+
+fn read(path: &std::path::Path) -> (Vec<park_atlas::model::GenericFeature>, Vec<String>) {
+    let (features, warnings) = io::dataset::read_layer_file(path, "t.csv", &Progress::default())
+        .expect("a table is a layer file")
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    (
+        features,
+        warnings.iter().map(|w| w.message.clone()).collect(),
+    )
+}
+
+fn point(f: &park_atlas::model::GenericFeature) -> (f64, f64) {
+    let c = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
+    (c.x, c.y)
+}
+
+#[test]
+fn a_gbk_csv_with_chinese_headers_from_python_opens_with_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("企业名录.csv");
+    let script = r#"
+import csv, sys
+rows = [["企业名称", "投资额（万元）", "经度", "纬度"],
+        ["宝钢湛江钢铁有限公司", "6968000", "110.4868", "21.0633"],
+        ["中科（广东）炼化有限公司", "4400000", "110°26′24″E", "21°03′36″N"],
+        ["地址待定的企业", "", "", ""]]
+with open(sys.argv[1], "w", encoding="gbk", newline="") as f:
+    csv.writer(f).writerows(rows)
+"#;
+    let ok = Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .status()
+        .expect("python3 writes the file");
+    assert!(ok.success());
+    let (features, said) = read(&path);
+    assert_eq!(features.len(), 3, "no row is dropped");
+    assert_eq!(features[0].properties["企业名称"], "宝钢湛江钢铁有限公司");
+    assert_eq!(features[0].properties["投资额（万元）"], 6_968_000);
+    assert_eq!(point(&features[0]), (110.4868, 21.0633));
+    let (x, y) = point(&features[1]);
+    assert!(
+        (x - 110.44).abs() < 1e-9 && (y - 21.06).abs() < 1e-9,
+        "{x} {y}"
+    );
+    assert!(features[2].geometry.is_none());
+    assert!(said.iter().any(|m| m.contains("GBK")), "{said:?}");
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("1 row(s) have no usable coordinates") && m.ends_with("rows 4")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.contains("\"经度\" (longitude)")),
+        "{said:?}"
+    );
+}
+
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr (gdal-bin) is needed: scripts/setup-debian.sh --ci installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn csvs_written_by_ogr2ogr_open_where_the_parks_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let parks = dir.path().join("parks.geojson");
+    let atlas = io::load_embedded().unwrap().atlas;
+    let all: Vec<_> = atlas.parks.iter().collect();
+    io::export_parks(&atlas, &all, &parks).unwrap();
+    let xy = dir.path().join("xy.csv");
+    let wkt = dir.path().join("wkt.csv");
+    // Points only: X/Y columns hold a point's coordinates.
+    ogr2ogr(&[
+        "-f",
+        "CSV",
+        "-lco",
+        "GEOMETRY=AS_XY",
+        "-where",
+        "OGR_GEOMETRY='POINT'",
+        xy.to_str().unwrap(),
+        parks.to_str().unwrap(),
+    ]);
+    ogr2ogr(&[
+        "-f",
+        "CSV",
+        "-lco",
+        "GEOMETRY=AS_WKT",
+        wkt.to_str().unwrap(),
+        parks.to_str().unwrap(),
+    ]);
+    let (features, said) = read(&xy);
+    assert!(
+        said.iter().any(|m| m.contains("\"X\" (longitude)")),
+        "{said:?}"
+    );
+    assert!(!features.is_empty());
+    for f in &features {
+        let id = f.properties["id"].as_str().unwrap();
+        let p = atlas.park(id).unwrap();
+        let c = p.geometry.as_ref().unwrap().coords_iter().next().unwrap();
+        let (x, y) = point(f);
+        assert!((x - c.x).abs() < 1e-9 && (y - c.y).abs() < 1e-9, "{id}");
+    }
+    let (features, said) = read(&wkt);
+    assert_eq!(features.len(), atlas.parks.len());
+    assert!(said.iter().any(|m| m.contains("WKT column")), "{said:?}");
+    for f in &features {
+        let id = f.properties["id"].as_str().unwrap();
+        let p = atlas.park(id).unwrap();
+        assert_eq!(
+            f.geometry.as_ref().unwrap().coords_count(),
+            p.geometry.as_ref().unwrap().coords_count(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn amap_coordinates_in_columns_named_gcj_are_brought_back_to_wgs84() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("amap.csv");
+    let (lon, lat) = (110.40, 21.20);
+    let (glon, glat) = wgs84_to_gcj02(lon, lat);
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record(["name", "gcj_lng", "gcj_lat"]).unwrap();
+    w.write_record(["a", &glon.to_string(), &glat.to_string()])
+        .unwrap();
+    w.flush().unwrap();
+    let (features, said) = read(&path);
+    let (x, y) = point(&features[0]);
+    assert!((x - lon).abs() < 1e-9 && (y - lat).abs() < 1e-9, "{x} {y}");
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("coordinates in GCJ-02, found from: the column names")),
+        "{said:?}"
+    );
+}
+
+#[test]
+fn a_table_without_coordinate_columns_is_refused_with_its_columns_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.csv");
+    std::fs::write(&path, "名称,地址\n甲,湛江\n").unwrap();
+    let problems = io::dataset::read_layer_file(&path, "list.csv", &Progress::default())
+        .unwrap()
+        .unwrap_err();
+    assert!(problems[0].message.contains("名称, 地址"), "{problems:?}");
+    assert!(problems[0].text(true).contains("请用 --lon 和 --lat 指定"));
+}
+
+#[test]
+fn the_window_opens_a_csv_as_a_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("enterprises.csv");
+    std::fs::write(&path, "名称,经度,纬度\n甲,110.40,21.20\n乙,110.45,21.10\n").unwrap();
+    let mut h = common::harness(common::english());
+    h.state_mut()
+        .push(park_atlas::command::Command::OpenPath(path));
+    h.run();
+    common::wait_loaded(&mut h);
+    let app = h.state();
+    let layer = app.atlas.layers.last().expect("a layer");
+    assert_eq!(layer.name, "enterprises.csv");
+    assert_eq!(layer.features.len(), 2);
+}
