@@ -279,8 +279,8 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("Open", "打开"),
     (
-        "A parks or counties GeoJSON file, a GeoPackage or shapefile (opened as a layer) or a dataset folder. You can also drop files on the window.",
-        "园区或县区 GeoJSON 文件、GeoPackage 或 Shapefile（作为图层打开）或数据文件夹。也可以把文件拖到窗口上。",
+        "A parks or counties GeoJSON file, a GeoPackage or shapefile, a CSV table (opened as a layer) or a dataset folder. You can also drop files on the window.",
+        "园区或县区 GeoJSON 文件、GeoPackage、Shapefile、CSV 表格（作为图层打开）或数据文件夹。也可以把文件拖到窗口上。",
     ),
     ("Problems in the data", "数据问题"),
     ("The data on screen was kept.", "屏幕上的数据保持不变。"),
@@ -289,6 +289,17 @@ const ZH: &[(&str, &str)] = &[
     ("Wrote", "已写入"),
     ("Export failed", "导出失败"),
     ("Legend", "图例"),
+    ("Coordinates", "坐标系"),
+    ("Find out from the file", "根据文件自动判断"),
+    (
+        "WGS-84 (GPS, OpenStreetMap, Google Earth)",
+        "WGS-84（GPS、OpenStreetMap、谷歌地球）",
+    ),
+    (
+        "GCJ-02 (AMap/Gaode, Tencent, DataV)",
+        "GCJ-02（高德、腾讯、DataV）",
+    ),
+    ("BD-09 (Baidu)", "BD-09（百度）"),
     (
         "No project in this data has a known investment amount: there is nothing to chart.",
         "本数据中没有项目有已知的投资金额，无可绘制的图表。",

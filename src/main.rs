@@ -33,6 +33,13 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
 
+    /// The coordinate system of the files opened (in the window, by validate): wgs84, gcj02
+    /// (AMap/Gaode, Tencent, DataV) or bd09 (Baidu); they are converted to WGS-84. Default:
+    /// found from each file (a counties file matching the built-in counties only once the
+    /// offset is removed, DataV's properties, columns named gcj_lng or bd_lat), else WGS-84.
+    #[arg(long, global = true, value_parser = parse_crs, value_name = "wgs84|gcj02|bd09")]
+    crs: Option<park_atlas::io::crs::WebCrs>,
+
     /// Open the window, save a PNG screenshot of it as it opens, and exit (for docs and CI).
     /// With a tile basemap it waits until the visible tiles arrived or failed (at most 10 s).
     #[arg(long, value_name = "FILE.png")]
@@ -247,6 +254,12 @@ enum Lang {
     Zh,
 }
 
+/// `--crs`: a coordinate system's name.
+fn parse_crs(s: &str) -> Result<park_atlas::io::crs::WebCrs, String> {
+    park_atlas::io::crs::WebCrs::parse(s)
+        .ok_or_else(|| format!("{s:?} is not wgs84, gcj02 or bd09"))
+}
+
 /// A failure the user can fix by changing the command (exit 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -305,7 +318,13 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
     match cli.command {
         None => {
             let basemap = basemap_choice(&cli)?;
-            window(cli.data, cli.files, cli.screenshot, basemap, started)
+            window(
+                cli.data,
+                (cli.files, cli.crs),
+                cli.screenshot,
+                basemap,
+                started,
+            )
         }
         Some(Command::List { filters, lang }) => {
             let atlas = load(cli.data.as_deref())?;
@@ -319,6 +338,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             cli.data.as_deref(),
             &files,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
+            cli.crs,
         ),
         Some(Command::Export { chosen, out }) => {
             let atlas = load(cli.data.as_deref())?;
@@ -442,7 +462,7 @@ fn basemap_choice(_cli: &Cli) -> Result<BasemapChoice> {
 #[cfg(feature = "gui")]
 fn window(
     data: Option<PathBuf>,
-    files: Vec<PathBuf>,
+    (files, crs): (Vec<PathBuf>, Option<park_atlas::io::crs::WebCrs>),
     screenshot: Option<PathBuf>,
     basemap: BasemapChoice,
     started: std::time::Instant,
@@ -471,6 +491,7 @@ fn window(
                     screenshot,
                     basemap,
                     started: Some(started),
+                    crs,
                 },
             );
             if let Ok(mut s) = slot_in_app.lock() {
@@ -499,7 +520,7 @@ fn window(
 #[cfg(not(feature = "gui"))]
 fn window(
     _data: Option<PathBuf>,
-    _files: Vec<PathBuf>,
+    _files: (Vec<PathBuf>, Option<park_atlas::io::crs::WebCrs>),
     _screenshot: Option<PathBuf>,
     _basemap: BasemapChoice,
     _started: std::time::Instant,

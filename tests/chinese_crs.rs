@@ -2,6 +2,10 @@
 //! to WGS-84 on opening; a counties file is never swapped in shifted.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use egui_kittest::kittest::Queryable;
+
 use geo::{CoordsIter, MapCoordsInPlace};
 use park_atlas::gcj02::{wgs84_to_bd09, wgs84_to_gcj02};
 use park_atlas::io::crs::WebCrs;
@@ -124,4 +128,27 @@ fn wgs84_counties_are_left_as_they_are_and_a_declaration_wins() {
             .iter()
             .any(|p| p.message == "coordinates declared as GCJ-02 — converted to WGS-84")
     );
+}
+
+#[test]
+fn the_window_opens_a_table_declared_as_gcj02_where_it_belongs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("amap.csv");
+    let (lon, lat) = (110.40, 21.20);
+    let (glon, glat) = wgs84_to_gcj02(lon, lat);
+    std::fs::write(&path, format!("名称,经度,纬度\n甲,{glon},{glat}\n")).unwrap();
+    let mut h = common::harness(common::english());
+    h.state_mut().push(park_atlas::command::Command::OpenPathAs(
+        path,
+        WebCrs::Gcj02,
+    ));
+    h.run();
+    common::wait_loaded(&mut h);
+    let f = h.state().atlas.others.last().unwrap();
+    let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
+    assert!(
+        (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
+        "{p:?}"
+    );
+    h.get_by_label_contains("coordinates declared as GCJ-02");
 }

@@ -86,6 +86,14 @@ impl ParkAtlasApp {
                 self.dialogs.open = None;
                 self.start_open(p, ctx);
             }
+            Command::OpenPathAs(p, crs) => {
+                self.dialogs.open = None;
+                let how = super::OpenHow {
+                    crs: Some(crs),
+                    ..Default::default()
+                };
+                self.start_open_how(p, how, ctx);
+            }
             Command::CancelLoad => {
                 if let Some(job) = &self.loading {
                     job.progress.cancel();
@@ -188,8 +196,9 @@ impl ParkAtlasApp {
         // The data on screen, shared with the reader (no copy).
         let base = Arc::clone(&self.atlas);
         let (p, job_path, repaint) = (progress.clone(), path.clone(), ctx.clone());
+        let crs = how.crs;
         std::thread::spawn(move || {
-            let result = io::open_path_with(&base, &job_path, &p);
+            let result = io::dataset::open_path_as(&base, &job_path, &p, crs);
             let _ = tx.send(result);
             repaint.request_repaint();
         });

@@ -48,6 +48,8 @@ pub struct AppOptions {
     /// When the program started; with `PARK_ATLAS_TIMING=1` the time to the first frame is
     /// printed to stderr.
     pub started: Option<std::time::Instant>,
+    /// The coordinate system of the files named on the command line (`None`: found).
+    pub crs: Option<crate::io::crs::WebCrs>,
 }
 
 /// The parks that pass the filters, cached per data generation and filter.
@@ -103,6 +105,8 @@ pub struct OpenHow {
     pub fit: bool,
     /// The look its layer had in the last run.
     pub style: Option<crate::model::LayerStyle>,
+    /// The coordinate system the user says it is in (`None`: found from the file).
+    pub crs: Option<crate::io::crs::WebCrs>,
 }
 
 impl Default for OpenHow {
@@ -110,6 +114,7 @@ impl Default for OpenHow {
         OpenHow {
             fit: true,
             style: None,
+            crs: None,
         }
     }
 }
@@ -176,7 +181,7 @@ impl ParkAtlasApp {
         };
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
         app.dialogs.problems = problems;
-        app.queue_files(options.files);
+        app.queue_files_as(options.files, options.crs);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);
         let basemap = options
             .basemap
@@ -257,6 +262,7 @@ impl ParkAtlasApp {
             let how = OpenHow {
                 fit: false,
                 style: Some(l.style),
+                crs: None,
             };
             self.queued.push_back((l.path.clone(), how));
         }
@@ -265,10 +271,19 @@ impl ParkAtlasApp {
 
     /// Queues files to open one after another (the command line's).
     pub fn queue_files(&mut self, files: Vec<PathBuf>) {
+        self.queue_files_as(files, None);
+    }
+
+    /// [`Self::queue_files`] for files whose coordinates are in `crs` (`None`: found).
+    pub fn queue_files_as(&mut self, files: Vec<PathBuf>, crs: Option<crate::io::crs::WebCrs>) {
         for f in files {
             let f = std::path::absolute(&f).unwrap_or(f);
             self.queued.retain(|q| q.0 != f);
-            self.queued.push_back((f, OpenHow::default()));
+            let how = OpenHow {
+                crs,
+                ..OpenHow::default()
+            };
+            self.queued.push_back((f, how));
         }
     }
 

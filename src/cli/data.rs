@@ -101,7 +101,12 @@ pub(crate) fn system_lang() -> Lang {
     }
 }
 
-pub(crate) fn validate(data: Option<&Path>, files: &[PathBuf], zh: bool) -> Result<ExitCode> {
+pub(crate) fn validate(
+    data: Option<&Path>,
+    files: &[PathBuf],
+    zh: bool,
+    crs: Option<io::crs::WebCrs>,
+) -> Result<ExitCode> {
     // Cluster ids are checked against the dataset's taxonomy (embedded unless --data).
     let taxonomy = match data {
         Some(d) => load(Some(d))?.taxonomy,
@@ -118,9 +123,15 @@ pub(crate) fn validate(data: Option<&Path>, files: &[PathBuf], zh: bool) -> Resu
                 Ok(l) => l.warnings,
                 Err(p) => p,
             }
-        } else if let Some(read) =
-            io::dataset::read_layer_file(path, &label, &io::progress::Progress::default())
-        {
+        } else if let Some(read) = io::dataset::read_layer_file_as(
+            path,
+            &label,
+            &io::progress::Progress::default(),
+            &io::delimited::TableOptions {
+                crs,
+                ..Default::default()
+            },
+        ) {
             // A GeoPackage or a shapefile: what opening it as a layer would say.
             match read {
                 Ok((features, w)) => {

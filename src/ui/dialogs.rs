@@ -27,6 +27,8 @@ pub struct ExportDialog {
 pub struct OpenDialog {
     /// The file or folder.
     pub path: String,
+    /// The coordinate system the user says the file is in; `None`: found from the file.
+    pub crs: Option<crate::io::crs::WebCrs>,
 }
 
 /// "Custom XYZ…": a URL template and its attribution.
@@ -222,18 +224,22 @@ impl Dialogs {
         }
         if let Some(d) = &mut self.open {
             let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_open)];
+            let crs = &mut d.crs;
             let answer = PathWindow {
                 title: lang.tr("Open data…"),
                 top: None,
-                hint: lang.tr("A parks or counties GeoJSON file, a GeoPackage or shapefile (opened as a layer) or a dataset folder. You can also drop files on the window."),
+                hint: lang.tr("A parks or counties GeoJSON file, a GeoPackage or shapefile, a CSV table (opened as a layer) or a dataset folder. You can also drop files on the window."),
                 field: lang.tr("File"),
                 browse: &browse,
                 ok: lang.tr("Open"),
                 error: None,
             }
-            .ui(ctx, lang, &mut d.path);
+            .ui_with(ctx, lang, &mut d.path, |ui| crs_choice_ui(ui, lang, crs));
             match answer {
-                Answer::Ok => out.push(Command::OpenPath(PathBuf::from(d.path.trim()))),
+                Answer::Ok => out.push(match d.crs {
+                    Some(c) => Command::OpenPathAs(PathBuf::from(d.path.trim()), c),
+                    None => Command::OpenPath(PathBuf::from(d.path.trim())),
+                }),
                 Answer::Cancel => out.push(Command::Close(Dialog::Open)),
                 Answer::None => {}
             }
@@ -418,6 +424,35 @@ fn problems_ui(ctx: &egui::Context, lang: Lang, p: &ProblemsWindow, out: &mut Ve
         });
 }
 
+/// The coordinate system of a file to open: found from the file, or declared.
+fn crs_choice_ui(ui: &mut egui::Ui, lang: Lang, crs: &mut Option<crate::io::crs::WebCrs>) {
+    use crate::io::crs::WebCrs;
+    let name = |c: Option<WebCrs>| match c {
+        None => lang.tr("Find out from the file"),
+        Some(WebCrs::Wgs84) => lang.tr("WGS-84 (GPS, OpenStreetMap, Google Earth)"),
+        Some(WebCrs::Gcj02) => lang.tr("GCJ-02 (AMap/Gaode, Tencent, DataV)"),
+        Some(WebCrs::Bd09) => lang.tr("BD-09 (Baidu)"),
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.tr("Coordinates"));
+        egui::ComboBox::from_id_salt("open_crs")
+            .selected_text(name(*crs))
+            .width(300.0)
+            .show_ui(ui, |ui| {
+                for c in [
+                    None,
+                    Some(WebCrs::Wgs84),
+                    Some(WebCrs::Gcj02),
+                    Some(WebCrs::Bd09),
+                ] {
+                    ui.selectable_value(crs, c, name(c));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
 /// What a dialog's buttons did this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Answer {
@@ -478,6 +513,17 @@ struct PathWindow<'a> {
 
 impl PathWindow<'_> {
     fn ui(&self, ctx: &egui::Context, lang: Lang, path: &mut String) -> Answer {
+        self.ui_with(ctx, lang, path, |_| {})
+    }
+
+    /// The window with `extra` controls under the path field.
+    fn ui_with(
+        &self,
+        ctx: &egui::Context,
+        lang: Lang,
+        path: &mut String,
+        extra: impl FnOnce(&mut egui::Ui),
+    ) -> Answer {
         let mut answer = Answer::None;
         egui::Window::new(self.title)
             .collapsible(false)
@@ -503,6 +549,7 @@ impl PathWindow<'_> {
                         }
                     }
                 });
+                extra(ui);
                 ui.horizontal(|ui| {
                     if ui.button(self.ok).clicked() {
                         answer = Answer::Ok;
