@@ -91,6 +91,27 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Write a file Park Atlas opens as a layer (CSV/TSV table, GeoPackage, shapefile, GeoJSON
+    /// of features or counties) as WGS-84 GeoJSON or CSV: the window's readers, coordinates in
+    /// GCJ-02 or BD-09 found (or declared with --crs) and converted. Prints what it found and
+    /// did; on bad input exits 1 and writes nothing.
+    Convert {
+        /// The file to convert.
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        /// Output file: .geojson or .csv.
+        #[arg(long, short, value_name = "OUT")]
+        out: PathBuf,
+        /// The longitude column of a table (else found by name).
+        #[arg(long, value_name = "COLUMN", requires = "lat")]
+        lon: Option<String>,
+        /// The latitude column of a table (else found by name).
+        #[arg(long, value_name = "COLUMN", requires = "lon")]
+        lat: Option<String>,
+        /// Language of what it says.
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// Write the matching parks to a GeoJSON or CSV file (format from the extension).
     ///
     /// CSV writes two files: FILE.csv with one row per park and FILE-projects.csv with one row
@@ -339,6 +360,22 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             &files,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
             cli.crs,
+        ),
+        Some(Command::Convert {
+            input,
+            out,
+            lon,
+            lat,
+            lang,
+        }) => cli::data::convert(
+            &input,
+            &out,
+            park_atlas::io::delimited::TableOptions {
+                lon,
+                lat,
+                crs: cli.crs,
+            },
+            lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
         Some(Command::Export { chosen, out }) => {
             let atlas = load(cli.data.as_deref())?;

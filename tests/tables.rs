@@ -183,3 +183,81 @@ fn the_window_opens_a_csv_as_a_layer() {
     assert_eq!(layer.name, "enterprises.csv");
     assert_eq!(layer.features.len(), 2);
 }
+
+#[test]
+fn convert_turns_an_amap_spreadsheet_export_into_wgs84_geojson_that_gdal_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("高德企业.csv");
+    let (glon, glat) = wgs84_to_gcj02(110.40, 21.20);
+    let script = r#"
+import csv, sys
+with open(sys.argv[1], "w", encoding="gbk", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["企业名称", "高德经度", "高德纬度"])
+    w.writerow(["甲公司", sys.argv[2], sys.argv[3]])
+    w.writerow(["乙公司", "", ""])
+"#;
+    let ok = Command::new("python3")
+        .args([
+            "-c",
+            script,
+            input.to_str().unwrap(),
+            &glon.to_string(),
+            &glat.to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = dir.path().join("out.geojson");
+    let run = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}");
+    assert!(
+        said.contains("coordinates in GCJ-02, found from: the column names"),
+        "{said}"
+    );
+    assert!(said.contains("rows 3"), "{said}");
+    let info = Command::new("ogrinfo")
+        .args(["-al", "-q", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("企业名称 (String) = 甲公司"), "{text}");
+    let point = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("POINT ("))
+        .unwrap();
+    let xy: Vec<f64> = point
+        .trim_end_matches(')')
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        (xy[0] - 110.40).abs() < 1e-8 && (xy[1] - 21.20).abs() < 1e-8,
+        "{xy:?}"
+    );
+    // Bad input: exit 1, nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "名称,地址\n甲,湛江\n").unwrap();
+    let none = dir.path().join("none.geojson");
+    let run = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args([
+            "convert",
+            bad.to_str().unwrap(),
+            "-o",
+            none.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(!none.exists());
+}

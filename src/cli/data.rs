@@ -308,3 +308,51 @@ pub(crate) fn brief(
     say!("wrote {} ({} parks)", out.display(), parks.len());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `convert`: a layer file to WGS-84 GeoJSON or CSV.
+pub(crate) fn convert(
+    input: &Path,
+    out: &Path,
+    options: io::delimited::TableOptions,
+    zh: bool,
+) -> Result<ExitCode> {
+    use io::convert::{Output, read_features, write_features};
+    let Some(output) = Output::from_path(out) else {
+        bail!(UsageError(format!(
+            "cannot tell the format from {}: use a .geojson or .csv file name",
+            out.display()
+        )));
+    };
+    let reference = io::load_embedded().map(|l| l.atlas).unwrap_or_default();
+    let (features, warnings) = match read_features(input, &options, &reference) {
+        Ok(r) => r,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}", p.text(zh));
+            }
+            return Err(InvalidData(problems.iter().filter(|p| p.is_error()).count()).into());
+        }
+    };
+    for w in &warnings {
+        eprintln!("{}", w.text(zh));
+    }
+    write_features(&features, out, output)
+        .with_context(|| format!("writing {} failed", out.display()))?;
+    let located = features.iter().filter(|f| f.geometry.is_some()).count();
+    if zh {
+        say!(
+            "已写入 {}：{} 个要素（{} 个有位置），WGS-84",
+            out.display(),
+            features.len(),
+            located
+        );
+    } else {
+        say!(
+            "wrote {}: {} feature(s) ({} with a location), WGS-84",
+            out.display(),
+            features.len(),
+            located
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

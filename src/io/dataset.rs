@@ -256,7 +256,7 @@ pub fn open_path_as(
 
 /// Finds the coordinate system of a parsed GeoJSON file (or takes the declared one) and
 /// converts every geometry to WGS-84; says what was done, or `None` when nothing was.
-fn to_wgs84(
+pub(crate) fn to_wgs84(
     parsed: &mut ParsedFile,
     current: &Atlas,
     declared: Option<super::crs::WebCrs>,

@@ -48,8 +48,36 @@ pub enum Columns {
 /// A column name without case, units, brackets and spacing, and the system it names if any:
 /// `"GCJ_LNG"` → (`"lng"`, GCJ-02), `"经度(°)"` → (`"经度"`, none).
 fn normalise(name: &str) -> (String, Option<WebCrs>) {
-    let lower = name.trim().trim_start_matches('\u{feff}').to_lowercase();
-    // Units and notes in brackets: "经度（度）", "lon (deg)", "x[m]".
+    let mut lower = name.trim().trim_start_matches('\u{feff}').to_lowercase();
+    // The system may be named anywhere, brackets included: "gcj_lng", "经度(GCJ-02)",
+    // "高德经度", "lngBD". Each marker is taken out once found.
+    let mut crs = None;
+    for (markers, c) in [
+        (
+            &["gcj-02", "gcj02", "gcj", "高德", "火星", "amap", "gaode"][..],
+            WebCrs::Gcj02,
+        ),
+        (&["bd-09", "bd09", "百度", "baidu", "bd"][..], WebCrs::Bd09),
+        (&["wgs-84", "wgs84", "wgs", "gps"][..], WebCrs::Wgs84),
+    ] {
+        for m in markers {
+            if lower.contains(m) {
+                let rest = lower.replacen(m, " ", 1);
+                // Only a marker beside a coordinate word counts ("bd" in "abdomen" does not).
+                let word = bare_words(&rest);
+                if LON_NAMES.contains(&word.as_str()) || LAT_NAMES.contains(&word.as_str()) {
+                    crs.get_or_insert(c);
+                    lower = rest;
+                    break;
+                }
+            }
+        }
+    }
+    (bare_words(&lower), crs)
+}
+
+/// A lower-case name without brackets, units and separators, its words joined by one space.
+fn bare_words(lower: &str) -> String {
     let mut bare = String::new();
     let mut depth = 0;
     for c in lower.chars() {
@@ -61,39 +89,11 @@ fn normalise(name: &str) -> (String, Option<WebCrs>) {
             c => bare.push(c),
         }
     }
-    let mut crs = None;
-    let mut words = Vec::new();
-    for w in bare.split_whitespace() {
-        match w {
-            "gcj02" | "gcj" | "gd" | "amap" | "gaode" | "高德" | "火星" => {
-                crs = Some(WebCrs::Gcj02)
-            }
-            "bd09" | "bd" | "baidu" | "百度" => crs = Some(WebCrs::Bd09),
-            "wgs84" | "wgs" | "gps" => crs = Some(WebCrs::Wgs84),
-            "deg" | "degree" | "degrees" | "度" => {}
-            w => {
-                // "gcjlng", "bdlat", "lng_gcj" written together.
-                let mut w = w.to_owned();
-                for (p, c) in [
-                    ("gcj02", WebCrs::Gcj02),
-                    ("gcj", WebCrs::Gcj02),
-                    ("bd09", WebCrs::Bd09),
-                    ("bd", WebCrs::Bd09),
-                    ("wgs84", WebCrs::Wgs84),
-                ] {
-                    if let Some(rest) = w.strip_prefix(p).filter(|r| is_coordinate_word(r)) {
-                        crs = Some(c);
-                        w = rest.to_owned();
-                    } else if let Some(rest) = w.strip_suffix(p).filter(|r| is_coordinate_word(r)) {
-                        crs = Some(c);
-                        w = rest.to_owned();
-                    }
-                }
-                words.push(w);
-            }
-        }
-    }
-    (words.join(" "), crs)
+    let words: Vec<&str> = bare
+        .split_whitespace()
+        .filter(|w| !["deg", "degree", "degrees", "度", "坐标"].contains(w))
+        .collect();
+    words.join(" ")
 }
 
 const LON_NAMES: [&str; 8] = [
@@ -108,10 +108,6 @@ const LON_NAMES: [&str; 8] = [
 ];
 const LAT_NAMES: [&str; 6] = ["lat", "latitude", "y", "纬度", "北纬", "纬度坐标"];
 const WKT_NAMES: [&str; 4] = ["wkt", "geometry", "geom", "the geom"];
-
-fn is_coordinate_word(w: &str) -> bool {
-    LON_NAMES.contains(&w) || LAT_NAMES.contains(&w)
-}
 
 /// Finds the coordinate columns of a header (or the ones the user named).
 pub fn find_columns(headers: &[String], options: &TableOptions) -> Result<Columns, Msg> {
@@ -413,6 +409,22 @@ mod tests {
         assert_eq!(
             find_columns(&h(&["id", "lngGCJ", "latGCJ"]), &none),
             Ok(Columns::LonLat(1, 2, Some(WebCrs::Gcj02)))
+        );
+        assert_eq!(
+            find_columns(&h(&["企业", "高德经度", "高德纬度"]), &none),
+            Ok(Columns::LonLat(1, 2, Some(WebCrs::Gcj02)))
+        );
+        assert_eq!(
+            find_columns(&h(&["企业", "经度(GCJ-02)", "纬度(GCJ-02)"]), &none),
+            Ok(Columns::LonLat(1, 2, Some(WebCrs::Gcj02)))
+        );
+        assert_eq!(
+            find_columns(&h(&["企业", "百度经度", "百度纬度"]), &none),
+            Ok(Columns::LonLat(1, 2, Some(WebCrs::Bd09)))
+        );
+        assert_eq!(
+            find_columns(&h(&["经度坐标", "纬度坐标"]), &none),
+            Ok(Columns::LonLat(0, 1, None))
         );
         assert_eq!(find_columns(&h(&["id", "WKT"]), &none), Ok(Columns::Wkt(1)));
         assert!(find_columns(&h(&["id", "地址"]), &none).is_err());

@@ -2,6 +2,7 @@
 //! atomic writes.
 
 pub mod atomic;
+pub mod convert;
 pub mod crs;
 pub mod dataset;
 pub mod delimited;

@@ -433,6 +433,10 @@ pub const ZH: &[(&str, &str)] = &[
         "coordinates in {}, found from: the column names — converted to WGS-84",
         "坐标为 {}，依据：列名——已转换为 WGS-84",
     ),
+    (
+        "a parks file: write parks with `park-atlas export` (convert writes layers)",
+        "这是园区文件：园区请用 `park-atlas export` 导出（convert 用于图层）",
+    ),
 ];
 
 #[cfg(test)]

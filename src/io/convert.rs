@@ -1,0 +1,175 @@
+//! `park-atlas convert`: anything Park Atlas opens as a layer (a table, a GeoPackage, a
+//! shapefile, a GeoJSON file of features or counties) read by the same readers as the window,
+//! its coordinates brought to WGS-84, and written as GeoJSON (RFC 7946) or CSV — a planner's
+//! "turn this AMap spreadsheet into a layer QGIS places right".
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::delimited::TableOptions;
+use super::problem::{Problem, Severity};
+use super::progress::Progress;
+use crate::model::{Atlas, GenericFeature};
+
+/// What a file converted to: its features (WGS-84) and what was found and done on the way.
+pub type Converted = Result<(Vec<GenericFeature>, Vec<Problem>), Vec<Problem>>;
+
+/// Reads `path` as features in WGS-84. `reference` gives the counties a counties file is
+/// matched against (to find GCJ-02/BD-09). A parks file is refused: `export` writes parks.
+pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> Converted {
+    let label = path.display().to_string();
+    let progress = Progress::default();
+    if let Some(read) = super::dataset::read_layer_file_as(path, &label, &progress, options) {
+        return read;
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Problem::file_level(
+            Severity::Error,
+            &label,
+            crate::msg!("cannot read the file: {}", e),
+        )]
+    })?;
+    let (mut parsed, mut problems) =
+        super::read::parse_geojson(&label, &bytes, Some(&reference.taxonomy));
+    if super::problem::has_errors(&problems) {
+        return Err(problems);
+    }
+    if !parsed.parks.is_empty() {
+        return Err(vec![Problem::file_level(
+            Severity::Error,
+            &label,
+            crate::msg!(
+                "a parks file: write parks with `park-atlas export` (convert writes layers)"
+            ),
+        )]);
+    }
+    if let Some(note) = super::dataset::to_wgs84(&mut parsed, reference, options.crs) {
+        problems.push(Problem::file_level(Severity::Warning, &label, note));
+    }
+    let mut features: Vec<GenericFeature> = parsed
+        .counties
+        .into_iter()
+        .map(|c| {
+            let mut properties = Map::new();
+            properties.insert("adcode".into(), Value::from(c.adcode));
+            for (k, v) in [
+                ("name_zh", c.name_zh),
+                ("name_en", c.name_en),
+                ("kind", c.kind),
+            ] {
+                if let Some(v) = v {
+                    properties.insert(k.into(), Value::from(v));
+                }
+            }
+            properties.extend(c.extra);
+            GenericFeature {
+                id: None,
+                properties,
+                geometry: c.geometry,
+            }
+        })
+        .collect();
+    features.extend(parsed.others);
+    Ok((features, problems))
+}
+
+/// The output formats of `convert`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// GeoJSON (RFC 7946), one feature per line.
+    GeoJson,
+    /// CSV, UTF-8 with a byte-order mark (for Excel): the properties, then `lon` and `lat` for
+    /// points or `wkt` for other geometries.
+    Csv,
+}
+
+impl Output {
+    /// From a file name's extension: `.geojson`/`.json` or `.csv`.
+    pub fn from_path(path: &Path) -> Option<Output> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "geojson" | "json" => Some(Output::GeoJson),
+            "csv" => Some(Output::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Writes features to `path` (atomically: the old file stays on any error).
+pub fn write_features(
+    features: &[GenericFeature],
+    path: &Path,
+    output: Output,
+) -> std::io::Result<()> {
+    super::atomic::write_atomic_with(path, |w| match output {
+        Output::GeoJson => write_geojson(features, w),
+        Output::Csv => write_csv(features, w),
+    })
+}
+
+fn write_geojson(features: &[GenericFeature], w: &mut dyn Write) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, f) in features.iter().enumerate() {
+        let geometry = f.geometry.as_ref().map_or(Value::Null, |g| {
+            serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null)
+        });
+        let mut feature = Map::new();
+        feature.insert("type".into(), Value::from("Feature"));
+        if let Some(id) = &f.id {
+            feature.insert("id".into(), id.clone());
+        }
+        feature.insert("properties".into(), Value::Object(f.properties.clone()));
+        feature.insert("geometry".into(), geometry);
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *w, &Value::Object(feature))?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+fn write_csv(features: &[GenericFeature], w: &mut dyn Write) -> std::io::Result<()> {
+    let mut keys: Vec<&str> = Vec::new();
+    for f in features {
+        for k in f.properties.keys() {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    let points = features
+        .iter()
+        .all(|f| matches!(f.geometry, None | Some(geo::Geometry::Point(_))));
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<&str> = keys.clone();
+    if points {
+        header.extend(["lon", "lat"]);
+    } else {
+        header.push("wkt");
+    }
+    out.write_record(&header)?;
+    for f in features {
+        let mut row: Vec<String> = keys
+            .iter()
+            .map(|k| match f.properties.get(*k) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+            })
+            .collect();
+        match (&f.geometry, points) {
+            (Some(geo::Geometry::Point(p)), true) => {
+                row.push(p.x().to_string());
+                row.push(p.y().to_string());
+            }
+            (None, true) => row.extend([String::new(), String::new()]),
+            (Some(g), false) => row.push(wkt::ToWkt::wkt_string(g)),
+            (None, false) => row.push(String::new()),
+            (Some(_), true) => row.extend([String::new(), String::new()]),
+        }
+        out.write_record(&row)?;
+    }
+    out.flush()
+}
