@@ -108,6 +108,9 @@ enum Command {
         /// The latitude column of a table (else found by name).
         #[arg(long, value_name = "COLUMN", requires = "lon")]
         lat: Option<String>,
+        /// The sheet of a workbook (else the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Language of what it says.
         #[arg(long, value_enum)]
         lang: Option<Lang>,
@@ -366,6 +369,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             out,
             lon,
             lat,
+            sheet,
             lang,
         }) => cli::data::convert(
             &input,
@@ -374,6 +378,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
                 lon,
                 lat,
                 crs: cli.crs,
+                sheet,
             },
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),

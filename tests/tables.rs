@@ -261,3 +261,67 @@ with open(sys.argv[1], "w", encoding="gbk", newline="") as f:
     assert_eq!(run.status.code(), Some(1));
     assert!(!none.exists());
 }
+
+/// `tests/fixtures/enterprises.xlsx` was written by Python's openpyxl: a notes sheet "说明"
+/// first, then "企业" with 经度/纬度 as numbers and as degrees-minutes-seconds text, a date,
+/// a code with a leading zero and a row without coordinates.
+fn workbook() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/enterprises.xlsx")
+}
+
+#[test]
+fn a_workbook_from_openpyxl_opens_its_sheet_with_coordinates() {
+    let (features, said) = read(&workbook());
+    assert_eq!(features.len(), 3);
+    assert!(
+        said.iter().any(|m| m.starts_with("sheet \"企业\" read")),
+        "{said:?}"
+    );
+    let p = &features[0].properties;
+    assert_eq!(p["企业名称"], "宝钢湛江钢铁有限公司");
+    assert_eq!(p["投资额（亿元）"], 696.8);
+    assert_eq!(p["签约日期"], "2012-05-24");
+    assert_eq!(features[1].properties["统一社会信用代码"], "0440800");
+    assert_eq!(point(&features[0]), (110.4868, 21.0633));
+    let (x, y) = point(&features[1]);
+    assert!((x - 110.44).abs() < 1e-9 && (y - 21.06).abs() < 1e-9);
+    assert!(features[2].geometry.is_none());
+    assert!(said.iter().any(|m| m.ends_with("rows 4")), "{said:?}");
+}
+
+#[test]
+fn a_sheet_is_chosen_by_name_and_a_wrong_name_lists_the_sheets() {
+    let read_sheet = |sheet: &str| {
+        let options = io::delimited::TableOptions {
+            sheet: Some(sheet.into()),
+            ..Default::default()
+        };
+        io::dataset::read_layer_file_as(&workbook(), "w.xlsx", &Progress::default(), &options)
+            .unwrap()
+    };
+    let notes = read_sheet("说明").unwrap_err();
+    assert!(
+        notes[0]
+            .message
+            .contains("no longitude and latitude columns"),
+        "{notes:?}"
+    );
+    let missing = read_sheet("Sheet9").unwrap_err();
+    assert!(
+        missing[0].message.contains("the sheets are: 说明, 企业"),
+        "{missing:?}"
+    );
+    assert_eq!(read_sheet("企业").unwrap().0.len(), 3);
+}
+
+#[test]
+fn the_window_opens_a_workbook_as_a_layer() {
+    let mut h = common::harness(common::english());
+    h.state_mut()
+        .push(park_atlas::command::Command::OpenPath(workbook()));
+    h.run();
+    common::wait_loaded(&mut h);
+    let layer = h.state().atlas.layers.last().expect("a layer");
+    assert_eq!(layer.name, "enterprises.xlsx");
+    assert_eq!(layer.features.len(), 3);
+}

@@ -340,6 +340,10 @@ pub fn read_layer_file_as(
         return Some(super::delimited::read_delimited(
             path, label, progress, options,
         ));
+    } else if super::workbook::is_workbook(path) {
+        return Some(super::workbook::read_workbook(
+            path, label, progress, options,
+        ));
     } else {
         return None;
     };

@@ -27,6 +27,8 @@ pub struct TableOptions {
     pub lat: Option<String>,
     /// The coordinate system the user declared (else the column names' or WGS-84).
     pub crs: Option<WebCrs>,
+    /// The sheet of a workbook to read (else the first).
+    pub sheet: Option<String>,
 }
 
 /// True for the file names this reader takes: `.csv`, `.tsv`, `.txt`.
@@ -218,8 +220,8 @@ fn cell_value(text: &str) -> Value {
 
 /// Reads a delimited text file as features (points, or the WKT column's geometries) and
 /// warnings: how the text was decoded, which columns hold the coordinates and in what system,
-/// the rows without usable coordinates. GCJ-02 or BD-09 named in the columns is converted to
-/// WGS-84 here; a system the user declares is applied by the caller.
+/// the rows without usable coordinates. GCJ-02 or BD-09 named in the columns, or declared, is
+/// converted to WGS-84 here.
 pub fn read_delimited(
     path: &Path,
     label: &str,
@@ -250,112 +252,150 @@ pub fn read_delimited(
         .iter()
         .map(str::to_owned)
         .collect();
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(error(crate::msg!("the file has no header line")));
-    }
-    let columns = find_columns(&headers, options).map_err(error)?;
-    let (named_crs, column_note) = match &columns {
-        Columns::LonLat(lon, lat, crs) => (
-            *crs,
-            crate::msg!(
-                "coordinates from the columns {} (longitude) and {} (latitude)",
-                format!("{:?}", headers.get(*lon).map_or("", |s| s.as_str())),
-                format!("{:?}", headers.get(*lat).map_or("", |s| s.as_str()))
-            ),
-        ),
-        Columns::Wkt(c) => (
-            None,
-            crate::msg!(
-                "geometries from the WKT column {}",
-                format!("{:?}", headers.get(*c).map_or("", |s| s.as_str()))
-            ),
-        ),
-    };
-    warnings.push(warn(column_note));
-    let geometry_columns: Vec<usize> = match columns {
-        Columns::LonLat(a, b, _) => vec![a, b],
-        Columns::Wkt(c) => vec![c],
-    };
-    let mut features = Vec::new();
-    let mut unusable: Vec<usize> = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        if progress.is_cancelled() {
-            return Err(error(crate::msg!("cancelled")));
-        }
-        // Row numbers as a spreadsheet shows them: the header is row 1.
+    // Row numbers as a spreadsheet shows them: the header is row 1.
+    let rows = reader.records().enumerate().map(|(n, r)| {
         let row = n + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => return Err(error(crate::msg!("row {}: {}", row, e))),
+        r.map(|rec| (row, rec.iter().map(cell_value).collect()))
+            .map_err(|e| crate::msg!("row {}: {}", row, e))
+    });
+    let table = Table { headers, warnings };
+    table.into_features(rows, label, progress, options)
+}
+
+/// A table's header and what reading it so far found; its rows come as (row number, cells).
+pub(crate) struct Table {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// Warnings found before the rows (encoding, sheet).
+    pub warnings: Vec<Problem>,
+}
+
+/// A cell's text for coordinates: numbers as they are, text as written.
+fn cell_degrees(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => parse_degrees(s),
+        _ => None,
+    }
+}
+
+impl Table {
+    /// The rows as features: coordinates from the columns found, other cells as properties,
+    /// a `row` property with the row's number; rows without usable coordinates kept without
+    /// a location and listed; the declared system or the one the columns name undone.
+    pub(crate) fn into_features(
+        self,
+        rows: impl Iterator<Item = Result<(usize, Vec<Value>), Msg>>,
+        label: &str,
+        progress: &Progress,
+        options: &TableOptions,
+    ) -> super::dataset::LayerRead {
+        let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
+        let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
+        let Table {
+            headers,
+            mut warnings,
+        } = self;
+        if headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(error(crate::msg!("the file has no header line")));
+        }
+        let columns = find_columns(&headers, options).map_err(error)?;
+        let name = |i: usize| format!("{:?}", headers.get(i).map_or("", |s| s.as_str()));
+        let (named_crs, column_note) = match &columns {
+            Columns::LonLat(lon, lat, crs) => (
+                *crs,
+                crate::msg!(
+                    "coordinates from the columns {} (longitude) and {} (latitude)",
+                    name(*lon),
+                    name(*lat)
+                ),
+            ),
+            Columns::Wkt(c) => (
+                None,
+                crate::msg!("geometries from the WKT column {}", name(*c)),
+            ),
         };
-        let geometry = match columns {
-            Columns::LonLat(lon, lat, _) => {
-                let lon = record.get(lon).and_then(parse_degrees);
-                let lat = record.get(lat).and_then(parse_degrees);
-                match (lon, lat) {
-                    (Some(x), Some(y))
-                        if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) =>
-                    {
-                        Some(Geometry::Point(Point::new(x, y)))
+        warnings.push(warn(column_note));
+        let geometry_columns: Vec<usize> = match columns {
+            Columns::LonLat(a, b, _) => vec![a, b],
+            Columns::Wkt(c) => vec![c],
+        };
+        let mut features = Vec::new();
+        let mut unusable: Vec<usize> = Vec::new();
+        for r in rows {
+            if progress.is_cancelled() {
+                return Err(error(crate::msg!("cancelled")));
+            }
+            let (row, cells) = r.map_err(error)?;
+            let geometry = match columns {
+                Columns::LonLat(lon, lat, _) => {
+                    let lon = cells.get(lon).and_then(cell_degrees);
+                    let lat = cells.get(lat).and_then(cell_degrees);
+                    match (lon, lat) {
+                        (Some(x), Some(y))
+                            if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) =>
+                        {
+                            Some(Geometry::Point(Point::new(x, y)))
+                        }
+                        _ => None,
                     }
-                    _ => None,
+                }
+                Columns::Wkt(c) => cells
+                    .get(c)
+                    .and_then(Value::as_str)
+                    .and_then(|t| t.trim().parse::<wkt::Wkt<f64>>().ok())
+                    .and_then(|w| Geometry::try_from(w).ok()),
+            };
+            if geometry.is_none() {
+                unusable.push(row);
+            }
+            let mut properties = Map::new();
+            for (k, h) in headers.iter().enumerate() {
+                if !geometry_columns.contains(&k) {
+                    properties.insert(h.clone(), cells.get(k).cloned().unwrap_or(Value::Null));
                 }
             }
-            Columns::Wkt(c) => record
-                .get(c)
-                .and_then(|t| t.trim().parse::<wkt::Wkt<f64>>().ok())
-                .and_then(|w| Geometry::try_from(w).ok()),
-        };
-        if geometry.is_none() {
-            unusable.push(row);
+            properties.insert("row".into(), Value::from(row));
+            features.push(GenericFeature {
+                id: None,
+                properties,
+                geometry,
+            });
+            progress.step();
         }
-        let mut properties = Map::new();
-        for (k, h) in headers.iter().enumerate() {
-            if geometry_columns.contains(&k) {
-                continue;
+        if !unusable.is_empty() {
+            let shown: Vec<String> = unusable.iter().take(20).map(usize::to_string).collect();
+            let more = if unusable.len() > 20 {
+                crate::msg!(" and {} more", unusable.len() - 20)
+            } else {
+                crate::msg!("")
+            };
+            warnings.push(warn(crate::msg!(
+                "{} row(s) have no usable coordinates and are kept without a location (not on the map): rows {}{}",
+                unusable.len(),
+                shown.join(", "),
+                more
+            )));
+        }
+        match (options.crs, named_crs) {
+            (Some(crs), _) if crs != WebCrs::Wgs84 => {
+                super::crs::convert_features(&mut features, crs);
+                warnings.push(warn(crate::msg!(
+                    "coordinates declared as {} — converted to WGS-84",
+                    crs.name()
+                )));
             }
-            properties.insert(h.clone(), cell_value(record.get(k).unwrap_or("")));
+            (None, Some(crs)) if crs != WebCrs::Wgs84 => {
+                super::crs::convert_features(&mut features, crs);
+                warnings.push(warn(crate::msg!(
+                    "coordinates in {}, found from: the column names — converted to WGS-84",
+                    crs.name()
+                )));
+            }
+            _ => {}
         }
-        properties.insert("row".into(), Value::from(row));
-        features.push(GenericFeature {
-            id: None,
-            properties,
-            geometry,
-        });
-        progress.step();
+        Ok((features, warnings))
     }
-    if !unusable.is_empty() {
-        let shown: Vec<String> = unusable.iter().take(20).map(usize::to_string).collect();
-        let more = if unusable.len() > 20 {
-            crate::msg!(" and {} more", unusable.len() - 20)
-        } else {
-            crate::msg!("")
-        };
-        warnings.push(warn(crate::msg!(
-            "{} row(s) have no usable coordinates and are kept without a location (not on the map): rows {}{}",
-            unusable.len(),
-            shown.join(", "),
-            more
-        )));
-    }
-    match (options.crs, named_crs) {
-        (Some(crs), _) if crs != WebCrs::Wgs84 => {
-            super::crs::convert_features(&mut features, crs);
-            warnings.push(warn(crate::msg!(
-                "coordinates declared as {} — converted to WGS-84",
-                crs.name()
-            )));
-        }
-        (None, Some(crs)) if crs != WebCrs::Wgs84 => {
-            super::crs::convert_features(&mut features, crs);
-            warnings.push(warn(crate::msg!(
-                "coordinates in {}, found from: the column names — converted to WGS-84",
-                crs.name()
-            )));
-        }
-        _ => {}
-    }
-    Ok((features, warnings))
 }
 
 #[cfg(test)]
@@ -431,7 +471,7 @@ mod tests {
         let chosen = TableOptions {
             lon: Some("E".into()),
             lat: Some("N".into()),
-            crs: None,
+            ..Default::default()
         };
         assert_eq!(
             find_columns(&h(&["N", "E"]), &chosen),

@@ -17,6 +17,7 @@ pub mod reproject;
 pub mod rows;
 pub mod shp_read;
 pub mod text;
+pub mod workbook;
 
 pub use dataset::{
     DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, open_path_with,

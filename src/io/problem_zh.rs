@@ -437,6 +437,17 @@ pub const ZH: &[(&str, &str)] = &[
         "a parks file: write parks with `park-atlas export` (convert writes layers)",
         "这是园区文件：园区请用 `park-atlas export` 导出（convert 用于图层）",
     ),
+    ("cannot open the workbook: {}", "无法打开工作簿：{}"),
+    (
+        "there is no sheet {}; the sheets are: {}",
+        "没有工作表 {}；现有工作表：{}",
+    ),
+    ("the workbook has no sheet", "工作簿中没有工作表"),
+    ("cannot read the sheet {}: {}", "无法读取工作表 {}：{}"),
+    (
+        "sheet {} read (the workbook has {}: {})",
+        "已读取工作表 {}（工作簿共有 {} 个：{}）",
+    ),
 ];
 
 #[cfg(test)]
