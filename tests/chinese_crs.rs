@@ -89,7 +89,7 @@ fn a_datav_counties_file_in_gcj02_replaces_the_counties_only_after_conversion() 
     let said: Vec<String> = notes(&loaded).iter().map(|p| p.message.clone()).collect();
     assert!(
         said.iter()
-            .any(|m| m.starts_with("coordinates in GCJ-02") && m.contains("median 0 m")),
+            .any(|m| m.starts_with("coordinates in GCJ-02") && m.contains("(median 0 m; as WGS-84")),
         "{said:?}"
     );
     // And in Chinese.

@@ -1,6 +1,6 @@
 //! The coordinate systems of Chinese web maps, found and undone on reading. AMap/Gaode,
 //! Tencent and DataV publish GCJ-02, Baidu BD-09: both are WGS-84 offset by a few hundred
-//! metres (in Zhanjiang GCJ-02 is about 470 m east and 275 m south). A file in them is
+//! metres (at Zhanjiang's centre GCJ-02 is 467 m east and 263 m south). A file in them is
 //! converted to WGS-84 as it is read — the data stays WGS-84 — and the problems list says what
 //! was found, from what evidence, and what was done.
 //!
@@ -142,7 +142,7 @@ pub fn detect_by_counties(file: &[County], reference: &[County]) -> Option<Findi
         return Some(Finding {
             crs: WebCrs::Wgs84,
             evidence: crate::msg!(
-                "WGS-84 (the outlines match the built-in counties as they are: median {} m)",
+                "the outlines match the built-in counties as they are (median {} m)",
                 format!("{as_is:.0}")
             ),
         });
@@ -150,7 +150,7 @@ pub fn detect_by_counties(file: &[County], reference: &[County]) -> Option<Findi
     Some(Finding {
         crs,
         evidence: crate::msg!(
-            "{} (matches the built-in counties after removing the offset: median {} m; as WGS-84: {} m)",
+            "the outlines match the built-in counties once the {} offset is removed (median {} m; as WGS-84: {} m)",
             crs.name(),
             format!("{best:.0}"),
             format!("{as_is:.0}")
@@ -170,7 +170,7 @@ pub fn detect_by_properties(properties: &crate::model::Extra) -> Option<Finding>
         .then(|| Finding {
             crs: WebCrs::Gcj02,
             evidence: crate::msg!(
-                "GCJ-02 (the features carry DataV GeoAtlas's properties: adcode, center, centroid, childrenNum, level)"
+                "the features carry DataV GeoAtlas's properties (adcode, center, centroid, childrenNum, level)"
             ),
         })
 }

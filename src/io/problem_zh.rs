@@ -388,16 +388,16 @@ pub const ZH: &[(&str, &str)] = &[
         "clusters[{}]（编号 '{}'）.color：应为 \"#rrggbb\"，实际为 {}",
     ),
     (
-        "WGS-84 (the outlines match the built-in counties as they are: median {} m)",
-        "WGS-84（边界与内置县区直接吻合：中位偏差 {} 米）",
+        "the outlines match the built-in counties as they are (median {} m)",
+        "边界与内置县区直接吻合（中位偏差 {} 米）",
     ),
     (
-        "{} (matches the built-in counties after removing the offset: median {} m; as WGS-84: {} m)",
-        "{}（去除偏移后与内置县区吻合：中位偏差 {} 米；按 WGS-84 读取时为 {} 米）",
+        "the outlines match the built-in counties once the {} offset is removed (median {} m; as WGS-84: {} m)",
+        "去除 {} 偏移后边界与内置县区吻合（中位偏差 {} 米；按 WGS-84 读取时为 {} 米）",
     ),
     (
-        "GCJ-02 (the features carry DataV GeoAtlas's properties: adcode, center, centroid, childrenNum, level)",
-        "GCJ-02（要素带有阿里云 DataV GeoAtlas 的属性：adcode、center、centroid、childrenNum、level）",
+        "the features carry DataV GeoAtlas's properties (adcode, center, centroid, childrenNum, level)",
+        "要素带有阿里云 DataV GeoAtlas 的属性（adcode、center、centroid、childrenNum、level）",
     ),
     (
         "coordinates in {}, found from: {} — converted to WGS-84",
