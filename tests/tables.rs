@@ -325,3 +325,78 @@ fn the_window_opens_a_workbook_as_a_layer() {
     assert_eq!(layer.name, "enterprises.xlsx");
     assert_eq!(layer.features.len(), 3);
 }
+
+#[test]
+fn kml_written_by_ogr2ogr_and_zipped_into_a_kmz_by_python_opens_with_holes_and_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.geojson");
+    std::fs::write(
+        &src,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"Name":"有洞的地块","编号":"0012","面积":12.5},"geometry":{"type":"Polygon","coordinates":[[[110.3,21.2],[110.4,21.2],[110.4,21.3],[110.3,21.3],[110.3,21.2]],[[110.33,21.23],[110.36,21.23],[110.36,21.26],[110.33,21.26],[110.33,21.23]]]}},
+{"type":"Feature","properties":{"Name":"道路"},"geometry":{"type":"LineString","coordinates":[[110.3,21.1],[110.5,21.15]]}},
+{"type":"Feature","properties":{"Name":"两点"},"geometry":{"type":"MultiPoint","coordinates":[[110.3,21.1],[110.5,21.15]]}}]}"#,
+    )
+    .unwrap();
+    let kml = dir.path().join("plots.kml");
+    ogr2ogr(&["-f", "KML", kml.to_str().unwrap(), src.to_str().unwrap()]);
+    let kmz = dir.path().join("plots.kmz");
+    let zipped = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED); z.write(sys.argv[1], 'doc.kml'); z.close()",
+            kml.to_str().unwrap(),
+            kmz.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(zipped.success());
+    for path in [&kml, &kmz] {
+        let (features, _) = read(path);
+        assert_eq!(features.len(), 3, "{path:?}");
+        let plot = &features[0];
+        assert_eq!(plot.properties["name"], "有洞的地块");
+        assert_eq!(
+            plot.properties["编号"], "0012",
+            "a code keeps its leading zero"
+        );
+        assert_eq!(plot.properties["面积"], 12.5);
+        assert_eq!(plot.properties["folder"], "src");
+        let Some(geo::Geometry::Polygon(p)) = &plot.geometry else {
+            panic!("{:?}", plot.geometry)
+        };
+        assert_eq!(p.interiors().len(), 1, "the hole is kept");
+        assert!(matches!(
+            features[1].geometry,
+            Some(geo::Geometry::LineString(_))
+        ));
+        assert!(matches!(
+            features[2].geometry,
+            Some(geo::Geometry::MultiPoint(_))
+        ));
+    }
+}
+
+#[test]
+fn google_earth_data_and_nested_folders_become_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("survey.kml");
+    std::fs::write(
+        &path,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>调研</name>
+<Folder><name>麻章区</name><Folder><name>东海岛</name>
+<Placemark><name>企业甲</name><description>现场核实</description>
+<ExtendedData><Data name="员工数"><value>320</value></Data></ExtendedData>
+<Point><coordinates>110.45,21.05,0</coordinates></Point></Placemark>
+</Folder></Folder></Document></kml>"#,
+    )
+    .unwrap();
+    let (features, _) = read(&path);
+    let p = &features[0].properties;
+    assert_eq!(p["name"], "企业甲");
+    assert_eq!(p["description"], "现场核实");
+    assert_eq!(p["员工数"], 320);
+    assert_eq!(p["folder"], "麻章区 / 东海岛");
+    assert_eq!(point(&features[0]), (110.45, 21.05));
+}

@@ -344,6 +344,8 @@ pub fn read_layer_file_as(
         return Some(super::workbook::read_workbook(
             path, label, progress, options,
         ));
+    } else if super::kml_read::is_kml(path) {
+        return Some(super::kml_read::read_kml(path, label, progress, options));
     } else {
         return None;
     };

@@ -9,6 +9,7 @@ pub mod delimited;
 pub mod export;
 pub mod gpkg;
 pub mod gpkg_read;
+pub mod kml_read;
 pub mod problem;
 pub mod problem_zh;
 pub mod progress;

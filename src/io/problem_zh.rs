@@ -448,6 +448,16 @@ pub const ZH: &[(&str, &str)] = &[
         "sheet {} read (the workbook has {}: {})",
         "已读取工作表 {}（工作簿共有 {} 个：{}）",
     ),
+    ("cannot read the KMZ archive: {}", "无法读取 KMZ 压缩包：{}"),
+    (
+        "the KMZ archive holds no .kml file",
+        "KMZ 压缩包中没有 .kml 文件",
+    ),
+    ("not valid KML: {}", "不是有效的 KML：{}"),
+    (
+        "{} placemark(s) are 3-D models, which a map cannot draw: kept without a location",
+        "{} 个地标是三维模型，地图无法绘制：保留但没有位置",
+    ),
 ];
 
 #[cfg(test)]
