@@ -152,3 +152,62 @@ fn the_window_opens_a_table_declared_as_gcj02_where_it_belongs() {
     );
     h.get_by_label_contains("coordinates declared as GCJ-02");
 }
+
+/// The median distance (m) of the counties' vertices to the built-in outlines, read as they are.
+fn median_to_builtin(counties: &[park_atlas::model::County]) -> f64 {
+    let builtin = io::load_embedded().unwrap().atlas.counties;
+    let d = park_atlas::io::crs::county_distances(counties, &builtin).unwrap();
+    let as_is = d.iter().find(|x| x.0 == WebCrs::Wgs84).unwrap().1;
+    assert!(as_is.is_finite(), "{d:?}");
+    as_is
+}
+
+/// `tests/fixtures/counties-gcj02.topojson` was made by topojson-server's `geo2topo -q 1e5`
+/// from the embedded counties shifted to GCJ-02 (as ECharts and DataV maps are), plus one
+/// feature without a geometry.
+fn topojson_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/counties-gcj02.topojson")
+}
+
+#[test]
+fn a_quantized_topojson_of_gcj02_counties_replaces_the_counties_in_place() {
+    let current = io::load_embedded().unwrap().atlas;
+    let loaded = io::dataset::open_path_as(
+        &current,
+        &topojson_fixture(),
+        &io::Progress::default(),
+        None,
+    )
+    .unwrap_or_else(|p| panic!("{p:#?}"));
+    // Quantized to 1e5 steps over the city (1.3e-5° ≈ 1.4 m), and its rings start elsewhere:
+    // measured as the distance to the built-in outlines.
+    assert!(median_to_builtin(&loaded.atlas.counties) < 2.0);
+    let said: Vec<&str> = loaded.warnings.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("TopoJSON: 10 feature(s) from 1 object(s)")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.starts_with("coordinates in GCJ-02")),
+        "{said:?}"
+    );
+    // The feature without a geometry is kept, without a location.
+    let layer = loaded.atlas.layers.last().unwrap();
+    assert_eq!(layer.features.len(), 1);
+    let f = &loaded.atlas.others[layer.features.start];
+    assert!(f.geometry.is_none());
+    assert_eq!(f.properties["name"], "未定位的要素");
+}
+
+#[test]
+fn the_window_opens_the_topojson_and_keeps_its_counties_unshifted() {
+    let mut h = common::harness(common::english());
+    h.state_mut()
+        .push(park_atlas::command::Command::OpenPath(topojson_fixture()));
+    h.run();
+    common::wait_loaded(&mut h);
+    let now = &h.state().atlas.counties;
+    assert_eq!(now.len(), 9);
+    assert!(median_to_builtin(now) < 2.0);
+}

@@ -31,8 +31,10 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
             crate::msg!("cannot read the file: {}", e),
         )]
     })?;
+    let (bytes, note) = super::dataset::topojson_as_geojson(&label, bytes)?;
     let (mut parsed, mut problems) =
         super::read::parse_geojson(&label, &bytes, Some(&reference.taxonomy));
+    problems.extend(note);
     if super::problem::has_errors(&problems) {
         return Err(problems);
     }

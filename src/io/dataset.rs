@@ -215,9 +215,11 @@ pub fn open_path_as(
             crate::msg!("cannot read the file: {}", e),
         )]
     })?;
+    let (bytes, note) = topojson_as_geojson(&label, bytes)?;
     progress.set_total(super::progress::estimate_features(&bytes));
     let (mut parsed, mut problems) =
         parse_geojson_with(&label, &bytes, Some(&current.taxonomy), progress);
+    problems.extend(note);
     if has_errors(&problems) {
         return Err(problems);
     }
@@ -768,6 +770,45 @@ pub fn guess_kind(bytes: &[u8]) -> FileKind {
 /// Validates one file on its own (against `taxonomy` for cluster ids), as `park-atlas validate`
 /// does: every problem, errors and warnings.
 pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Problem> {
+    let (bytes, note) = match topojson_as_geojson(label, bytes.to_vec()) {
+        Ok(b) => b,
+        Err(problems) => return problems,
+    };
+    let mut problems = validate_geojson_or_json(label, &bytes, taxonomy);
+    problems.extend(note);
+    problems
+}
+
+/// A TopoJSON file's features as GeoJSON text (and a note saying so); other bytes as they are.
+pub fn topojson_as_geojson(
+    label: &str,
+    bytes: Vec<u8>,
+) -> Result<(Vec<u8>, Option<Problem>), Vec<Problem>> {
+    if !super::topojson::looks_like_topojson(&bytes) {
+        return Ok((bytes, None));
+    }
+    let value = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) if v.get("type").and_then(serde_json::Value::as_str) == Some("Topology") => v,
+        // Not a topology after all, or not JSON: the GeoJSON reader says what it is.
+        _ => return Ok((bytes, None)),
+    };
+    let error = |m: Msg| vec![Problem::file_level(Severity::Error, label, m)];
+    let fc = super::topojson::to_geojson(&value).map_err(error)?;
+    let n = fc["features"].as_array().map_or(0, Vec::len);
+    let objects = value["objects"].as_object().map_or(0, serde_json::Map::len);
+    let note = Problem::file_level(
+        Severity::Warning,
+        label,
+        crate::msg!(
+            "TopoJSON: {} feature(s) from {} object(s), arcs decoded",
+            n,
+            objects
+        ),
+    );
+    Ok((fc.to_string().into_bytes(), Some(note)))
+}
+
+fn validate_geojson_or_json(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Problem> {
     match guess_kind(bytes) {
         FileKind::Taxonomy => parse_taxonomy(label, bytes).1,
         FileKind::Citywide => parse_citywide(label, bytes).1,

@@ -18,6 +18,7 @@ pub mod reproject;
 pub mod rows;
 pub mod shp_read;
 pub mod text;
+pub mod topojson;
 pub mod workbook;
 
 pub use dataset::{

@@ -458,6 +458,23 @@ pub const ZH: &[(&str, &str)] = &[
         "{} placemark(s) are 3-D models, which a map cannot draw: kept without a location",
         "{} 个地标是三维模型，地图无法绘制：保留但没有位置",
     ),
+    (
+        "TopoJSON: {} feature(s) from {} object(s), arcs decoded",
+        "TopoJSON：解出 {} 个要素（来自 {} 个对象），已解码弧段",
+    ),
+    ("a position is not an array", "坐标点不是数组"),
+    ("a position needs two numbers", "坐标点需要两个数字"),
+    ("arc {} does not exist", "弧段 {} 不存在"),
+    ("arc indices are not an array", "弧段索引不是数组"),
+    ("an arc index is not a whole number", "弧段索引不是整数"),
+    ("an arc is not an array of positions", "弧段不是坐标点数组"),
+    ("a geometry is not an object", "几何不是对象"),
+    (
+        "unknown TopoJSON geometry type {}",
+        "未知的 TopoJSON 几何类型 {}",
+    ),
+    ("not a TopoJSON Topology", "不是 TopoJSON 拓扑（Topology）"),
+    ("a Topology needs \"objects\"", "Topology 需要 \"objects\""),
 ];
 
 #[cfg(test)]
