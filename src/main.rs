@@ -91,8 +91,8 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
-    /// Write a file Park Atlas opens as a layer (CSV/TSV table, GeoPackage, shapefile, GeoJSON
-    /// of features or counties) as WGS-84 GeoJSON or CSV: the window's readers, coordinates in
+    /// Write a file Park Atlas opens as a layer (CSV/TSV table, workbook, KML/KMZ, TopoJSON,
+    /// GeoPackage, shapefile, GeoJSON of features or counties) as WGS-84 GeoJSON or CSV: the window's readers, coordinates in
     /// GCJ-02 or BD-09 found (or declared with --crs) and converted. Prints what it found and
     /// did; on bad input exits 1 and writes nothing.
     Convert {

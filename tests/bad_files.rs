@@ -416,7 +416,7 @@ fn a_wrong_kind_of_file_is_named_with_what_to_do() {
     let (_, problems) = parse_geojson("parks.geojson", b"PK\x03\x04\x14\x00\x06\x00", None);
     assert_eq!(problems.len(), 1);
     let m = problems[0].to_string();
-    assert!(m.contains("ZIP") && m.contains("ogr2ogr"), "{m}");
+    assert!(m.contains("ZIP") && m.contains(".xlsx or .kmz"), "{m}");
     let (_, problems) = parse_geojson("page.geojson", b"<!DOCTYPE html>\n<html>", None);
     assert!(problems[0].to_string().contains("HTML"), "{}", problems[0]);
 }

@@ -342,16 +342,16 @@ pub const ZH: &[(&str, &str)] = &[
         "文件不是 UTF-8 文本（第一个错误字节在偏移 {} 处），也不是有效的 {}；请另存为 UTF-8 后重试",
     ),
     (
-        "a ZIP archive (an Excel .xlsx workbook, a zipped Shapefile or KMZ?): unzip it, or convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE`",
-        "ZIP 压缩包（Excel .xlsx 工作簿、压缩的 Shapefile 或 KMZ？）：请先解压，或用 `ogr2ogr -f GeoJSON out.geojson IN_FILE` 转换",
+        "a ZIP archive: an Excel workbook or a KMZ opens when its name ends in .xlsx or .kmz; a zipped shapefile, once unzipped",
+        "ZIP 压缩包：Excel 工作簿或 KMZ 的文件名以 .xlsx 或 .kmz 结尾即可打开；压缩的 Shapefile 请先解压",
     ),
     (
-        "an old Excel (.xls) or Office file: save the sheet as CSV, or convert it with `ogr2ogr -f GeoJSON out.geojson IN.xls`",
-        "旧版 Excel（.xls）或 Office 文件：请将工作表另存为 CSV，或用 `ogr2ogr -f GeoJSON out.geojson IN.xls` 转换",
+        "an old Excel or Office file: a workbook opens when its name ends in .xls",
+        "旧版 Excel 或 Office 文件：工作簿的文件名以 .xls 结尾即可打开",
     ),
     (
-        "a Shapefile (.shp) part: convert the shapefile with `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp`",
-        "Shapefile（.shp）的一部分：请用 `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp` 转换",
+        "a shapefile's .shp: it opens when its name ends in .shp, with its .dbf beside it",
+        "Shapefile 的 .shp 文件：文件名以 .shp 结尾、旁边有 .dbf 即可打开",
     ),
     (
         "a GeoPackage or SQLite database: convert a layer with `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.gpkg LAYER`",
@@ -364,8 +364,8 @@ pub const ZH: &[(&str, &str)] = &[
         "HTML 网页（从浏览器保存的？）：请改为下载原始 .geojson 文件",
     ),
     (
-        "KML (Google Earth): convert it with `ogr2ogr -f GeoJSON out.geojson IN.kml`",
-        "KML（Google 地球）：请用 `ogr2ogr -f GeoJSON out.geojson IN.kml` 转换",
+        "KML (Google Earth): it opens when its name ends in .kml",
+        "KML（谷歌地球）：文件名以 .kml 结尾即可打开",
     ),
     (
         "XML, not JSON: convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE` if it is GML",

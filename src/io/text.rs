@@ -67,18 +67,14 @@ pub fn sniff(bytes: &[u8]) -> Option<crate::io::problem::Msg> {
     let starts = |m: &[u8]| head.starts_with(m);
     Some(if starts(b"PK\x03\x04") {
         crate::msg!(
-            "a ZIP archive (an Excel .xlsx workbook, a zipped Shapefile or KMZ?): unzip it, or \
-         convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE`"
+            "a ZIP archive: an Excel workbook or a KMZ opens when its name ends in .xlsx or \
+         .kmz; a zipped shapefile, once unzipped"
         )
     } else if starts(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        crate::msg!(
-            "an old Excel (.xls) or Office file: save the sheet as CSV, or convert it with \
-         `ogr2ogr -f GeoJSON out.geojson IN.xls`"
-        )
+        crate::msg!("an old Excel or Office file: a workbook opens when its name ends in .xls")
     } else if starts(&[0x00, 0x00, 0x27, 0x0A]) {
         crate::msg!(
-            "a Shapefile (.shp) part: convert the shapefile with \
-         `ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson IN.shp`"
+            "a shapefile's .shp: it opens when its name ends in .shp, with its .dbf beside it"
         )
     } else if starts(b"SQLite format 3\0") {
         crate::msg!(
@@ -96,7 +92,7 @@ pub fn sniff(bytes: &[u8]) -> Option<crate::io::problem::Msg> {
     } else if text_start.starts_with("<?xml") && text_start.contains("<kml")
         || text_start.starts_with("<kml")
     {
-        crate::msg!("KML (Google Earth): convert it with `ogr2ogr -f GeoJSON out.geojson IN.kml`")
+        crate::msg!("KML (Google Earth): it opens when its name ends in .kml")
     } else if text_start.starts_with('<') {
         crate::msg!(
             "XML, not JSON: convert it with `ogr2ogr -f GeoJSON out.geojson IN_FILE` if it is GML"
@@ -233,7 +229,7 @@ mod tests {
         let cases: [(&[u8], &str); 9] = [
             (b"PK\x03\x04rest", "ZIP"),
             (&[0xD0, 0xCF, 0x11, 0xE0, 0xA1], "Excel"),
-            (&[0x00, 0x00, 0x27, 0x0A, 0x00], "Shapefile"),
+            (&[0x00, 0x00, 0x27, 0x0A, 0x00], "shapefile"),
             (b"SQLite format 3\0....", "GeoPackage"),
             (b"\x89PNG\r\n", "image"),
             (b"%PDF-1.7", "PDF"),
