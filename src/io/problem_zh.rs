@@ -475,6 +475,10 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("not a TopoJSON Topology", "不是 TopoJSON 拓扑（Topology）"),
     ("a Topology needs \"objects\"", "Topology 需要 \"objects\""),
+    (
+        "the TopoJSON has no objects: nothing to read",
+        "该 TopoJSON 没有对象：没有可读取的内容",
+    ),
 ];
 
 #[cfg(test)]

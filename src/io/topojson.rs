@@ -201,6 +201,9 @@ pub fn to_geojson(topology: &Value) -> Result<Value, Msg> {
         .get("objects")
         .and_then(Value::as_object)
         .ok_or_else(|| crate::msg!("a Topology needs \"objects\""))?;
+    if objects.is_empty() {
+        return Err(crate::msg!("the TopoJSON has no objects: nothing to read"));
+    }
     let several = objects.len() > 1;
     let mut out = Vec::new();
     for (name, g) in objects {
