@@ -47,7 +47,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
             ),
         )]);
     }
-    if let Some(note) = super::dataset::to_wgs84(&mut parsed, reference, options.crs) {
+    if let Some(note) = super::formats::to_wgs84(&mut parsed, reference, options.crs) {
         problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
     let mut features: Vec<GenericFeature> = parsed

@@ -7,6 +7,7 @@ pub mod crs;
 pub mod dataset;
 pub mod delimited;
 pub mod export;
+pub mod formats;
 pub mod gpkg;
 pub mod gpkg_read;
 pub mod kml_read;
