@@ -150,7 +150,12 @@ fn the_window_opens_a_table_declared_as_gcj02_where_it_belongs() {
         (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
         "{p:?}"
     );
-    h.get_by_label_contains("coordinates declared as GCJ-02");
+    // Said in the problems window and in the status line.
+    assert_eq!(
+        h.query_all_by_label_contains("coordinates declared as GCJ-02")
+            .count(),
+        2
+    );
 }
 
 /// The median distance (m) of the counties' vertices to the built-in outlines, read as they are.
@@ -210,4 +215,10 @@ fn the_window_opens_the_topojson_and_keeps_its_counties_unshifted() {
     let now = &h.state().atlas.counties;
     assert_eq!(now.len(), 9);
     assert!(median_to_builtin(now) < 2.0);
+    // The status line says what was found and done.
+    let status = &h.state().status.as_ref().unwrap().text;
+    assert!(
+        status.contains("coordinates in GCJ-02") && status.contains("converted to WGS-84"),
+        "{status}"
+    );
 }

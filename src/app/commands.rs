@@ -298,6 +298,14 @@ impl ParkAtlasApp {
                 if others > 0 {
                     text.push_str(&format!(", {others} {}", lang.tr("other features")));
                 }
+                // What was found about the coordinates and done, where anything was.
+                if let Some(crs) = loaded.warnings.iter().find(|p| {
+                    p.msg.template.starts_with("coordinates in ")
+                        || p.msg.template.starts_with("coordinates declared as ")
+                }) {
+                    text.push_str(" · ");
+                    text.push_str(&crs.msg.text(lang.is_zh()));
+                }
                 // Layers read again from the last run are no news (and must not hide the
                 // report of those that are gone).
                 if how.style.is_none() {
