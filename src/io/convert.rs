@@ -24,13 +24,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
     if let Some(read) = super::dataset::read_layer_file_as(path, &label, &progress, options) {
         return read;
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Problem::file_level(
-            Severity::Error,
-            &label,
-            crate::msg!("cannot read the file: {}", e),
-        )]
-    })?;
+    let bytes = super::formats::read_file(path, &label)?;
     let (bytes, note) = super::dataset::topojson_as_geojson(&label, bytes)?;
     let (mut parsed, mut problems) =
         super::read::parse_geojson(&label, &bytes, Some(&reference.taxonomy));

@@ -210,13 +210,7 @@ pub fn open_path_as(
         atlas.add_layer(name, Some(path.to_path_buf()), features);
         return Ok(Loaded { atlas, warnings });
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Problem::file_level(
-            Severity::Error,
-            &label,
-            crate::msg!("cannot read the file: {}", e),
-        )]
-    })?;
+    let bytes = super::formats::read_file(path, &label)?;
     let (bytes, note) = topojson_as_geojson(&label, bytes)?;
     progress.set_total(super::progress::estimate_features(&bytes));
     let (mut parsed, mut problems) =

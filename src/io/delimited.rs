@@ -230,8 +230,7 @@ pub fn read_delimited(
 ) -> super::dataset::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
-    let bytes =
-        std::fs::read(path).map_err(|e| error(crate::msg!("cannot read the file: {}", e)))?;
+    let bytes = super::formats::read_file(path, label)?;
     let decoded = super::text::decode(&bytes).map_err(|e| error(e.msg()))?;
     let mut warnings = Vec::new();
     if let Some(enc) = decoded.converted_from {

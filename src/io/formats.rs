@@ -100,7 +100,7 @@ pub fn read_layer_file_as(
             path, label, progress, options,
         ));
     } else if super::kml_read::is_kml(path) {
-        return Some(super::kml_read::read_kml(path, label, progress, options));
+        super::kml_read::read_kml(path, label, progress)
     } else {
         return None;
     };
@@ -118,6 +118,17 @@ pub fn read_layer_file_as(
         }
         (features, warnings)
     }))
+}
+
+/// A file's bytes, or the problem that says why they cannot be read.
+pub(crate) fn read_file(path: &Path, label: &str) -> Result<Vec<u8>, Vec<Problem>> {
+    std::fs::read(path).map_err(|e| {
+        vec![Problem::file_level(
+            Severity::Error,
+            label,
+            crate::msg!("cannot read the file: {}", e),
+        )]
+    })
 }
 
 /// A TopoJSON file's features as GeoJSON text (and a note saying so); other bytes as they are.

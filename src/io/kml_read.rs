@@ -2,7 +2,7 @@
 //! Placemark with its geometry (points, lines, polygons with holes, MultiGeometry), its name,
 //! description and ExtendedData as properties, and the folders it sits in as a `folder`
 //! property. A KMZ is read from its zip in memory. KML is WGS-84 by its specification; a file
-//! exported from a Chinese map in GCJ-02 can be declared so.
+//! exported from a Chinese map in GCJ-02 can be declared so (`--crs`, the Open dialog).
 
 use std::path::Path;
 
@@ -10,7 +10,6 @@ use kml::types::{Element, Geometry as KmlGeometry, Placemark};
 use kml::{Kml, KmlReader};
 use serde_json::{Map, Value};
 
-use super::delimited::TableOptions;
 use super::problem::{Msg, Problem, Severity};
 use super::progress::Progress;
 use crate::model::GenericFeature;
@@ -214,15 +213,10 @@ fn typed(t: &str) -> Value {
 }
 
 /// Reads a KML or KMZ file as features and warnings.
-pub fn read_kml(
-    path: &Path,
-    label: &str,
-    progress: &Progress,
-    options: &TableOptions,
-) -> super::dataset::LayerRead {
+/// (A declared coordinate system is applied by [`super::formats::read_layer_file_as`].)
+pub fn read_kml(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
-    let bytes =
-        std::fs::read(path).map_err(|e| error(crate::msg!("cannot read the file: {}", e)))?;
+    let bytes = super::formats::read_file(path, label)?;
     let text = kml_text(&bytes).map_err(error)?;
     let root: Kml<f64> = KmlReader::<_, f64>::from_string(&text)
         .read()
@@ -241,17 +235,6 @@ pub fn read_kml(
             ),
         ));
     }
-    let mut features = walk.features;
-    if let Some(crs) = options.crs.filter(|c| *c != super::crs::WebCrs::Wgs84) {
-        super::crs::convert_features(&mut features, crs);
-        warnings.push(Problem::file_level(
-            Severity::Warning,
-            label,
-            crate::msg!(
-                "coordinates declared as {} — converted to WGS-84",
-                crs.name()
-            ),
-        ));
-    }
+    let features = walk.features;
     Ok((features, warnings))
 }
