@@ -374,7 +374,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
         }) => cli::data::convert(
             &input,
             &out,
-            park_atlas::io::delimited::TableOptions {
+            park_atlas::io::formats::TableOptions {
                 lon,
                 lat,
                 crs: cli.crs,

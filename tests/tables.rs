@@ -292,7 +292,7 @@ fn a_workbook_from_openpyxl_opens_its_sheet_with_coordinates() {
 #[test]
 fn a_sheet_is_chosen_by_name_and_a_wrong_name_lists_the_sheets() {
     let read_sheet = |sheet: &str| {
-        let options = io::delimited::TableOptions {
+        let options = io::formats::TableOptions {
             sheet: Some(sheet.into()),
             ..Default::default()
         };

@@ -127,7 +127,7 @@ pub(crate) fn validate(
             path,
             &label,
             &io::progress::Progress::default(),
-            &io::delimited::TableOptions {
+            &io::formats::TableOptions {
                 crs,
                 ..Default::default()
             },
@@ -313,7 +313,7 @@ pub(crate) fn brief(
 pub(crate) fn convert(
     input: &Path,
     out: &Path,
-    options: io::delimited::TableOptions,
+    options: io::formats::TableOptions,
     zh: bool,
 ) -> Result<ExitCode> {
     use io::convert::{Output, read_features, write_features};

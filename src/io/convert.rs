@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::delimited::TableOptions;
+use super::formats::TableOptions;
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
 use crate::model::{Atlas, GenericFeature};

@@ -196,7 +196,7 @@ pub fn open_path_as(
         return Ok(loaded);
     }
     let label = path.display().to_string();
-    let options = super::delimited::TableOptions {
+    let options = super::formats::TableOptions {
         crs: declared,
         ..Default::default()
     };

@@ -5,22 +5,16 @@ pub mod atomic;
 pub mod convert;
 pub mod crs;
 pub mod dataset;
-pub mod delimited;
 pub mod export;
 pub mod formats;
 pub mod gpkg;
-pub mod gpkg_read;
-pub mod kml_read;
 pub mod problem;
 pub mod problem_zh;
 pub mod progress;
 pub mod read;
 pub mod reproject;
 pub mod rows;
-pub mod shp_read;
 pub mod text;
-pub mod topojson;
-pub mod workbook;
 
 pub use dataset::{
     DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, open_path_with,

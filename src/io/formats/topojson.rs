@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::problem::Msg;
+use crate::io::problem::Msg;
 
 /// True when the text's top-level object says `"type": "Topology"` (cheaply: the first bytes
 /// are looked at, then the value parsed by the caller).

@@ -9,14 +9,34 @@ use calamine::{Data, Reader, open_workbook_auto};
 use serde_json::Value;
 
 use super::delimited::{Table, TableOptions};
-use super::problem::{Msg, Problem, Severity};
-use super::progress::Progress;
+use crate::io::problem::{Msg, Problem, Severity};
+use crate::io::progress::Progress;
 
-/// True for the file names this reader takes.
-pub fn is_workbook(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
-    })
+/// Workbooks: `.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`.
+pub struct Workbook;
+
+impl super::LayerFormat for Workbook {
+    fn name(&self) -> &'static str {
+        "workbook (XLSX/XLS/ODS)"
+    }
+
+    fn recognises(&self, path: &Path, _head: &[u8]) -> bool {
+        super::has_extension(path, &["xlsx", "xlsm", "xlsb", "xls", "ods"])
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        label: &str,
+        progress: &Progress,
+        options: &super::ReadOptions,
+    ) -> super::LayerRead {
+        read_workbook(path, label, progress, options)
+    }
+
+    fn applies_declared_crs(&self) -> bool {
+        true
+    }
 }
 
 /// A cell as a property value: numbers as numbers (whole ones as integers), text as text
@@ -67,7 +87,7 @@ pub fn read_workbook(
     label: &str,
     progress: &Progress,
     options: &TableOptions,
-) -> super::dataset::LayerRead {
+) -> super::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let mut book = open_workbook_auto(path)
         .map_err(|e| error(crate::msg!("cannot open the workbook: {}", e)))?;

@@ -1,6 +1,6 @@
 //! Delimited text (CSV, TSV, `.txt`) opened as a layer of points: what enterprise and project
 //! lists arrive as, with 经度/纬度 columns picked on AMap or Baidu. The text is decoded as
-//! [`super::text`] does (UTF-8, GBK from Chinese Excel, …); the delimiter is found from the
+//! [`crate::io::text`] does (UTF-8, GBK from Chinese Excel, …); the delimiter is found from the
 //! header line; the coordinate columns are found by name — lon / lng / longitude / x / 经度 /
 //! 东经 and lat / latitude / y / 纬度 / 北纬, any case, with units or a system in the name
 //! (`经度(°)`, `gcj_lng`, `bd_lat`) — or named by the user, or a WKT column is used. Degrees may
@@ -13,9 +13,9 @@ use std::path::Path;
 use geo::{Geometry, Point};
 use serde_json::{Map, Value};
 
-use super::crs::WebCrs;
-use super::problem::{Msg, Problem, Severity};
-use super::progress::Progress;
+use crate::io::crs::WebCrs;
+use crate::io::problem::{Msg, Problem, Severity};
+use crate::io::progress::Progress;
 use crate::model::GenericFeature;
 
 /// What the user said about a table's columns.
@@ -31,11 +31,31 @@ pub struct TableOptions {
     pub sheet: Option<String>,
 }
 
-/// True for the file names this reader takes: `.csv`, `.tsv`, `.txt`.
-pub fn is_delimited(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["csv", "tsv", "txt"].contains(&e.to_ascii_lowercase().as_str()))
+/// Delimited text: `.csv`, `.tsv`, `.txt`.
+pub struct Delimited;
+
+impl super::LayerFormat for Delimited {
+    fn name(&self) -> &'static str {
+        "delimited text (CSV/TSV/TXT)"
+    }
+
+    fn recognises(&self, path: &Path, _head: &[u8]) -> bool {
+        super::has_extension(path, &["csv", "tsv", "txt"])
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        label: &str,
+        progress: &Progress,
+        options: &super::ReadOptions,
+    ) -> super::LayerRead {
+        read_delimited(path, label, progress, options)
+    }
+
+    fn applies_declared_crs(&self) -> bool {
+        true
+    }
 }
 
 /// The coordinate columns of a header, and the system their names say (`gcj_lng`: GCJ-02).
@@ -227,11 +247,11 @@ pub fn read_delimited(
     label: &str,
     progress: &Progress,
     options: &TableOptions,
-) -> super::dataset::LayerRead {
+) -> super::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
-    let bytes = super::formats::read_file(path, label)?;
-    let decoded = super::text::decode(&bytes).map_err(|e| error(e.msg()))?;
+    let bytes = crate::io::formats::read_file(path, label)?;
+    let decoded = crate::io::text::decode(&bytes).map_err(|e| error(e.msg()))?;
     let mut warnings = Vec::new();
     if let Some(enc) = decoded.converted_from {
         warnings.push(warn(crate::msg!(
@@ -288,7 +308,7 @@ impl Table {
         label: &str,
         progress: &Progress,
         options: &TableOptions,
-    ) -> super::dataset::LayerRead {
+    ) -> super::LayerRead {
         let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
         let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
         let Table {
@@ -378,14 +398,14 @@ impl Table {
         }
         match (options.crs, named_crs) {
             (Some(crs), _) if crs != WebCrs::Wgs84 => {
-                super::crs::convert_features(&mut features, crs);
+                crate::io::crs::convert_features(&mut features, crs);
                 warnings.push(warn(crate::msg!(
                     "coordinates declared as {} — converted to WGS-84",
                     crs.name()
                 )));
             }
             (None, Some(crs)) if crs != WebCrs::Wgs84 => {
-                super::crs::convert_features(&mut features, crs);
+                crate::io::crs::convert_features(&mut features, crs);
                 warnings.push(warn(crate::msg!(
                     "coordinates in {}, found from: the column names — converted to WGS-84",
                     crs.name()

@@ -1,6 +1,6 @@
 //! Reading a GeoPackage (QGIS's default format, and what GDAL, ArcGIS and Park Atlas itself
 //! write) as a layer: the features of every feature table brought to WGS 84 (see
-//! [`super::reproject`]), with their columns as properties. The file is opened read-only; nothing is held beyond the features.
+//! [`crate::io::reproject`]), with their columns as properties. The file is opened read-only; nothing is held beyond the features.
 
 use std::path::Path;
 
@@ -9,21 +9,35 @@ use geozero::wkb::GpkgWkb;
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
-use super::problem::{Msg, Problem, Severity};
-use super::progress::Progress;
-use super::reproject::{ToWgs84, cannot_convert, outside_lon_lat};
+use crate::io::problem::{Msg, Problem, Severity};
+use crate::io::progress::Progress;
+use crate::io::reproject::{ToWgs84, cannot_convert, outside_lon_lat};
 use crate::model::GenericFeature;
 
 /// The first bytes of every SQLite database (and so of every GeoPackage).
 pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// Whether the file at `path` starts as an SQLite database does.
-pub fn is_sqlite(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == SQLITE_MAGIC)
+/// GeoPackages, by their content (an SQLite database), whatever their name.
+pub struct GeoPackage;
+
+impl super::LayerFormat for GeoPackage {
+    fn name(&self) -> &'static str {
+        "GeoPackage"
+    }
+
+    fn recognises(&self, _path: &Path, head: &[u8]) -> bool {
+        head.starts_with(SQLITE_MAGIC)
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        label: &str,
+        progress: &Progress,
+        _options: &super::ReadOptions,
+    ) -> super::LayerRead {
+        read_gpkg(path, label, progress)
+    }
 }
 
 /// One feature table of the file.
@@ -41,7 +55,7 @@ struct Table {
 /// those features are kept without a geometry — and tables reprojected to WGS 84 from another
 /// system). A file that is not a GeoPackage, or a table in a system that cannot be converted,
 /// is an error: a map in the wrong place would be worse than none.
-pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
+pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let db = Connection::open_with_flags(
         path,

@@ -1,7 +1,7 @@
 //! Reading an ESRI Shapefile (`.shp` with its `.dbf`, `.shx`, and `.prj`/`.cpg` when present)
 //! as a layer: what land bureaus and older GIS desktops hand over. Longitude/latitude on WGS 84
 //! or CGCS2000 (the same to well under a metre at this scale) is used as it is; a projected
-//! `.prj` is reprojected (see [`super::reproject`]); attribute text is decoded as the `.cpg` says, else as UTF-8, else as GBK — the encoding
+//! `.prj` is reprojected (see [`crate::io::reproject`]); attribute text is decoded as the `.cpg` says, else as UTF-8, else as GBK — the encoding
 //! Chinese Windows saves in — with a warning that says so.
 
 use std::fs::File;
@@ -11,15 +11,32 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
-use super::problem::{Msg, Problem, Severity};
-use super::progress::Progress;
-use super::reproject::{ToWgs84, cannot_convert, datum_of, outside_lon_lat, wkt_name};
+use crate::io::problem::{Msg, Problem, Severity};
+use crate::io::progress::Progress;
+use crate::io::reproject::{ToWgs84, cannot_convert, datum_of, outside_lon_lat, wkt_name};
 use crate::model::GenericFeature;
 
-/// Whether the path names a shapefile (by its extension, as every GIS does).
-pub fn is_shapefile(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+/// ESRI Shapefiles, by the `.shp` name as every GIS does.
+pub struct Shapefile;
+
+impl super::LayerFormat for Shapefile {
+    fn name(&self) -> &'static str {
+        "ESRI Shapefile"
+    }
+
+    fn recognises(&self, path: &Path, _head: &[u8]) -> bool {
+        super::has_extension(path, &["shp"])
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        label: &str,
+        progress: &Progress,
+        _options: &super::ReadOptions,
+    ) -> super::LayerRead {
+        read_shp(path, label, progress)
+    }
 }
 
 /// What the `.prj` says about the coordinates.
@@ -47,7 +64,7 @@ fn crs_of(wkt: &str) -> Crs {
 /// Reads the shapefile at `path` (labelled `label` in problems): its features with their
 /// attributes as properties, and warnings. A projected or unknown coordinate system, a missing
 /// `.dbf` or a file that does not read is an error, and nothing is opened.
-pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
+pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
     let mut warnings = Vec::new();

@@ -10,22 +10,38 @@ use kml::types::{Element, Geometry as KmlGeometry, Placemark};
 use kml::{Kml, KmlReader};
 use serde_json::{Map, Value};
 
-use super::problem::{Msg, Problem, Severity};
-use super::progress::Progress;
+use crate::io::problem::{Msg, Problem, Severity};
+use crate::io::progress::Progress;
 use crate::model::GenericFeature;
 
-/// True for `.kml` and `.kmz` file names.
-pub fn is_kml(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["kml", "kmz"].contains(&e.to_ascii_lowercase().as_str()))
+/// KML and KMZ (Google Earth, 奥维互动地图).
+pub struct KmlFormat;
+
+impl super::LayerFormat for KmlFormat {
+    fn name(&self) -> &'static str {
+        "KML/KMZ"
+    }
+
+    fn recognises(&self, path: &Path, _head: &[u8]) -> bool {
+        super::has_extension(path, &["kml", "kmz"])
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        label: &str,
+        progress: &Progress,
+        _options: &super::ReadOptions,
+    ) -> super::LayerRead {
+        read_kml(path, label, progress)
+    }
 }
 
 /// The KML text of a file: the file itself, or the main `.kml` of a KMZ (`doc.kml`, else the
 /// first `.kml` in it).
 fn kml_text(bytes: &[u8]) -> Result<String, Msg> {
     if !bytes.starts_with(b"PK\x03\x04") {
-        return super::text::decode(bytes)
+        return crate::io::text::decode(bytes)
             .map(|d| d.text.into_owned())
             .map_err(|e| e.msg());
     }
@@ -51,7 +67,7 @@ fn kml_text(bytes: &[u8]) -> Result<String, Msg> {
     let mut raw = Vec::new();
     std::io::Read::read_to_end(&mut entry, &mut raw)
         .map_err(|e| crate::msg!("cannot read the KMZ archive: {}", e))?;
-    super::text::decode(&raw)
+    crate::io::text::decode(&raw)
         .map(|d| d.text.into_owned())
         .map_err(|e| e.msg())
 }
@@ -213,10 +229,10 @@ fn typed(t: &str) -> Value {
 }
 
 /// Reads a KML or KMZ file as features and warnings.
-/// (A declared coordinate system is applied by [`super::formats::read_layer_file_as`].)
-pub fn read_kml(path: &Path, label: &str, progress: &Progress) -> super::dataset::LayerRead {
+/// (A declared coordinate system is applied by [`crate::io::formats::read_layer_file_as`].)
+pub fn read_kml(path: &Path, label: &str, progress: &Progress) -> super::LayerRead {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
-    let bytes = super::formats::read_file(path, label)?;
+    let bytes = crate::io::formats::read_file(path, label)?;
     let text = kml_text(&bytes).map_err(error)?;
     let root: Kml<f64> = KmlReader::<_, f64>::from_string(&text)
         .read()
