@@ -222,3 +222,92 @@ fn the_window_opens_the_topojson_and_keeps_its_counties_unshifted() {
         "{status}"
     );
 }
+
+/// `tests/fixtures/echarts-zhanjiang.json` is the Zhanjiang feature of ECharts 4.9.0's
+/// compressed map of Guangdong (`echarts/map/json/province/guangdong.json` from npm, Apache-2.0),
+/// kept as ECharts encoded it; only the other cities were left out.
+fn echarts_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/echarts-zhanjiang.json")
+}
+
+/// The median distance (m) from the vertices of `g` to the nearest built-in county outline.
+fn median_to_outlines(g: &geo::Geometry<f64>) -> f64 {
+    use geo::{Distance, Euclidean};
+    let counties = io::load_embedded().unwrap().atlas.counties;
+    let outlines: Vec<geo::LineString<f64>> = counties
+        .iter()
+        .filter_map(|c| c.geometry.as_ref())
+        .flat_map(|g| match g {
+            geo::Geometry::Polygon(p) => vec![p.exterior().clone()],
+            geo::Geometry::MultiPolygon(m) => m.iter().map(|p| p.exterior().clone()).collect(),
+            _ => vec![],
+        })
+        .collect();
+    let (kx, ky) = (111_320.0 * 21.2f64.to_radians().cos(), 110_574.0);
+    let scale = |c: geo::Coord<f64>| geo::Coord {
+        x: c.x * kx,
+        y: c.y * ky,
+    };
+    let outlines: Vec<geo::LineString<f64>> = outlines
+        .into_iter()
+        .map(|l| l.0.into_iter().map(scale).collect())
+        .collect();
+    let vertices: Vec<geo::Coord<f64>> = g.coords_iter().collect();
+    let step = (vertices.len() / 60).max(1);
+    let mut d: Vec<f64> = vertices
+        .iter()
+        .step_by(step)
+        .map(|&c| {
+            let p = geo::Point::from(scale(c));
+            outlines
+                .iter()
+                .map(|l| Euclidean.distance(&p, l))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    d.sort_by(f64::total_cmp);
+    d[d.len() / 2]
+}
+
+#[test]
+fn an_echarts_compressed_map_is_decoded_and_found_in_gcj02() {
+    let current = io::load_embedded().unwrap().atlas;
+    let open = |declared| {
+        io::dataset::open_path_as(
+            &current,
+            &echarts_fixture(),
+            &io::Progress::default(),
+            declared,
+        )
+        .unwrap_or_else(|p| panic!("{p:#?}"))
+    };
+    let loaded = open(None);
+    let layer = loaded.atlas.layers.last().unwrap();
+    let features = &loaded.atlas.others[layer.features.clone()];
+    assert_eq!(features.len(), 1);
+    assert_eq!(features[0].properties["name"], "湛江市");
+    let said: Vec<&str> = loaded.warnings.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("ECharts compressed map: 1 feature(s) decoded")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains("coordinates in GCJ-02, found from: an ECharts compressed map")),
+        "{said:?}"
+    );
+    // Quantized to 1/1024° (≈ 100 m): the city outline, converted, lies on the county
+    // outlines within that; read as WGS-84 (declared so), it is off by the GCJ-02 offset.
+    let converted = median_to_outlines(features[0].geometry.as_ref().unwrap());
+    let as_is = open(Some(WebCrs::Wgs84));
+    let layer = as_is.atlas.layers.last().unwrap();
+    let shifted = median_to_outlines(
+        as_is.atlas.others[layer.features.clone()][0]
+            .geometry
+            .as_ref()
+            .unwrap(),
+    );
+    assert!(converted < 80.0, "{converted} m");
+    assert!(shifted > 3.0 * converted && shifted > 150.0, "{shifted} m");
+}

@@ -505,3 +505,41 @@ fn a_projected_shapefile_is_brought_to_wgs84_and_a_broken_one_is_refused() {
     let problems = io::open_path(&a, &bare).unwrap_err();
     assert!(problems[0].message.contains(".dbf"), "{problems:?}");
 }
+
+/// A shapefile of MultiPatch shapes (3-D surfaces, as ArcGIS saves buildings), written by
+/// GDAL: named for what it is, its features kept with their attributes, and the way out said.
+#[test]
+fn a_multipatch_shapefile_is_named_as_3d_surfaces() {
+    let a = atlas();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("surface.csv");
+    std::fs::write(
+        &csv,
+        "名称,WKT\n厂房,\"POLYHEDRALSURFACE Z (((110.3 21.2 0,110.31 21.2 0,110.31 21.21 0,110.3 21.2 0)),((110.3 21.2 0,110.31 21.2 0,110.31 21.2 10,110.3 21.2 0)))\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("buildings.shp");
+    ogr2ogr(&[
+        out.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "-lco",
+        "SHPT=MULTIPATCH",
+        "-lco",
+        "ENCODING=UTF-8",
+        "-a_srs",
+        "EPSG:4326",
+    ]);
+    let loaded = io::open_path(&a, &out).unwrap();
+    let features = layer_of(&loaded);
+    assert_eq!(features.len(), 1);
+    assert_eq!(features[0].properties["名称"], "厂房");
+    assert!(features[0].geometry.is_none());
+    let said: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("1 of 1 shapes are MultiPatch: 3-D surfaces")
+                && m.contains("ogr2ogr -nlt MULTIPOLYGON")),
+        "{said:?}"
+    );
+    assert!(!said.iter().any(|m| m.contains("Unsupported")), "{said:?}");
+}

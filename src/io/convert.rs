@@ -25,10 +25,10 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
         return read;
     }
     let bytes = super::formats::read_file(path, &label)?;
-    let (bytes, note) = super::dataset::topojson_as_geojson(&label, bytes)?;
+    let json = super::dataset::as_geojson(&label, bytes)?;
     let (mut parsed, mut problems) =
-        super::read::parse_geojson(&label, &bytes, Some(&reference.taxonomy));
-    problems.extend(note);
+        super::read::parse_geojson(&label, &json.bytes, Some(&reference.taxonomy));
+    problems.extend(json.note);
     if super::problem::has_errors(&problems) {
         return Err(problems);
     }
@@ -41,7 +41,8 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
             ),
         )]);
     }
-    if let Some(note) = super::formats::to_wgs84(&mut parsed, reference, options.crs) {
+    if let Some(note) = super::formats::to_wgs84(&mut parsed, reference, options.crs, json.producer)
+    {
         problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
     let mut features: Vec<GenericFeature> = parsed

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use geo::{BoundingRect, Contains, CoordsIter, Geometry, Intersects};
 
 use super::formats::to_wgs84;
-pub use super::formats::{LayerRead, read_layer_file, read_layer_file_as, topojson_as_geojson};
+pub use super::formats::{LayerRead, as_geojson, read_layer_file, read_layer_file_as};
 use super::problem::{Msg, Problem, Severity, has_errors};
 use super::progress::Progress;
 use super::read::{ParsedFile, parse_geojson, parse_geojson_with, parse_json};
@@ -211,15 +211,15 @@ pub fn open_path_as(
         return Ok(Loaded { atlas, warnings });
     }
     let bytes = super::formats::read_file(path, &label)?;
-    let (bytes, note) = topojson_as_geojson(&label, bytes)?;
-    progress.set_total(super::progress::estimate_features(&bytes));
+    let json = as_geojson(&label, bytes)?;
+    progress.set_total(super::progress::estimate_features(&json.bytes));
     let (mut parsed, mut problems) =
-        parse_geojson_with(&label, &bytes, Some(&current.taxonomy), progress);
-    problems.extend(note);
+        parse_geojson_with(&label, &json.bytes, Some(&current.taxonomy), progress);
+    problems.extend(json.note);
     if has_errors(&problems) {
         return Err(problems);
     }
-    if let Some(note) = to_wgs84(&mut parsed, current, declared) {
+    if let Some(note) = to_wgs84(&mut parsed, current, declared, json.producer) {
         problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
     let mut atlas = current.clone();
@@ -655,12 +655,12 @@ pub fn guess_kind(bytes: &[u8]) -> FileKind {
 /// Validates one file on its own (against `taxonomy` for cluster ids), as `park-atlas validate`
 /// does: every problem, errors and warnings.
 pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Problem> {
-    let (bytes, note) = match topojson_as_geojson(label, bytes.to_vec()) {
-        Ok(b) => b,
+    let json = match as_geojson(label, bytes.to_vec()) {
+        Ok(json) => json,
         Err(problems) => return problems,
     };
-    let mut problems = validate_geojson_or_json(label, &bytes, taxonomy);
-    problems.extend(note);
+    let mut problems = validate_geojson_or_json(label, &json.bytes, taxonomy);
+    problems.extend(json.note);
     problems
 }
 

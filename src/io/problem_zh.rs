@@ -301,6 +301,39 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("the coordinates are in {}", "坐标系为 {}"),
     (
+        "{} of {} shapes are MultiPatch: 3-D surfaces (buildings, terrain models) that a flat map does not draw; they are kept with their attributes but without a location. To see their footprints, flatten them first: `ogr2ogr -nlt MULTIPOLYGON -dim XY flat.shp {}`",
+        "{} 个图形（共 {} 个）是 MultiPatch：三维表面（建筑、地形模型），平面地图不绘制；它们连同属性保留，但没有位置。要看其平面轮廓，请先压平：`ogr2ogr -nlt MULTIPOLYGON -dim XY flat.shp {}`",
+    ),
+    (
+        "ECharts compressed map: {} feature(s) decoded ({} degenerate ring(s) of under 4 positions left out)",
+        "ECharts 压缩地图：已解码 {} 个要素（略去 {} 个不足 4 个点的退化环）",
+    ),
+    (
+        "an ECharts compressed map (ECharts' maps of China are in GCJ-02)",
+        "ECharts 压缩地图（ECharts 的中国地图使用 GCJ-02）",
+    ),
+    (
+        "ECharts map: a ring is not an encoded string",
+        "ECharts 地图：有一个环不是编码字符串",
+    ),
+    (
+        "ECharts map: a ring has no encodeOffsets",
+        "ECharts 地图：有一个环缺少 encodeOffsets",
+    ),
+    (
+        "ECharts map: a ring's text has an odd length ({})",
+        "ECharts 地图：有一个环的文本长度为奇数（{}）",
+    ),
+    (
+        "ECharts map: coordinates and encodeOffsets do not match",
+        "ECharts 地图：coordinates 与 encodeOffsets 对不上",
+    ),
+    (
+        "ECharts map: UTF8Scale is not a positive number",
+        "ECharts 地图：UTF8Scale 不是正数",
+    ),
+    ("ECharts map: no features", "ECharts 地图：没有 features"),
+    (
         "no .prj beside the file: the coordinates are taken as WGS 84 longitude/latitude",
         "文件旁没有 .prj：坐标按 WGS 84 经纬度处理",
     ),

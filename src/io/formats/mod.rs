@@ -13,6 +13,7 @@ use super::read::ParsedFile;
 use crate::model::Atlas;
 
 pub mod delimited;
+pub mod echarts;
 pub mod gpkg;
 pub mod kml_kmz;
 pub mod shp;
@@ -23,10 +24,15 @@ pub use delimited::TableOptions;
 
 /// Finds the coordinate system of a parsed GeoJSON file (or takes the declared one) and
 /// converts every geometry to WGS-84; says what was done, or `None` when nothing was.
+///
+/// Evidence is weighed in this order: what was declared; the counties' match; the producer's
+/// fingerprint in the format (`producer`: an ECharts compressed map) or in the properties
+/// (DataV's).
 pub(crate) fn to_wgs84(
     parsed: &mut ParsedFile,
     current: &Atlas,
     declared: Option<super::crs::WebCrs>,
+    producer: Option<super::crs::Finding>,
 ) -> Option<Msg> {
     use super::crs::{WebCrs, detect_by_counties, detect_by_properties};
     let (crs, note) = match declared {
@@ -38,14 +44,16 @@ pub(crate) fn to_wgs84(
             ),
         ),
         None => {
-            let found = detect_by_counties(&parsed.counties, &current.counties).or_else(|| {
-                parsed
-                    .counties
-                    .iter()
-                    .map(|c| &c.extra)
-                    .chain(parsed.others.iter().map(|f| &f.properties))
-                    .find_map(detect_by_properties)
-            })?;
+            let found = detect_by_counties(&parsed.counties, &current.counties)
+                .or(producer)
+                .or_else(|| {
+                    parsed
+                        .counties
+                        .iter()
+                        .map(|c| &c.extra)
+                        .chain(parsed.others.iter().map(|f| &f.properties))
+                        .find_map(detect_by_properties)
+                })?;
             (
                 found.crs,
                 crate::msg!(
@@ -192,33 +200,70 @@ pub(crate) fn read_file(path: &Path, label: &str) -> Result<Vec<u8>, Vec<Problem
     })
 }
 
-/// A TopoJSON file's features as GeoJSON text (and a note saying so); other bytes as they are.
-pub fn topojson_as_geojson(
-    label: &str,
-    bytes: Vec<u8>,
-) -> Result<(Vec<u8>, Option<Problem>), Vec<Problem>> {
-    if !topojson::looks_like_topojson(&bytes) {
-        return Ok((bytes, None));
+/// A JSON file as GeoJSON text: a TopoJSON file or a compressed ECharts map decoded, other
+/// bytes as they are.
+pub struct AsGeoJson {
+    /// GeoJSON text (or what the file was, for the GeoJSON reader to judge).
+    pub bytes: Vec<u8>,
+    /// What was decoded, to tell the user.
+    pub note: Option<Problem>,
+    /// The coordinate system the format's producer is known to use (ECharts: GCJ-02).
+    pub producer: Option<super::crs::Finding>,
+}
+
+/// A TopoJSON file's or a compressed ECharts map's features as GeoJSON text, with a note
+/// saying what was decoded; other bytes as they are.
+pub fn as_geojson(label: &str, bytes: Vec<u8>) -> Result<AsGeoJson, Vec<Problem>> {
+    let unchanged = |bytes| {
+        Ok(AsGeoJson {
+            bytes,
+            note: None,
+            producer: None,
+        })
+    };
+    let topo = topojson::looks_like_topojson(&bytes);
+    if !topo && !echarts::looks_like_echarts(&bytes) {
+        return unchanged(bytes);
     }
     let value = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(v) if v.get("type").and_then(serde_json::Value::as_str) == Some("Topology") => v,
-        // Not a topology after all, or not JSON: the GeoJSON reader says what it is.
-        _ => return Ok((bytes, None)),
+        Ok(v) => v,
+        // Not JSON: the GeoJSON reader says what is wrong.
+        Err(_) => return unchanged(bytes),
     };
     let error = |m: Msg| vec![Problem::file_level(Severity::Error, label, m)];
-    let fc = topojson::to_geojson(&value).map_err(error)?;
-    let n = fc["features"].as_array().map_or(0, Vec::len);
-    let objects = value["objects"].as_object().map_or(0, serde_json::Map::len);
-    let note = Problem::file_level(
-        Severity::Warning,
-        label,
-        crate::msg!(
+    let count = |fc: &serde_json::Value| fc["features"].as_array().map_or(0, Vec::len);
+    let mut producer = None;
+    let (fc, note) = if value.get("type").and_then(serde_json::Value::as_str) == Some("Topology") {
+        let fc = topojson::to_geojson(&value).map_err(error)?;
+        let objects = value["objects"].as_object().map_or(0, serde_json::Map::len);
+        let note = crate::msg!(
             "TopoJSON: {} feature(s) from {} object(s), arcs decoded",
-            n,
+            count(&fc),
             objects
-        ),
-    );
-    Ok((fc.to_string().into_bytes(), Some(note)))
+        );
+        (fc, note)
+    } else if echarts::is_echarts(&value) {
+        let (fc, dropped) = echarts::to_geojson(&value).map_err(error)?;
+        let note = crate::msg!(
+            "ECharts compressed map: {} feature(s) decoded ({} degenerate ring(s) of under 4 positions left out)",
+            count(&fc),
+            dropped
+        );
+        producer = Some(super::crs::Finding {
+            crs: super::crs::WebCrs::Gcj02,
+            evidence: crate::msg!(
+                "an ECharts compressed map (ECharts' maps of China are in GCJ-02)"
+            ),
+        });
+        (fc, note)
+    } else {
+        return unchanged(bytes);
+    };
+    Ok(AsGeoJson {
+        bytes: fc.to_string().into_bytes(),
+        note: Some(Problem::file_level(Severity::Warning, label, note)),
+        producer,
+    })
 }
 
 #[cfg(test)]

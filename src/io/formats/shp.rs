@@ -148,6 +148,7 @@ fn read_with(
     progress.set_total(total);
     let mut features = Vec::with_capacity(total);
     let mut lossy = false;
+    let mut multipatches = 0usize;
     for (n, item) in reader.iter_shapes_and_records().enumerate() {
         if progress.is_cancelled() {
             return Err(error(crate::msg!("cancelled")));
@@ -157,6 +158,10 @@ fn read_with(
             item.map_err(|e| error(crate::msg!("shape {}: cannot read it: {}", n + 1, e)))?;
         let mut geometry = match shape {
             shapefile::Shape::NullShape => None,
+            shapefile::Shape::Multipatch(_) => {
+                multipatches += 1;
+                None
+            }
             shape => match geo::Geometry::<f64>::try_from(shape) {
                 Ok(g) => Some(g),
                 Err(e) => {
@@ -193,6 +198,18 @@ fn read_with(
             properties,
             geometry,
         });
+    }
+    if multipatches > 0 {
+        warnings.push(Problem::file_level(
+            Severity::Warning,
+            label,
+            crate::msg!(
+                "{} of {} shapes are MultiPatch: 3-D surfaces (buildings, terrain models) that a flat map does not draw; they are kept with their attributes but without a location. To see their footprints, flatten them first: `ogr2ogr -nlt MULTIPOLYGON -dim XY flat.shp {}`",
+                multipatches,
+                features.len(),
+                path.display()
+            ),
+        ));
     }
     Ok((features, lossy))
 }
