@@ -39,7 +39,7 @@ fn ring(text: &Value, offsets: &Value, scale: f64) -> Result<Value, Msg> {
     };
     let (mut x, mut y) = (start(0)?, start(1)?);
     let units: Vec<u16> = text.encode_utf16().collect();
-    if units.len() % 2 != 0 {
+    if !units.len().is_multiple_of(2) {
         return Err(crate::msg!(
             "ECharts map: a ring's text has an odd length ({})",
             units.len()
@@ -132,10 +132,8 @@ pub fn to_geojson(map: &Value) -> Result<(Value, usize), Msg> {
                 let coordinates = g.get("coordinates").unwrap_or(&Value::Null);
                 let mut decoded = decode(coordinates, &offsets, depth, scale)?;
                 match g.get("type").and_then(Value::as_str) {
-                    Some("Polygon") => {
-                        if !keep_polygon(&mut decoded, &mut dropped) {
-                            decoded = json!([]);
-                        }
+                    Some("Polygon") if !keep_polygon(&mut decoded, &mut dropped) => {
+                        decoded = json!([]);
                     }
                     Some("MultiPolygon") => {
                         if let Some(polygons) = decoded.as_array_mut() {
