@@ -99,7 +99,7 @@ enum Command {
         /// The file to convert.
         #[arg(value_name = "IN")]
         input: PathBuf,
-        /// Output file: .geojson or .csv.
+        /// Output file: .geojson, .csv or .gpkg.
         #[arg(long, short, value_name = "OUT")]
         out: PathBuf,
         /// The longitude column of a table (else found by name).

@@ -245,6 +245,32 @@ with open(sys.argv[1], "w", encoding="gbk", newline="") as f:
         (xy[0] - 110.40).abs() < 1e-8 && (xy[1] - 21.20).abs() < 1e-8,
         "{xy:?}"
     );
+    // The same as a GeoPackage that GDAL reads: one table named after the file, typed columns.
+    let gpkg = dir.path().join("企业.gpkg");
+    let run = Command::new(env!("CARGO_BIN_EXE_park-atlas"))
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--out",
+            gpkg.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let info = Command::new("ogrinfo")
+        .args(["-al", "-q", gpkg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("Layer name: 企业"), "{text}");
+    assert!(text.contains("企业名称 (String) = 甲公司"), "{text}");
+    assert!(text.contains("row (Integer64) = 2"), "{text}");
+    assert!(text.contains("POINT (110.4 21.2)"), "{text}");
+    assert_eq!(text.matches("OGRFeature").count(), 2, "{text}");
     // Bad input: exit 1, nothing written.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "名称,地址\n甲,湛江\n").unwrap();

@@ -309,7 +309,7 @@ pub(crate) fn brief(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `convert`: a layer file to WGS-84 GeoJSON or CSV.
+/// `convert`: a layer file to WGS-84 GeoJSON, CSV or GeoPackage.
 pub(crate) fn convert(
     input: &Path,
     out: &Path,
@@ -319,7 +319,7 @@ pub(crate) fn convert(
     use io::convert::{Output, read_features, write_features};
     let Some(output) = Output::from_path(out) else {
         bail!(UsageError(format!(
-            "cannot tell the format from {}: use a .geojson or .csv file name",
+            "cannot tell the format from {}: use a .geojson, .csv or .gpkg file name",
             out.display()
         )));
     };

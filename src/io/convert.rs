@@ -80,14 +80,17 @@ pub enum Output {
     /// CSV, UTF-8 with a byte-order mark (for Excel): the properties, then `lon` and `lat` for
     /// points or `wkt` for other geometries.
     Csv,
+    /// GeoPackage: one feature table named after the file, properties as typed columns.
+    Gpkg,
 }
 
 impl Output {
-    /// From a file name's extension: `.geojson`/`.json` or `.csv`.
+    /// From a file name's extension: `.geojson`/`.json`, `.csv` or `.gpkg`.
     pub fn from_path(path: &Path) -> Option<Output> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "geojson" | "json" => Some(Output::GeoJson),
             "csv" => Some(Output::Csv),
+            "gpkg" => Some(Output::Gpkg),
             _ => None,
         }
     }
@@ -98,11 +101,19 @@ pub fn write_features(
     features: &[GenericFeature],
     path: &Path,
     output: Output,
-) -> std::io::Result<()> {
+) -> Result<(), super::gpkg::GpkgError> {
+    if output == Output::Gpkg {
+        let table = path.file_stem().map_or_else(
+            || "features".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        return super::gpkg::write_features_gpkg(features, &table, path);
+    }
     super::atomic::write_atomic_with(path, |w| match output {
-        Output::GeoJson => write_geojson(features, w),
         Output::Csv => write_csv(features, w),
-    })
+        Output::GeoJson | Output::Gpkg => write_geojson(features, w),
+    })?;
+    Ok(())
 }
 
 fn write_geojson(features: &[GenericFeature], w: &mut dyn Write) -> std::io::Result<()> {

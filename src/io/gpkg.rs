@@ -11,7 +11,7 @@ use geozero::{CoordDimensions, ToWkb};
 use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 
 use super::rows::{Field, Kind, Rows, park_rows, project_rows, target_rows};
-use crate::model::{Atlas, Park};
+use crate::model::{Atlas, GenericFeature, Park};
 
 /// GeoPackage failures.
 #[derive(Debug, thiserror::Error)]
@@ -58,31 +58,116 @@ CREATE TABLE gpkg_geometry_columns (
 
 /// Writes these parks as a GeoPackage to `path`, replacing it atomically.
 pub fn write_gpkg(atlas: &Atlas, parks: &[&Park], path: &Path) -> Result<(), GpkgError> {
+    write_with(path, |tx| fill(tx, atlas, parks))
+}
+
+/// Writes features as a GeoPackage of one feature table named `table` (what `park-atlas
+/// convert` writes): their properties as columns — integers, reals or text by what the column
+/// holds, other values as JSON text — and their geometries in WGS-84.
+pub fn write_features_gpkg(
+    features: &[GenericFeature],
+    table: &str,
+    path: &Path,
+) -> Result<(), GpkgError> {
+    let rows = feature_rows(features);
+    write_with(path, |tx| {
+        let geometries = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.geometry.as_ref(), (i + 1).to_string()));
+        feature_table(
+            tx,
+            table,
+            "Converted by Park Atlas (WGS-84)",
+            rows,
+            geometries,
+        )
+    })
+}
+
+/// A new GeoPackage at `path` (replaced atomically): the required tables, then `fill` in one
+/// transaction.
+fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), GpkgError>,
+) -> Result<(), GpkgError> {
     super::atomic::write_atomic_by_path(path, |tmp| {
         let mut db = Connection::open(tmp)?;
         // A new file nobody else sees until it is renamed in: no journal, no syncs (the
         // rename path syncs the finished file once).
         db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
-        fill(&mut db, atlas, parks)?;
+        db.execute_batch(SCHEMA)?;
+        db.execute(
+            "INSERT INTO gpkg_spatial_ref_sys VALUES
+               ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+               ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
+               ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?1, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
+            [WGS84_WKT],
+        )?;
+        let tx = db.transaction()?;
+        fill(&tx)?;
+        tx.commit()?;
         db.close().map_err(|(_, e)| e)?;
         Ok(())
     })
 }
 
-/// Creates the GeoPackage's tables in an empty database and fills them.
-fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgError> {
-    db.execute_batch(SCHEMA)?;
-    db.execute(
-        "INSERT INTO gpkg_spatial_ref_sys VALUES
-           ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
-           ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
-           ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?1, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
-        [WGS84_WKT],
-    )?;
-    let tx = db.transaction()?;
-    // Parks: the CSV's columns without its WKT (the geometry is in `geom`).
-    let rows = park_rows(atlas, parks, false);
-    create_table(&tx, "parks", &rows, true)?;
+/// The features' properties as typed rows: a column per key in the order first seen; a column
+/// of whole numbers is INTEGER, of numbers REAL, else TEXT (JSON for arrays and objects).
+fn feature_rows(features: &[GenericFeature]) -> Rows<'_> {
+    use serde_json::Value;
+    let mut columns: Vec<(String, Kind)> = Vec::new();
+    for f in features {
+        for (k, v) in &f.properties {
+            let kind = match v {
+                Value::Null => None,
+                Value::Number(n) if n.is_i64() => Some(Kind::Int),
+                Value::Number(_) => Some(Kind::Real),
+                _ => Some(Kind::Text),
+            };
+            match columns.iter_mut().find(|(c, _)| c == k) {
+                None => columns.push((k.clone(), kind.unwrap_or(Kind::Int))),
+                Some((_, have)) => {
+                    *have = match (*have, kind) {
+                        (have, None) => have,
+                        (Kind::Text, _) | (_, Some(Kind::Text)) => Kind::Text,
+                        (Kind::Real, _) | (_, Some(Kind::Real)) => Kind::Real,
+                        (Kind::Int, Some(Kind::Int)) => Kind::Int,
+                    }
+                }
+            }
+        }
+    }
+    let kinds = columns.clone();
+    let rows = features.iter().map(move |f| {
+        kinds
+            .iter()
+            .map(|(k, kind)| match (f.properties.get(k), kind) {
+                (None | Some(Value::Null), Kind::Text) => Field::Text(None),
+                (None | Some(Value::Null), Kind::Real) => Field::Real(None),
+                (None | Some(Value::Null), Kind::Int) => Field::Int(None),
+                (Some(Value::Number(n)), Kind::Int) => Field::Int(n.as_i64()),
+                (Some(Value::Number(n)), Kind::Real) => Field::Real(n.as_f64()),
+                (Some(Value::String(s)), _) => Field::Text(Some(s.clone())),
+                (Some(v), _) => Field::Text(Some(v.to_string())),
+            })
+            .collect()
+    });
+    Rows {
+        columns,
+        rows: Box::new(rows),
+    }
+}
+
+/// Creates and fills one feature table (`geom` and the rows' columns) and registers it.
+fn feature_table<'g>(
+    tx: &rusqlite::Transaction,
+    name: &str,
+    description: &str,
+    rows: Rows,
+    geometries: impl Iterator<Item = (Option<&'g geo::Geometry<f64>>, String)>,
+) -> Result<(), GpkgError> {
+    create_table(tx, name, &rows, true)?;
     let mut bounds: Option<geo::Rect<f64>> = None;
     {
         let placeholders = vec!["?"; rows.columns.len() + 1].join(", ");
@@ -91,10 +176,11 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
             .collect::<Vec<_>>()
             .join(", ");
         let mut insert = tx.prepare(&format!(
-            "INSERT INTO parks ({names}) VALUES ({placeholders})"
+            "INSERT INTO {} ({names}) VALUES ({placeholders})",
+            quote(name)
         ))?;
-        for (p, row) in parks.iter().zip(rows.rows) {
-            let blob = match &p.geometry {
+        for ((g, id), row) in geometries.zip(rows.rows) {
+            let blob = match g {
                 Some(g) => {
                     let r = g.bounding_rect();
                     if let Some(r) = r {
@@ -106,7 +192,7 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
                     Sql::Blob(
                         g.to_gpkg_wkb(CoordDimensions::xy(), Some(4326), envelope)
                             .map_err(|e| GpkgError::Geometry {
-                                id: p.id.clone(),
+                                id,
                                 message: e.to_string(),
                             })?,
                     )
@@ -127,12 +213,26 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
     });
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-         VALUES ('parks', 'features', 'parks', 'Industrial parks (Park Atlas export); locations are approximate', ?1, ?2, ?3, ?4, 4326)",
-        rusqlite::params![min_x, min_y, max_x, max_y],
+         VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
+        rusqlite::params![name, description, min_x, min_y, max_x, max_y],
     )?;
     tx.execute(
-        "INSERT INTO gpkg_geometry_columns VALUES ('parks', 'geom', 'GEOMETRY', 4326, 0, 0)",
-        [],
+        "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', 'GEOMETRY', 4326, 0, 0)",
+        [name],
+    )?;
+    Ok(())
+}
+
+/// The parks' feature table and the projects' and targets' attribute tables.
+fn fill(tx: &rusqlite::Transaction, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgError> {
+    // Parks: the CSV's columns without its WKT (the geometry is in `geom`).
+    let geometries = parks.iter().map(|p| (p.geometry.as_ref(), p.id.clone()));
+    feature_table(
+        tx,
+        "parks",
+        "Industrial parks (Park Atlas export); locations are approximate",
+        park_rows(atlas, parks, false),
+        geometries,
     )?;
     for (name, rows, what) in [
         (
@@ -146,7 +246,7 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
             "Targets, one row per target (park_id → parks.id)",
         ),
     ] {
-        create_table(&tx, name, &rows, false)?;
+        create_table(tx, name, &rows, false)?;
         let placeholders = vec!["?"; rows.columns.len()].join(", ");
         let mut insert =
             tx.prepare(&format!("INSERT INTO {name} VALUES (NULL, {placeholders})"))?;
@@ -158,7 +258,6 @@ fn fill(db: &mut Connection, atlas: &Atlas, parks: &[&Park]) -> Result<(), GpkgE
             [name, what],
         )?;
     }
-    tx.commit()?;
     Ok(())
 }
 
@@ -177,7 +276,11 @@ fn create_table(db: &Connection, name: &str, rows: &Rows, geometry: bool) -> rus
         };
         cols.push(format!("{} {kind}", quote(c)));
     }
-    db.execute_batch(&format!("CREATE TABLE {name} ({});", cols.join(", ")))
+    db.execute_batch(&format!(
+        "CREATE TABLE {} ({});",
+        quote(name),
+        cols.join(", ")
+    ))
 }
 
 fn quote(name: &str) -> String {
