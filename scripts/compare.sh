@@ -14,6 +14,7 @@ need=()
 command -v ogr2ogr >/dev/null || need+=(gdal-bin)
 command -v Xvfb >/dev/null || need+=(xvfb xauth)
 [[ -x /usr/bin/time ]] || need+=(time)
+/usr/bin/python3 -c "import openpyxl" 2>/dev/null || need+=(python3-openpyxl)
 if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
@@ -66,3 +67,41 @@ big=$(best "$bin" --data "$work/data" --screenshot "$work/big.png")
 small=$(best "$bin" --screenshot "$work/small.png")
 printf "%-34s %21s | %21s |\n" "" "$n parks" "embedded (22)"
 row "--screenshot (window to PNG)" "$big" "$small"
+
+# Tables (issue 18): a seeded 100k-row CSV of enterprises with 经度/纬度 columns, the same rows
+# as an XLSX written by openpyxl, and a GeoJSON layer of them.
+rows=${ROWS:-100000}
+/usr/bin/python3 - "$work/t.csv" "$work/t.xlsx" "$rows" <<'PY'
+import csv, random, sys
+random.seed(18)
+rows = [[f"企业{i}", round(random.uniform(109.7, 110.9), 6), round(random.uniform(20.2, 21.9), 6),
+         random.randint(1, 5000), random.choice(["钢铁", "石化", "汽车", "能源"])]
+        for i in range(int(sys.argv[3]))]
+head = ["名称", "经度", "纬度", "员工", "行业"]
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f); w.writerow(head); w.writerows(rows)
+try:
+    import openpyxl
+except ImportError:
+    sys.exit(0)
+book = openpyxl.Workbook(write_only=True)
+sheet = book.create_sheet("企业")
+sheet.append(head)
+for r in rows:
+    sheet.append(r)
+book.save(sys.argv[2])
+PY
+echo "tables: $rows rows, CSV $(du -m "$work/t.csv" | cut -f1) MB"
+printf "%-34s %21s | %21s |\n" "" "park-atlas" "ogr2ogr / baseline"
+pa=$(best "$bin" convert "$work/t.csv" --out "$work/t-pa.geojson")
+og=$(best ogr2ogr -f GeoJSON -overwrite "$work/t-og.geojson" "$work/t.csv" \
+  -oo X_POSSIBLE_NAMES=经度 -oo Y_POSSIBLE_NAMES=纬度 -oo AUTODETECT_TYPE=YES)
+row "CSV → GeoJSON (target ≤ 0.5)" "$pa" "$og"
+echo "  features written: park-atlas $(count "$work/t-pa.geojson"), ogr2ogr $(count "$work/t-og.geojson")"
+if [[ -s $work/t.xlsx ]]; then
+  xl=$(best "$bin" convert "$work/t.xlsx" --out "$work/t-xl.geojson")
+  row "XLSX → GeoJSON vs the CSV (≤ 3)" "$xl" "$pa"
+fi
+found=$(best "$bin" convert "$work/t-pa.geojson" --out "$work/t-found.geojson")
+declared=$(best "$bin" convert "$work/t-pa.geojson" --crs wgs84 --out "$work/t-decl.geojson")
+row "GeoJSON: found vs declared (≤ 1.05)" "$found" "$declared"

@@ -54,7 +54,7 @@ pub enum Command {
     /// Load a parks/counties file or a dataset folder (in the background).
     OpenPath(PathBuf),
     /// Open a file whose coordinates the user says are in this system.
-    OpenPathAs(PathBuf, crate::io::crs::WebCrs),
+    OpenPathAs(PathBuf, crate::io::formats::ReadOptions),
     /// Stop loading; the data on screen stays.
     CancelLoad,
     /// Show this tile source under the parks (`None`: the built-in basemap only).

@@ -290,6 +290,14 @@ const ZH: &[(&str, &str)] = &[
     ("Export failed", "导出失败"),
     ("Legend", "图例"),
     ("Coordinates", "坐标系"),
+    ("Longitude column", "经度列"),
+    ("Latitude column", "纬度列"),
+    ("Sheet", "工作表"),
+    ("found by name", "按列名自动识别"),
+    (
+        "Columns named lon/lng/经度 and lat/纬度 (or a WKT column) are found by themselves; name them here if they are called something else.",
+        "名为 lon/lng/经度 和 lat/纬度 的列（或 WKT 列）会自动识别；列名不同时在此填写。",
+    ),
     ("Find out from the file", "根据文件自动判断"),
     (
         "WGS-84 (GPS, OpenStreetMap, Google Earth)",

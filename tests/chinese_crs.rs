@@ -140,7 +140,10 @@ fn the_window_opens_a_table_declared_as_gcj02_where_it_belongs() {
     let mut h = common::harness(common::english());
     h.state_mut().push(park_atlas::command::Command::OpenPathAs(
         path,
-        WebCrs::Gcj02,
+        io::formats::ReadOptions {
+            crs: Some(WebCrs::Gcj02),
+            ..Default::default()
+        },
     ));
     h.run();
     common::wait_loaded(&mut h);
@@ -310,4 +313,66 @@ fn an_echarts_compressed_map_is_decoded_and_found_in_gcj02() {
     );
     assert!(converted < 80.0, "{converted} m");
     assert!(shifted > 3.0 * converted && shifted > 150.0, "{shifted} m");
+}
+
+/// In the Open data… dialog a planner names a table's coordinate columns (called something
+/// Park Atlas does not know) and its system; the layer opens where it belongs, and the next
+/// start reads it again the same way.
+#[test]
+fn the_open_dialog_takes_a_tables_columns_and_the_next_start_remembers_them() {
+    use egui::{Key, Modifiers};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("survey.csv");
+    let (lon, lat) = (110.40, 21.20);
+    let (glon, glat) = wgs84_to_gcj02(lon, lat);
+    std::fs::write(&path, format!("名称,东坐标,北坐标\n甲,{glon},{glat}\n")).unwrap();
+    let mut h = common::harness(common::english());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert!(
+        h.query_by_label("Longitude column").is_none(),
+        "no table named yet"
+    );
+    h.get_by_label("File").focus();
+    h.get_by_label("File").type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_label("Longitude column").focus();
+    h.get_by_label("Longitude column").type_text("东坐标");
+    h.run();
+    h.get_by_label("Latitude column").focus();
+    h.get_by_label("Latitude column").type_text("北坐标");
+    h.run();
+    assert!(h.query_by_label("Sheet").is_none(), "a CSV has no sheets");
+    h.get_by_label("Coordinates").click();
+    h.run();
+    h.get_by_label("GCJ-02 (AMap/Gaode, Tencent, DataV)")
+        .click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    common::wait_loaded(&mut h);
+    let f = h.state().atlas.others.last().unwrap();
+    let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
+    assert!(
+        (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
+        "{p:?}"
+    );
+    // Remembered with the layer, and used when the next start reads it again.
+    for _ in 0..3 {
+        h.run();
+    }
+    let saved = h.state().state.layers.clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].options.lon.as_deref(), Some("东坐标"));
+    assert_eq!(saved[0].options.crs, Some(WebCrs::Gcj02));
+    let mut state = h.state().state.clone();
+    state.layers = saved;
+    let mut again = common::harness(Some(state));
+    common::wait_loaded(&mut again);
+    let f = again.state().atlas.others.last().unwrap();
+    let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
+    assert!(
+        (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
+        "{p:?}"
+    );
 }

@@ -86,10 +86,10 @@ impl ParkAtlasApp {
                 self.dialogs.open = None;
                 self.start_open(p, ctx);
             }
-            Command::OpenPathAs(p, crs) => {
+            Command::OpenPathAs(p, options) => {
                 self.dialogs.open = None;
                 let how = super::OpenHow {
-                    crs: Some(crs),
+                    options,
                     ..Default::default()
                 };
                 self.start_open_how(p, how, ctx);
@@ -196,9 +196,9 @@ impl ParkAtlasApp {
         // The data on screen, shared with the reader (no copy).
         let base = Arc::clone(&self.atlas);
         let (p, job_path, repaint) = (progress.clone(), path.clone(), ctx.clone());
-        let crs = how.crs;
+        let options = how.options.clone();
         std::thread::spawn(move || {
-            let result = io::dataset::open_path_as(&base, &job_path, &p, crs);
+            let result = io::dataset::open_path_with_options(&base, &job_path, &p, &options);
             let _ = tx.send(result);
             repaint.request_repaint();
         });
@@ -223,8 +223,11 @@ impl ParkAtlasApp {
         };
         match job.result.try_recv() {
             Ok(result) => {
-                let (path, cancelled, how) =
-                    (job.path.clone(), job.progress.is_cancelled(), job.how);
+                let (path, cancelled, how) = (
+                    job.path.clone(),
+                    job.progress.is_cancelled(),
+                    job.how.clone(),
+                );
                 self.loading = None;
                 if cancelled {
                     let lang = self.state.lang;
@@ -275,6 +278,14 @@ impl ParkAtlasApp {
                     && let Some(l) = loaded.atlas.layers.get_mut(i)
                 {
                     l.style = style;
+                }
+                if layer.is_some() {
+                    if how.options == io::formats::ReadOptions::default() {
+                        self.layer_options.remove(path);
+                    } else {
+                        self.layer_options
+                            .insert(path.to_path_buf(), how.options.clone());
+                    }
                 }
                 let others = layer
                     .and_then(|i| loaded.atlas.layers.get(i))

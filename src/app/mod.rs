@@ -99,14 +99,15 @@ pub struct LoadJob {
 }
 
 /// What to do with a file once it is read.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenHow {
     /// Fit the map to what was opened.
     pub fit: bool,
     /// The look its layer had in the last run.
     pub style: Option<crate::model::LayerStyle>,
-    /// The coordinate system the user says it is in (`None`: found from the file).
-    pub crs: Option<crate::io::crs::WebCrs>,
+    /// What the user says about it: its coordinate system (else found from the file), a
+    /// table's coordinate columns and sheet (else found).
+    pub options: crate::io::formats::ReadOptions,
 }
 
 impl Default for OpenHow {
@@ -114,7 +115,7 @@ impl Default for OpenHow {
         OpenHow {
             fit: true,
             style: None,
-            crs: None,
+            options: crate::io::formats::ReadOptions::default(),
         }
     }
 }
@@ -152,6 +153,9 @@ pub struct ParkAtlasApp {
     pub loading: Option<LoadJob>,
     /// Files to read after it (the command line's and the remembered layers).
     queued: std::collections::VecDeque<(PathBuf, OpenHow)>,
+    /// What the user said when opening each layer file (its coordinate system, columns,
+    /// sheet), remembered with the layer.
+    layer_options: std::collections::HashMap<PathBuf, crate::io::formats::ReadOptions>,
     screenshot: Option<ScreenshotJob>,
     started: Option<std::time::Instant>,
     /// How tile layers fetch and cache (tests point the cache elsewhere).
@@ -220,6 +224,7 @@ impl ParkAtlasApp {
             commands: Vec::new(),
             loading: None,
             queued: Default::default(),
+            layer_options: Default::default(),
             screenshot: None,
             started: None,
             fetch_options: FetchOptions::default(),
@@ -262,7 +267,7 @@ impl ParkAtlasApp {
             let how = OpenHow {
                 fit: false,
                 style: Some(l.style),
-                crs: None,
+                options: l.options.clone(),
             };
             self.queued.push_back((l.path.clone(), how));
         }
@@ -280,7 +285,10 @@ impl ParkAtlasApp {
             let f = std::path::absolute(&f).unwrap_or(f);
             self.queued.retain(|q| q.0 != f);
             let how = OpenHow {
-                crs,
+                options: crate::io::formats::ReadOptions {
+                    crs,
+                    ..Default::default()
+                },
                 ..OpenHow::default()
             };
             self.queued.push_back((f, how));
@@ -293,8 +301,10 @@ impl ParkAtlasApp {
             return;
         }
         let layers = self.atlas.layers.iter().filter_map(|l| {
+            let path = l.path.clone()?;
             Some(state::SavedLayer {
-                path: l.path.clone()?,
+                options: self.layer_options.get(&path).cloned().unwrap_or_default(),
+                path,
                 style: l.style,
             })
         });

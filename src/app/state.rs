@@ -67,6 +67,9 @@ pub struct SavedLayer {
     pub path: std::path::PathBuf,
     /// Visible, colour, opacity.
     pub style: crate::model::LayerStyle,
+    /// What the user said when opening it (coordinate system, columns, sheet): used again.
+    #[serde(default)]
+    pub options: crate::io::formats::ReadOptions,
 }
 
 impl SavedState {
@@ -98,6 +101,11 @@ mod tests {
         s.layers.push(SavedLayer {
             path: "/tmp/parcels.geojson".into(),
             style: crate::model::LayerStyle::nth(2),
+            options: crate::io::formats::ReadOptions {
+                crs: Some(crate::io::crs::WebCrs::Gcj02),
+                lon: Some("高德经度".into()),
+                ..Default::default()
+            },
         });
         s.view = Some(View {
             lon: 110.3,

@@ -117,22 +117,28 @@ pub fn write_features(
 }
 
 fn write_geojson(features: &[GenericFeature], w: &mut dyn Write) -> std::io::Result<()> {
+    /// A feature serialized from borrowed parts (no copy of its properties).
+    #[derive(serde::Serialize)]
+    struct Feature<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<&'a Value>,
+        properties: &'a Map<String, Value>,
+        geometry: Option<geojson::Geometry>,
+    }
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for (i, f) in features.iter().enumerate() {
-        let geometry = f.geometry.as_ref().map_or(Value::Null, |g| {
-            serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null)
-        });
-        let mut feature = Map::new();
-        feature.insert("type".into(), Value::from("Feature"));
-        if let Some(id) = &f.id {
-            feature.insert("id".into(), id.clone());
-        }
-        feature.insert("properties".into(), Value::Object(f.properties.clone()));
-        feature.insert("geometry".into(), geometry);
+        let feature = Feature {
+            kind: "Feature",
+            id: f.id.as_ref(),
+            properties: &f.properties,
+            geometry: f.geometry.as_ref().map(geojson::Geometry::from),
+        };
         if i > 0 {
             w.write_all(b",\n")?;
         }
-        serde_json::to_writer(&mut *w, &Value::Object(feature))?;
+        serde_json::to_writer(&mut *w, &feature)?;
     }
     w.write_all(b"\n]}\n")
 }

@@ -15,7 +15,7 @@ use crate::gcj02::{bd09_to_wgs84, gcj02_to_wgs84};
 use crate::model::County;
 
 /// The coordinate system a file's longitudes and latitudes are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WebCrs {
     /// WGS-84 (GPS, OpenStreetMap, Google Earth, GDAL's GeoJSON): kept as it is.
     Wgs84,

@@ -179,6 +179,22 @@ pub fn open_path_as(
     progress: &Progress,
     declared: Option<super::crs::WebCrs>,
 ) -> Result<Loaded, Vec<Problem>> {
+    let options = super::formats::ReadOptions {
+        crs: declared,
+        ..Default::default()
+    };
+    open_path_with_options(current, path, progress, &options)
+}
+
+/// [`open_path_as`] with all the user's choices for a file: its coordinate system and, for a
+/// table, its coordinate columns and sheet.
+pub fn open_path_with_options(
+    current: &Atlas,
+    path: &Path,
+    progress: &Progress,
+    options: &super::formats::ReadOptions,
+) -> Result<Loaded, Vec<Problem>> {
+    let declared = options.crs;
     if path.is_dir() {
         let files = DatasetFiles::from_dir(path)?;
         progress.set_total(super::progress::estimate_features(&files.parks));
@@ -196,11 +212,7 @@ pub fn open_path_as(
         return Ok(loaded);
     }
     let label = path.display().to_string();
-    let options = super::formats::TableOptions {
-        crs: declared,
-        ..Default::default()
-    };
-    if let Some(read) = read_layer_file_as(path, &label, progress, &options) {
+    if let Some(read) = read_layer_file_as(path, &label, progress, options) {
         // A GeoPackage, a shapefile or a table: its features become one layer.
         let (features, warnings) = read?;
         let mut atlas = current.clone();

@@ -27,8 +27,9 @@ pub struct ExportDialog {
 pub struct OpenDialog {
     /// The file or folder.
     pub path: String,
-    /// The coordinate system the user says the file is in; `None`: found from the file.
-    pub crs: Option<crate::io::crs::WebCrs>,
+    /// What the user says about the file: its coordinate system (`None`: found from the file)
+    /// and, for a table, its coordinate columns and sheet (`None`: found).
+    pub options: crate::io::formats::ReadOptions,
 }
 
 /// "Custom XYZ…": a URL template and its attribution.
@@ -224,7 +225,13 @@ impl Dialogs {
         }
         if let Some(d) = &mut self.open {
             let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_open)];
-            let crs = &mut d.crs;
+            let options = &mut d.options;
+            // A table's columns, told by its name alone (no file read in a frame).
+            let named = std::path::Path::new(d.path.trim());
+            let table = crate::io::formats::FORMATS
+                .iter()
+                .find(|f| f.applies_declared_crs() && f.recognises(named, &[]))
+                .map(|f| f.name());
             let answer = PathWindow {
                 title: lang.tr("Open data…"),
                 top: None,
@@ -234,12 +241,21 @@ impl Dialogs {
                 ok: lang.tr("Open"),
                 error: None,
             }
-            .ui_with(ctx, lang, &mut d.path, |ui| crs_choice_ui(ui, lang, crs));
+            .ui_with(ctx, lang, &mut d.path, |ui| {
+                crs_choice_ui(ui, lang, &mut options.crs);
+                if let Some(kind) = table {
+                    columns_ui(ui, lang, kind, options);
+                }
+            });
             match answer {
-                Answer::Ok => out.push(match d.crs {
-                    Some(c) => Command::OpenPathAs(PathBuf::from(d.path.trim()), c),
-                    None => Command::OpenPath(PathBuf::from(d.path.trim())),
-                }),
+                Answer::Ok => {
+                    let path = PathBuf::from(d.path.trim());
+                    out.push(if d.options == crate::io::formats::ReadOptions::default() {
+                        Command::OpenPath(path)
+                    } else {
+                        Command::OpenPathAs(path, d.options.clone())
+                    });
+                }
                 Answer::Cancel => out.push(Command::Close(Dialog::Open)),
                 Answer::None => {}
             }
@@ -451,6 +467,46 @@ fn crs_choice_ui(ui: &mut egui::Ui, lang: Lang, crs: &mut Option<crate::io::crs:
             .response
             .labelled_by(label.id);
     });
+}
+
+/// A table's coordinate columns (and a workbook's sheet), each empty to let Park Atlas find
+/// it by name.
+fn columns_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    kind: &str,
+    options: &mut crate::io::formats::ReadOptions,
+) {
+    let workbook = kind.starts_with("workbook");
+    let mut fields: Vec<(&str, &mut Option<String>)> = vec![
+        (lang.tr("Longitude column"), &mut options.lon),
+        (lang.tr("Latitude column"), &mut options.lat),
+    ];
+    if workbook {
+        fields.push((lang.tr("Sheet"), &mut options.sheet));
+    }
+    egui::Grid::new("open_columns")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (name, value) in fields {
+                let label = ui.label(name);
+                let mut text = value.clone().unwrap_or_default();
+                ui.add(
+                    egui::TextEdit::singleline(&mut text)
+                        .hint_text(lang.tr("found by name"))
+                        .desired_width(200.0),
+                )
+                .labelled_by(label.id);
+                *value = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+                ui.end_row();
+            }
+        });
+    ui.label(
+        egui::RichText::new(lang.tr(
+            "Columns named lon/lng/经度 and lat/纬度 (or a WKT column) are found by themselves; name them here if they are called something else.",
+        ))
+        .small(),
+    );
 }
 
 /// What a dialog's buttons did this frame.

@@ -18,8 +18,9 @@ use crate::io::problem::{Msg, Problem, Severity};
 use crate::io::progress::Progress;
 use crate::model::GenericFeature;
 
-/// What the user said about a table's columns.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the user said about a file: its coordinate system, and a table's columns and sheet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct TableOptions {
     /// The longitude column's name, when the user chose it.
     pub lon: Option<String>,
