@@ -111,5 +111,52 @@ fn at_scale(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, at_scale);
+/// Opening files as layers (issue 18): a 100k-row table, and the coordinate-system detection's
+/// share of opening a 100k-feature GeoJSON layer (found vs declared: target ≤ 5 % more).
+fn opening_files(c: &mut Criterion) {
+    use park_atlas::io::crs::WebCrs;
+    let current = io::load_embedded().unwrap().atlas;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("t.csv");
+    let mut text = String::from("名称,经度,纬度,员工,行业\n");
+    let mut seed = 18u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..100_000 {
+        let (lon, lat) = (109.7 + 1.2 * next(), 20.2 + 1.7 * next());
+        let staff = (next() * 5000.0) as u32;
+        text.push_str(&format!("企业{i},{lon:.6},{lat:.6},{staff},钢铁\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let (features, _) = io::formats::read_layer_file(&csv, "t.csv", &io::Progress::default())
+        .unwrap()
+        .unwrap();
+    let geojson = dir.path().join("t.geojson");
+    io::convert::write_features(&features, &geojson, io::convert::Output::GeoJson).unwrap();
+    let mut g = c.benchmark_group("opening files (100k rows)");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(4));
+    g.bench_function("CSV to a layer", |b| {
+        b.iter(|| io::formats::read_layer_file(black_box(&csv), "t.csv", &io::Progress::default()))
+    });
+    for (name, declared) in [
+        ("GeoJSON layer, system found", None),
+        ("GeoJSON layer, system declared", Some(WebCrs::Wgs84)),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                io::dataset::open_path_as(&current, &geojson, &io::Progress::default(), declared)
+                    .unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, at_scale, opening_files);
 criterion_main!(benches);
