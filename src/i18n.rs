@@ -279,8 +279,8 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("Open", "打开"),
     (
-        "A parks or counties GeoJSON file; a GeoPackage, shapefile, CSV or Excel table, KML/KMZ or TopoJSON (opened as a layer); or a dataset folder. You can also drop files on the window.",
-        "园区或县区 GeoJSON 文件；GeoPackage、Shapefile、CSV 或 Excel 表格、KML/KMZ、TopoJSON（作为图层打开）；或数据文件夹。也可以把文件拖到窗口上。",
+        "A parks or counties GeoJSON file; a GeoPackage, shapefile, CSV or Excel table, KML/KMZ, TopoJSON or ECharts map (opened as a layer); or a dataset folder. You can also drop files on the window.",
+        "园区或县区 GeoJSON 文件；GeoPackage、Shapefile、CSV 或 Excel 表格、KML/KMZ、TopoJSON 或 ECharts 地图（作为图层打开）；或数据文件夹。也可以把文件拖到窗口上。",
     ),
     ("Problems in the data", "数据问题"),
     ("The data on screen was kept.", "屏幕上的数据保持不变。"),

@@ -235,7 +235,7 @@ impl Dialogs {
             let answer = PathWindow {
                 title: lang.tr("Open data…"),
                 top: None,
-                hint: lang.tr("A parks or counties GeoJSON file; a GeoPackage, shapefile, CSV or Excel table, KML/KMZ or TopoJSON (opened as a layer); or a dataset folder. You can also drop files on the window."),
+                hint: lang.tr("A parks or counties GeoJSON file; a GeoPackage, shapefile, CSV or Excel table, KML/KMZ, TopoJSON or ECharts map (opened as a layer); or a dataset folder. You can also drop files on the window."),
                 field: lang.tr("File"),
                 browse: &browse,
                 ok: lang.tr("Open"),
