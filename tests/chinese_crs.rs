@@ -376,3 +376,62 @@ fn the_open_dialog_takes_a_tables_columns_and_the_next_start_remembers_them() {
         "{p:?}"
     );
 }
+
+/// A file dropped on the window, as eframe hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Files dropped on the window open as layers one after another, as from the command line:
+/// the ECharts map converted from GCJ-02, the workbook with its sheet found.
+#[test]
+fn files_dropped_on_the_window_or_named_on_the_command_line_open_as_layers() {
+    let workbook =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/enterprises.xlsx");
+    let mut h = common::harness(common::english());
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(echarts_fixture())));
+    h.run();
+    common::wait_loaded(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(workbook.clone())));
+    h.run();
+    common::wait_loaded(&mut h);
+    let names: Vec<&str> = h
+        .state()
+        .atlas
+        .layers
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(names, ["echarts-zhanjiang.json", "enterprises.xlsx"]);
+    // The command line's files: the same readers, queued.
+    let mut h = common::harness(common::english());
+    h.state_mut().queue_files(vec![echarts_fixture(), workbook]);
+    for _ in 0..4 {
+        h.run();
+        common::wait_loaded(&mut h);
+    }
+    let names: Vec<&str> = h
+        .state()
+        .atlas
+        .layers
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(names, ["echarts-zhanjiang.json", "enterprises.xlsx"]);
+    let gcj = h.state().atlas.layers[0].features.clone();
+    let g = h.state().atlas.others[gcj][0].geometry.clone().unwrap();
+    assert!(median_to_outlines(&g) < 80.0, "converted from GCJ-02");
+}
