@@ -26,6 +26,7 @@
 //! - [`app`]: the eframe app — layout shell, saved state, the one function that applies
 //!   commands, `--screenshot`.
 
+pub mod changes;
 pub mod choropleth;
 pub mod gcj02;
 pub mod io;

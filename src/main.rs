@@ -183,6 +183,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+    /// Apply a change set (JSON, see docs/DATA.md) to the dataset folder given with --data:
+    /// all of it or, on any conflict, invalid value or missing source, nothing (exit 1, each
+    /// reason listed). The parks file and the change log (changes.jsonl) are written together.
+    Apply {
+        /// The change set.
+        #[arg(value_name = "CHANGES.json")]
+        changes: PathBuf,
+        /// Language of the messages. Default: Chinese when the system's locale is Chinese.
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// Write seeded synthetic data for trying Park Atlas at scale: a dataset folder of N parks
     /// as polygons inside Zhanjiang's counties (with the embedded counties and clusters), or
     /// with --parcels a GeoJSON file of N generic polygons. Not real data.
@@ -424,6 +435,11 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             format,
             lang,
         }) => stats(&load(cli.data.as_deref())?, &filters, format, lang),
+        Some(Command::Apply { changes, lang }) => cli::edit::apply(
+            cli.data.as_deref(),
+            &changes,
+            lang.unwrap_or_else(system_lang) == Lang::Zh,
+        ),
         Some(Command::Generate {
             count,
             projects,

@@ -9,6 +9,50 @@ pub fn chinese(template: &str) -> Option<&'static str> {
 
 /// English template → Chinese template.
 pub const ZH: &[(&str, &str)] = &[
+    // Change sets (src/changes).
+    (
+        "conflict: expected {}, found {} (changed meanwhile, or applied already)",
+        "冲突：应为 {}，实际为 {}（其间已被修改，或已应用过）",
+    ),
+    (
+        "no source: every change cites one (an id from the park's sources, or a new source with a title or outlet)",
+        "没有来源：每项修改都须注明来源（园区已有来源的编号，或带标题或发布机构的新来源）",
+    ),
+    ("a park with this id exists already", "已有使用此编号的园区"),
+    ("cannot write the park: {}", "无法写出园区：{}"),
+    (
+        "the change does not leave a park (an id and a name are needed)",
+        "修改后不再是有效园区（需要编号和名称）",
+    ),
+    (
+        "the park's sources are not an object",
+        "园区的 sources 不是对象",
+    ),
+    (
+        "source '{}' is not one of this park's sources",
+        "来源“{}”不是此园区的来源",
+    ),
+    (
+        "a new source needs a title or an outlet",
+        "新来源需要标题或发布机构",
+    ),
+    (
+        "the source's address must start with http:// or https:// (found {})",
+        "来源网址须以 http:// 或 https:// 开头（实际为 {}）",
+    ),
+    ("the park has no properties", "园区没有属性"),
+    (
+        "'{}' is not set with `set` (projects, targets, sources and source ids have their own operations)",
+        "“{}”不能用 `set` 修改（项目、目标、来源及来源编号各有专门的操作）",
+    ),
+    ("{}[{}] is not an object", "{}[{}] 不是对象"),
+    (
+        "source ids follow the source a change cites: they are not set by hand",
+        "来源编号随修改所注明的来源自动填写，不能手动设置",
+    ),
+    ("the park's {} are not a list", "园区的 {} 不是列表"),
+    ("not a change set: {}", "不是修改集：{}"),
+    ("cannot write the file: {}", "无法写入文件：{}"),
     ("{}", "{}"),
     ("", ""),
     ("cannot read the file: {}", "无法读取文件：{}"),
