@@ -194,6 +194,34 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Import a signing list (CSV/TSV or workbook of signed projects) into the dataset folder
+    /// given with --data: columns found from Chinese or English headers (项目名称, 投资方,
+    /// 投资额 with its unit, 所在园区, 签约时间, 所属产业), amounts in whole yuan. Rows whose
+    /// park matches exactly are added as projects citing the list; every other row is listed
+    /// with its closest parks; rows already in the data are skipped.
+    ImportProjects {
+        /// The list.
+        #[arg(value_name = "LIST.xlsx|.csv")]
+        list: PathBuf,
+        /// The workbook's sheet (default: the first with a project-name column).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The list's title (default: the file name and sheet).
+        #[arg(long, value_name = "TEXT")]
+        source_title: Option<String>,
+        /// The list's web address.
+        #[arg(long, value_name = "URL")]
+        source_url: Option<String>,
+        /// The list's date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        source_date: Option<String>,
+        /// Show what would be added, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Language of the messages. Default: Chinese when the system's locale is Chinese.
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// Write seeded synthetic data for trying Park Atlas at scale: a dataset folder of N parks
     /// as polygons inside Zhanjiang's counties (with the embedded counties and clusters), or
     /// with --parcels a GeoJSON file of N generic polygons. Not real data.
@@ -438,6 +466,26 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
         Some(Command::Apply { changes, lang }) => cli::edit::apply(
             cli.data.as_deref(),
             &changes,
+            lang.unwrap_or_else(system_lang) == Lang::Zh,
+        ),
+        Some(Command::ImportProjects {
+            list,
+            sheet,
+            source_title,
+            source_url,
+            source_date,
+            dry_run,
+            lang,
+        }) => cli::edit::import_projects(
+            cli.data.as_deref(),
+            &list,
+            &park_atlas::changes::import::ImportOptions {
+                sheet,
+                title: source_title,
+                url: source_url,
+                date: source_date,
+            },
+            dry_run,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
         Some(Command::Generate {

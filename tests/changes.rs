@@ -372,3 +372,73 @@ mod property {
         assert_eq!(io::load_dir(&data).unwrap().atlas.parks, expected.parks);
     }
 }
+
+/// `tests/fixtures/signing-list.xlsx` was written by Python's openpyxl: a notes sheet "说明"
+/// first, then "签约项目" with Chinese headers, an amount in 亿元 (the header's unit) and one as
+/// "3000万元" text, a park given by id, one by another name, one that matches no park exactly,
+/// an industry that is no cluster, and an empty row.
+#[test]
+fn import_projects_adds_exact_matches_lists_the_rest_and_adds_nothing_twice() {
+    let (_tmp, data) = dataset();
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signing-list.xlsx");
+    let args = [
+        "--data",
+        data.to_str().unwrap(),
+        "import-projects",
+        list.to_str().unwrap(),
+        "--source-url",
+        "https://www.zhanjiang.gov.cn/example/signing-2026-11",
+        "--source-date",
+        "2026-11-28",
+        "--lang",
+        "en",
+    ];
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("imported 2 project(s); 0 row(s) already there; 1 row(s) not matched"),
+        "{out}"
+    );
+    assert!(
+        err.contains("row 4: Offshore wind parts plant: no park is exactly \"廉江高新区\"")
+            && err.contains("closest: lianjiang_htz"),
+        "{err}"
+    );
+    assert!(err.contains("left out): 海上风电"), "{err}");
+    let atlas = io::load_dir(&data).unwrap().atlas;
+    let suixi = atlas
+        .parks
+        .iter()
+        .find(|p| p.id == "suixi_eco_park")
+        .unwrap();
+    let p = suixi.projects.last().unwrap();
+    assert_eq!(p.name_zh.as_deref(), Some("遂溪新能源装备制造项目"));
+    assert_eq!(p.amount, Some(1_250_000_000.0));
+    assert_eq!(p.currency.as_deref(), Some("CNY"));
+    assert_eq!(p.year, Some(2026));
+    assert_eq!(p.clusters, ["green_energy"]);
+    let source = &suixi.sources[&p.source_ids[0]];
+    assert_eq!(
+        source.title.as_deref(),
+        Some("signing-list.xlsx (签约项目)")
+    );
+    assert_eq!(source.date.as_deref(), Some("2026-11-28"));
+    let bao = atlas
+        .parks
+        .iter()
+        .find(|p| p.id == "baosteel_zhanjiang")
+        .unwrap();
+    let p = bao.projects.last().unwrap();
+    assert_eq!(p.amount, Some(30_000_000.0));
+    assert_eq!(p.clusters, ["green_paper"]);
+    // Again: nothing added, and it says so; the files are as they were.
+    let parks = std::fs::read(data.join("parks.geojson")).unwrap();
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("imported 0 project(s); 2 row(s) already there"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(data.join("parks.geojson")).unwrap(), parks);
+    assert_eq!(read_log(&data).0.len(), 2);
+}

@@ -9,6 +9,7 @@
 //! added to the park's `sources`. The format is documented in docs/DATA.md.
 
 pub mod dataset;
+pub mod import;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};

@@ -83,3 +83,128 @@ fn short(v: &serde_json::Value) -> String {
         t
     }
 }
+
+/// `import-projects LIST --data DIR`.
+pub(crate) fn import_projects(
+    data: Option<&Path>,
+    list: &Path,
+    options: &park_atlas::changes::import::ImportOptions,
+    dry_run: bool,
+    zh: bool,
+) -> Result<ExitCode> {
+    use park_atlas::changes::import::{ParkMatch, plan_import};
+    let Some(dir) = data else {
+        bail!(UsageError(if zh {
+            "import-projects 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas export --out 文件夹/parks.geojson` 复制一份）".to_owned()
+        } else {
+            "import-projects needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas export --out DIR/parks.geojson`)".to_owned()
+        }));
+    };
+    let fail = |problems: Vec<park_atlas::io::Problem>| -> Result<ExitCode> {
+        for p in &problems {
+            eprintln!("{}", p.text(zh));
+        }
+        Err(InvalidData(problems.len()).into())
+    };
+    let atlas = match park_atlas::io::load_dir(dir) {
+        Ok(l) => l.atlas,
+        Err(p) => return fail(p),
+    };
+    let plan = match plan_import(&atlas, list, options) {
+        Ok(plan) => plan,
+        Err(p) => return fail(p),
+    };
+    for w in &plan.warnings {
+        eprintln!("{}", w.text(zh));
+    }
+    let name = |p: &serde_json::Map<String, serde_json::Value>| {
+        p.get("name_zh")
+            .or_else(|| p.get("name_en"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (mut added, mut skipped, mut unmatched) = (0, 0, 0);
+    for r in &plan.rows {
+        match (&r.park, r.duplicate) {
+            (ParkMatch::Exact(id), true) => {
+                skipped += 1;
+                if zh {
+                    println!("第 {} 行：{} → {}：已有，跳过", r.row, name(&r.project), id);
+                } else {
+                    println!(
+                        "row {}: {} → {}: already there, skipped",
+                        r.row,
+                        name(&r.project),
+                        id
+                    );
+                }
+            }
+            (ParkMatch::Exact(id), false) => {
+                added += 1;
+                let amount = r
+                    .project
+                    .get("amount_text")
+                    .and_then(|v| v.as_str())
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                if zh {
+                    println!("第 {} 行：{}{} → {}", r.row, name(&r.project), amount, id);
+                } else {
+                    println!("row {}: {}{} → {}", r.row, name(&r.project), amount, id);
+                }
+            }
+            (ParkMatch::Candidates(c), _) => {
+                unmatched += 1;
+                let close: Vec<String> = c
+                    .iter()
+                    .map(|(id, s)| format!("{id} ({:.0}%)", s * 100.0))
+                    .collect();
+                let close = if close.is_empty() {
+                    "—".to_owned()
+                } else {
+                    close.join(", ")
+                };
+                if zh {
+                    eprintln!(
+                        "第 {} 行：{}：园区“{}”没有完全对应的园区，未导入；最接近：{}",
+                        r.row,
+                        name(&r.project),
+                        r.park_text,
+                        close
+                    );
+                } else {
+                    eprintln!(
+                        "row {}: {}: no park is exactly \"{}\", not imported; closest: {}",
+                        r.row,
+                        name(&r.project),
+                        r.park_text,
+                        close
+                    );
+                }
+            }
+        }
+    }
+    let set = plan.changes();
+    if !dry_run && !set.changes.is_empty() {
+        let label = list.display().to_string();
+        if let Err(e) = apply_to_dir(dir, &set, &label) {
+            return fail(e.problems(&label));
+        }
+    }
+    let verb = if dry_run {
+        if zh { "将导入" } else { "would import" }
+    } else if zh {
+        "已导入"
+    } else {
+        "imported"
+    };
+    if zh {
+        println!("{verb} {added} 个项目；已有而跳过 {skipped} 行；未匹配 {unmatched} 行");
+    } else {
+        println!(
+            "{verb} {added} project(s); {skipped} row(s) already there; {unmatched} row(s) not matched"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -11,6 +11,22 @@ pub fn chinese(template: &str) -> Option<&'static str> {
 pub const ZH: &[(&str, &str)] = &[
     // Change sets (src/changes).
     (
+        "a signing list is a CSV/TSV/TXT table or a workbook (.xlsx, .xls, .ods)",
+        "签约清单须为 CSV/TSV/TXT 表格或工作簿（.xlsx、.xls、.ods）",
+    ),
+    (
+        "no project-name column (项目名称, project, name); the columns are: {}",
+        "没有项目名称列（项目名称、project、name）；现有列为：{}",
+    ),
+    (
+        "no park column (所在园区, 园区, park); the columns are: {}",
+        "没有园区列（所在园区、园区、park）；现有列为：{}",
+    ),
+    (
+        "industries not matched to a cluster (left out): {}",
+        "未能对应到产业集群的行业（已略去）：{}",
+    ),
+    (
         "conflict: expected {}, found {} (changed meanwhile, or applied already)",
         "冲突：应为 {}，实际为 {}（其间已被修改，或已应用过）",
     ),

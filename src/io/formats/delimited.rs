@@ -249,6 +249,21 @@ pub fn read_delimited(
     progress: &Progress,
     options: &TableOptions,
 ) -> super::LayerRead {
+    delimited_rows(path, label, |table, rows| {
+        table.into_features(rows, label, progress, options)
+    })?
+}
+
+/// A table's rows, as (row number as a spreadsheet shows it, cells) or why a row does not read.
+pub type Rows<'a> = &'a mut dyn Iterator<Item = Result<(usize, Vec<Value>), Msg>>;
+
+/// Opens a delimited text file and hands its header (with the warnings found while decoding
+/// it) and its rows, read one at a time, to `f`.
+pub fn delimited_rows<R>(
+    path: &Path,
+    label: &str,
+    f: impl FnOnce(Table, Rows<'_>) -> R,
+) -> Result<R, Vec<Problem>> {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let warn = |msg: Msg| Problem::file_level(Severity::Warning, label, msg);
     let bytes = crate::io::formats::read_file(path, label)?;
@@ -270,24 +285,30 @@ pub fn read_delimited(
         .headers()
         .map_err(|e| error(crate::msg!("cannot read the header line: {}", e)))?
         .iter()
-        .map(str::to_owned)
+        .map(|h| h.trim().to_owned())
         .collect();
     // Row numbers as a spreadsheet shows them: the header is row 1.
-    let rows = reader.records().enumerate().map(|(n, r)| {
+    let mut rows = reader.records().enumerate().map(|(n, r)| {
         let row = n + 2;
         r.map(|rec| (row, rec.iter().map(cell_value).collect()))
             .map_err(|e| crate::msg!("row {}: {}", row, e))
     });
-    let table = Table { headers, warnings };
-    table.into_features(rows, label, progress, options)
+    let table = Table {
+        headers,
+        warnings,
+        rows: None,
+    };
+    Ok(f(table, &mut rows))
 }
 
 /// A table's header and what reading it so far found; its rows come as (row number, cells).
-pub(crate) struct Table {
+pub struct Table {
     /// Column names.
     pub headers: Vec<String>,
     /// Warnings found before the rows (encoding, sheet).
     pub warnings: Vec<Problem>,
+    /// How many rows follow, when known (a workbook's sheet).
+    pub rows: Option<usize>,
 }
 
 /// A cell's text for coordinates: numbers as they are, text as written.
@@ -315,7 +336,11 @@ impl Table {
         let Table {
             headers,
             mut warnings,
+            rows: count,
         } = self;
+        if let Some(n) = count {
+            progress.set_total(n);
+        }
         if headers.iter().all(|h| h.trim().is_empty()) {
             return Err(error(crate::msg!("the file has no header line")));
         }

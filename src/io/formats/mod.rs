@@ -189,6 +189,24 @@ pub fn read_layer_file_as(
     }))
 }
 
+/// A table's rows (a delimited text file or a workbook's sheet — `sheet`, else the first whose
+/// header is `wanted`) handed to `f` with its header; `None` for a file that is no table.
+pub fn table_rows<R>(
+    path: &Path,
+    label: &str,
+    sheet: Option<&str>,
+    wanted: &dyn Fn(&[String]) -> bool,
+    f: impl FnOnce(delimited::Table, delimited::Rows<'_>) -> R,
+) -> Option<Result<R, Vec<Problem>>> {
+    if delimited::Delimited.recognises(path, &[]) {
+        Some(delimited::delimited_rows(path, label, f))
+    } else if workbook::Workbook.recognises(path, &[]) {
+        Some(workbook::workbook_rows(path, label, sheet, wanted, f))
+    } else {
+        None
+    }
+}
+
 /// A file's bytes, or the problem that says why they cannot be read.
 pub(crate) fn read_file(path: &Path, label: &str) -> Result<Vec<u8>, Vec<Problem>> {
     std::fs::read(path).map_err(|e| {

@@ -88,11 +88,31 @@ pub fn read_workbook(
     progress: &Progress,
     options: &TableOptions,
 ) -> super::LayerRead {
+    let wanted = |headers: &[String]| super::delimited::find_columns(headers, options).is_ok();
+    workbook_rows(
+        path,
+        label,
+        options.sheet.as_deref(),
+        &wanted,
+        |table, rows| table.into_features(rows, label, progress, options),
+    )?
+}
+
+/// Opens one sheet of a workbook — `sheet`, else the first whose header row is `wanted`, else
+/// the first — and hands its header (with a warning naming the sheet when there are several)
+/// and its rows to `f`.
+pub fn workbook_rows<R>(
+    path: &Path,
+    label: &str,
+    sheet: Option<&str>,
+    wanted: &dyn Fn(&[String]) -> bool,
+    f: impl FnOnce(Table, super::delimited::Rows<'_>) -> R,
+) -> Result<R, Vec<Problem>> {
     let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
     let mut book = open_workbook_auto(path)
         .map_err(|e| error(crate::msg!("cannot open the workbook: {}", e)))?;
     let names = book.sheet_names();
-    let sheet = match &options.sheet {
+    let sheet = match sheet {
         Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
             error(crate::msg!(
                 "there is no sheet {}; the sheets are: {}",
@@ -110,7 +130,7 @@ pub fn read_workbook(
                         .next()
                         .map(|row| row.iter().map(|d| d.to_string()).collect())
                         .unwrap_or_default();
-                    super::delimited::find_columns(&headers, options).is_ok()
+                    wanted(&headers)
                 })
             })
             .or(names.first())
@@ -144,11 +164,15 @@ pub fn read_workbook(
         .next()
         .map(|r| r.iter().map(|d| d.to_string().trim().to_owned()).collect())
         .unwrap_or_default();
-    progress.set_total(range.height().saturating_sub(1));
-    let body = rows
+    let mut body = rows
         .enumerate()
         .map(|(n, r)| Ok((first_row + 1 + n, r.iter().map(value).collect())));
-    Table { headers, warnings }.into_features(body, label, progress, options)
+    let table = Table {
+        headers,
+        warnings,
+        rows: Some(range.height().saturating_sub(1)),
+    };
+    Ok(f(table, &mut body))
 }
 
 #[cfg(test)]
