@@ -222,6 +222,13 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Copy the dataset (the embedded Zhanjiang data, or --data) into a new folder, to change
+    /// it there with apply, import-projects or the window's edits (--data DIR).
+    CopyData {
+        /// The new folder.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Write seeded synthetic data for trying Park Atlas at scale: a dataset folder of N parks
     /// as polygons inside Zhanjiang's counties (with the embedded counties and clusters), or
     /// with --parcels a GeoJSON file of N generic polygons. Not real data.
@@ -488,6 +495,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             dry_run,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
+        Some(Command::CopyData { dir }) => cli::edit::copy_data(cli.data.as_deref(), &dir),
         Some(Command::Generate {
             count,
             projects,

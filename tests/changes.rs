@@ -442,3 +442,23 @@ fn import_projects_adds_exact_matches_lists_the_rest_and_adds_nothing_twice() {
     assert_eq!(std::fs::read(data.join("parks.geojson")).unwrap(), parks);
     assert_eq!(read_log(&data).0.len(), 2);
 }
+
+#[test]
+fn copy_data_makes_a_folder_that_loads_as_the_embedded_data_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-city");
+    let (code, _, err) = run(&["copy-data", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let copied = io::load_dir(&dir).unwrap().atlas;
+    let embedded = io::load_embedded().unwrap().atlas;
+    assert_eq!(copied.parks, embedded.parks);
+    assert_eq!(copied.counties.len(), embedded.counties.len());
+    std::fs::write(dir.join("parks.geojson"), "changed").unwrap();
+    let (code, _, err) = run(&["copy-data", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("a dataset is there already"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("parks.geojson")).unwrap(),
+        "changed"
+    );
+}

@@ -23,7 +23,7 @@ pub enum ApplyError {
     #[error("refused: {} conflict(s), {} other problem(s)", .0.conflicts.len(), .0.problems.len())]
     Refused(Refused),
     /// Writing failed: the old files stay.
-    #[error("writing {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The file.
         path: PathBuf,
@@ -131,4 +131,34 @@ impl ApplyError {
             )],
         }
     }
+}
+
+/// Writes a dataset's files into a new folder `dir` (made if missing) to change from then on:
+/// the parks, and the counties, clusters, city-wide figures and land when there are any. A
+/// folder that holds a dataset already is refused (nothing is overwritten).
+pub fn copy_dataset(files: &crate::io::DatasetFiles, dir: &Path) -> Result<(), ApplyError> {
+    use crate::io::dataset::{CITYWIDE_FILE, CLUSTERS_FILE, COUNTIES_FILE, LAND_FILE, PARKS_FILE};
+    let write_err = |path: PathBuf| move |source| ApplyError::Write { path, source };
+    let parks = dir.join(PARKS_FILE);
+    if parks.exists() {
+        return Err(write_err(parks)(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "a dataset is there already",
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(write_err(dir.to_path_buf()))?;
+    let others = [
+        (COUNTIES_FILE, &files.counties),
+        (CLUSTERS_FILE, &files.clusters),
+        (CITYWIDE_FILE, &files.citywide),
+        (LAND_FILE, &files.land),
+    ];
+    for (name, bytes) in others {
+        if let Some(bytes) = bytes {
+            let path = dir.join(name);
+            crate::io::atomic::write_atomic(&path, bytes).map_err(write_err(path))?;
+        }
+    }
+    // The parks last: a folder is a dataset once they are there.
+    crate::io::atomic::write_atomic(&parks, &files.parks).map_err(write_err(parks))
 }

@@ -12,9 +12,9 @@ use park_atlas::changes::dataset::{ApplyError, apply_to_dir, parse};
 pub(crate) fn apply(data: Option<&Path>, changes: &Path, zh: bool) -> Result<ExitCode> {
     let Some(dir) = data else {
         bail!(UsageError(if zh {
-            "apply 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas export --out 文件夹/parks.geojson` 复制一份）".to_owned()
+            "apply 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas copy-data 文件夹` 复制一份）".to_owned()
         } else {
-            "apply needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas export --out DIR/parks.geojson`)".to_owned()
+            "apply needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas copy-data DIR`)".to_owned()
         }));
     };
     let label = changes.display().to_string();
@@ -95,9 +95,9 @@ pub(crate) fn import_projects(
     use park_atlas::changes::import::{ParkMatch, plan_import};
     let Some(dir) = data else {
         bail!(UsageError(if zh {
-            "import-projects 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas export --out 文件夹/parks.geojson` 复制一份）".to_owned()
+            "import-projects 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas copy-data 文件夹` 复制一份）".to_owned()
         } else {
-            "import-projects needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas export --out DIR/parks.geojson`)".to_owned()
+            "import-projects needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas copy-data DIR`)".to_owned()
         }));
     };
     let fail = |problems: Vec<park_atlas::io::Problem>| -> Result<ExitCode> {
@@ -206,5 +206,24 @@ pub(crate) fn import_projects(
             "{verb} {added} project(s); {skipped} row(s) already there; {unmatched} row(s) not matched"
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `copy-data DIR`.
+pub(crate) fn copy_data(data: Option<&Path>, dir: &Path) -> Result<ExitCode> {
+    let files = match data {
+        Some(d) => match park_atlas::io::DatasetFiles::from_dir(d) {
+            Ok(f) => f,
+            Err(p) => {
+                for p in &p {
+                    eprintln!("{p}");
+                }
+                return Err(InvalidData(p.len()).into());
+            }
+        },
+        None => park_atlas::io::DatasetFiles::embedded(),
+    };
+    park_atlas::changes::dataset::copy_dataset(&files, dir)?;
+    println!("{}", dir.display());
     Ok(ExitCode::SUCCESS)
 }
