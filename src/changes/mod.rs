@@ -10,6 +10,7 @@
 
 pub mod dataset;
 pub mod import;
+pub mod session;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
