@@ -79,6 +79,28 @@ pub enum Command {
     SetChoropleth(Option<crate::choropleth::ChoroplethSpec>),
     /// Start measuring (a new, empty measurement), or stop (`None`).
     Measure(Option<crate::measure::MeasureKind>),
+    /// Turn edit mode on or off.
+    ToggleEditing,
+    /// Make a change (edit mode): applied with the loader's checks, or refused with why.
+    Edit(crate::changes::Change),
+    /// A form could not make its change: say why.
+    EditRefused(String),
+    /// Take back the last change.
+    Undo,
+    /// Make the last undone change again.
+    Redo,
+    /// Save the pending changes into the dataset folder (the embedded data asks for a new one).
+    SaveEdits,
+    /// Save the data with the pending changes into a new dataset folder, used from then on.
+    SaveEditsTo(PathBuf),
+    /// Drop the pending changes.
+    DiscardEdits,
+    /// Take back (`true`) or drop the changes journaled when Park Atlas last stopped.
+    RestoreJournal(bool),
+    /// Close the window, pending changes left in the journal.
+    CloseWithoutSaving,
+    /// Keep the window open after all.
+    CancelClose,
 }
 
 /// The window's dialogs.

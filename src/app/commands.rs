@@ -20,6 +20,9 @@ impl ParkAtlasApp {
     /// Applies one command.
     pub fn apply(&mut self, command: Command, ctx: &egui::Context) {
         let lang = self.state.lang;
+        if self.apply_edit(&command, ctx) {
+            return;
+        }
         match command {
             Command::Select(id) => self.state.selection.select_only(&id),
             Command::Toggle(id) => self.state.selection.toggle(&id),
@@ -127,6 +130,18 @@ impl ParkAtlasApp {
             Command::ToggleTable => self.state.table_open = !self.state.table_open,
             Command::ToggleLegend => self.state.legend_collapsed = !self.state.legend_collapsed,
             Command::SetChoropleth(spec) => self.state.choropleth = spec,
+            // Edit mode's commands (handled by `apply_edit` above).
+            Command::ToggleEditing
+            | Command::Edit(_)
+            | Command::EditRefused(_)
+            | Command::Undo
+            | Command::Redo
+            | Command::SaveEdits
+            | Command::SaveEditsTo(_)
+            | Command::DiscardEdits
+            | Command::RestoreJournal(_)
+            | Command::CloseWithoutSaving
+            | Command::CancelClose => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }
@@ -299,6 +314,9 @@ impl ParkAtlasApp {
                         .zip(&self.atlas.parks)
                         .any(|(a, b)| a.id != b.id);
                 let parks = loaded.atlas.parks.len();
+                if path.is_dir() {
+                    self.edit.data_dir = Some(path.to_path_buf());
+                }
                 self.set_atlas(loaded.atlas, how.fit && replaces_parks && layer.is_none());
                 if how.fit
                     && let Some(b) = layer.and_then(|i| self.layer_bounds(i))

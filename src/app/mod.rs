@@ -10,6 +10,7 @@
 //! commands are applied, in order.
 
 pub mod commands;
+pub mod edit;
 pub mod screenshot;
 pub mod state;
 
@@ -163,6 +164,8 @@ pub struct ParkAtlasApp {
     panel_widths: Option<(f32, f32)>,
     /// The choropleth for (data, shown parks, spec), and every county's numbers.
     choropleth: Option<(ChoroKey, Choropleth, Vec<crate::query::CountyStats>)>,
+    /// Edit mode: pending changes, their journal, the dataset folder they are saved into.
+    pub edit: edit::EditState,
 }
 
 type ChoroKey = (u64, u64, ChoroplethSpec);
@@ -185,6 +188,11 @@ impl ParkAtlasApp {
         };
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
         app.dialogs.problems = problems;
+        app.edit.data_dir = options.data_dir.clone();
+        if options.screenshot.is_none() {
+            app.edit.journal = edit::EditState::default_journal();
+            app.edit.find_journal();
+        }
         app.queue_files_as(options.files, options.crs);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);
         let basemap = options
@@ -230,6 +238,7 @@ impl ParkAtlasApp {
             fetch_options: FetchOptions::default(),
             panel_widths: None,
             choropleth: None,
+            edit: edit::EditState::default(),
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -409,6 +418,7 @@ impl ParkAtlasApp {
             status: self.status.as_ref(),
             exporting: self.exporting.is_some(),
             identified: self.identified,
+            editing: self.edit.session.is_some(),
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));
@@ -524,6 +534,7 @@ impl ParkAtlasApp {
             crate::ui::dialogs::loading_ui(ui.ctx(), view.lang, &label, &job.progress, commands);
         }
 
+        self.edit_ui(ui.ctx());
         let commands = std::mem::take(&mut self.commands);
         let had_commands = !commands.is_empty();
         if had_commands {

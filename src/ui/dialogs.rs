@@ -509,6 +509,27 @@ fn columns_ui(
     );
 }
 
+/// "Save into a new folder…" (the embedded data's changes): `Some(true)` to save into the
+/// typed folder, `Some(false)` cancelled, `None` still open.
+pub fn save_folder_ui(ctx: &egui::Context, lang: Lang, path: &mut String) -> Option<bool> {
+    let browse: [(&str, Browse); 1] = [(lang.tr("Browse…"), browse_folder)];
+    let answer = PathWindow {
+        title: lang.tr("Save into a new folder…"),
+        top: None,
+        hint: lang.tr("The embedded data cannot be changed: the data with your changes is saved as a new dataset folder (parks, counties, clusters, city-wide figures, land and the change log), used from then on. Open it later with Open data… or --data."),
+        field: lang.tr("Folder"),
+        browse: &browse,
+        ok: lang.tr("Save"),
+        error: None,
+    }
+    .ui(ctx, lang, path);
+    match answer {
+        Answer::Ok => Some(true),
+        Answer::Cancel => Some(false),
+        Answer::None => None,
+    }
+}
+
 /// What a dialog's buttons did this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Answer {

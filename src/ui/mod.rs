@@ -17,6 +17,7 @@
 
 pub mod details;
 pub mod dialogs;
+pub mod edit;
 pub mod filters;
 pub mod fonts;
 pub mod layers;
@@ -63,6 +64,8 @@ pub struct ViewContext<'a> {
     pub exporting: bool,
     /// The feature of an opened file whose properties are shown.
     pub identified: Option<usize>,
+    /// Edit mode is on.
+    pub editing: bool,
 }
 
 /// A message in the toolbar's status line.

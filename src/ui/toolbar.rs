@@ -99,6 +99,13 @@ impl Toolbar {
             }
             measure_menu_ui(ui, view, commands);
             choropleth_menu_ui(ui, view, commands);
+            if ui
+                .selectable_label(view.editing, lang.tr("Edit"))
+                .on_hover_text(lang.tr("Edit mode: change the selected park, add projects; every change cites a source (Ctrl+Z undo, Ctrl+S save)"))
+                .clicked()
+            {
+                commands.push(Command::ToggleEditing);
+            }
             ui.separator();
             for (l, text) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == l, text).clicked() {

@@ -1,0 +1,294 @@
+//! Edit mode in the window: the session of pending changes (the library's
+//! [`crate::changes::session::Session`]), its journal, saving into the dataset folder, and the
+//! question asked when the window closes with pending changes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::changes::session::{Journal, Session};
+use crate::command::Command;
+use crate::ui::Status;
+
+/// Edit mode's state.
+#[derive(Debug, Default)]
+pub struct EditState {
+    /// The pending changes, while edit mode is on.
+    pub session: Option<Session>,
+    /// The dataset folder the data came from (`None`: the embedded data).
+    pub data_dir: Option<PathBuf>,
+    /// Where pending changes are journaled (`None`: not journaled, as in tests).
+    pub journal: Option<PathBuf>,
+    /// Changes journaled when Park Atlas last stopped, offered back.
+    pub offered: Option<Journal>,
+    /// Why the last change was refused.
+    pub error: Option<String>,
+    /// The forms' text.
+    pub form: crate::ui::edit::EditForm,
+    /// The "save into a new folder" dialog's path, while it is open.
+    pub save_to: Option<String>,
+    /// The window was asked to close with pending changes.
+    pub close_asked: bool,
+    /// The user chose to close without saving.
+    pub close_anyway: bool,
+}
+
+impl EditState {
+    /// Whether anything is pending.
+    pub fn is_dirty(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_dirty)
+    }
+
+    /// The journal's default place: the user's data folder.
+    pub fn default_journal() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "park-atlas")
+            .map(|d| d.data_dir().join("pending-changes.json"))
+    }
+
+    /// Looks for changes journaled for this data and offers them back.
+    pub fn find_journal(&mut self) {
+        let found = self.journal.as_deref().and_then(Journal::read);
+        self.offered = found.filter(|j| j.data == self.data_dir && !j.changes.is_empty());
+    }
+}
+
+impl super::ParkAtlasApp {
+    /// Handles edit mode's commands; `false` for any other command.
+    pub(super) fn apply_edit(&mut self, command: &Command, ctx: &egui::Context) -> bool {
+        let lang = self.state.lang;
+        match command {
+            Command::ToggleEditing => {
+                if self.edit.is_dirty() {
+                    self.status = Some(Status::error(
+                        lang.tr("Save or discard the pending changes first."),
+                    ));
+                } else if self.edit.session.take().is_none() {
+                    self.edit.session = Some(Session::new((*self.atlas).clone()));
+                    self.edit.error = None;
+                }
+            }
+            Command::Edit(change) => {
+                let Some(session) = &mut self.edit.session else {
+                    return true;
+                };
+                match session.push(change.clone()) {
+                    Ok(()) => {
+                        self.edit.error = None;
+                        self.show_session();
+                    }
+                    Err(refused) => {
+                        let zh = lang.is_zh();
+                        let text: Vec<String> = refused
+                            .all("edit")
+                            .iter()
+                            .map(|p| format!("{}: {}", p.field, p.msg.text(zh)))
+                            .collect();
+                        self.edit.error = Some(text.join("\n"));
+                    }
+                }
+            }
+            Command::EditRefused(why) => self.edit.error = Some(why.clone()),
+            Command::Undo | Command::Redo => {
+                if let Some(s) = &mut self.edit.session {
+                    let done = if *command == Command::Undo {
+                        s.undo()
+                    } else {
+                        s.redo()
+                    };
+                    if done {
+                        self.edit.error = None;
+                        self.show_session();
+                    }
+                }
+            }
+            Command::DiscardEdits => {
+                if let Some(s) = &mut self.edit.session {
+                    s.discard();
+                    self.show_session();
+                }
+            }
+            Command::SaveEdits => match self.edit.data_dir.clone() {
+                Some(dir) => self.save_edits(dir),
+                None if self.edit.is_dirty() => self.edit.save_to = Some(String::new()),
+                None => {}
+            },
+            Command::SaveEditsTo(dir) => {
+                self.edit.save_to = None;
+                let files = crate::io::DatasetFiles::embedded();
+                match crate::changes::dataset::copy_dataset(&files, dir) {
+                    Ok(()) => {
+                        self.edit.data_dir = Some(dir.clone());
+                        self.save_edits(dir.clone());
+                    }
+                    Err(e) => {
+                        self.status = Some(Status::error(format!(
+                            "{}: {}",
+                            lang.tr("Not saved"),
+                            e.problems("")
+                                .iter()
+                                .map(|p| p.text(lang.is_zh()))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )));
+                    }
+                }
+            }
+            Command::RestoreJournal(take) => {
+                if let Some(j) = self.edit.offered.take() {
+                    if *take {
+                        let mut session = Session::new((*self.atlas).clone());
+                        let refused = session.restore(j.changes);
+                        self.edit.session = Some(session);
+                        self.show_session();
+                        self.status = Some(Status::info(format!(
+                            "{} ({} {refused})",
+                            lang.tr("Pending changes restored"),
+                            lang.tr("no longer applicable:")
+                        )));
+                    } else if let Some(path) = &self.edit.journal {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+            }
+            Command::CloseWithoutSaving => {
+                self.edit.close_asked = false;
+                self.edit.close_anyway = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::CancelClose => self.edit.close_asked = false,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Shows the session's current data and journals its pending changes.
+    fn show_session(&mut self) {
+        let Some(s) = &self.edit.session else {
+            return;
+        };
+        let atlas = s.current().clone();
+        let journal = Journal {
+            data: self.edit.data_dir.clone(),
+            changes: s.pending().to_vec(),
+        };
+        self.set_atlas_keep_view(atlas);
+        if let Some(path) = &self.edit.journal
+            && let Err(e) = journal.write(path)
+        {
+            self.status = Some(Status::error(format!(
+                "{} {}: {e}",
+                self.state.lang.tr("Cannot journal the pending changes in"),
+                path.display()
+            )));
+        }
+    }
+
+    /// Replaces the data on screen after an edit: the view and the selection stay.
+    fn set_atlas_keep_view(&mut self, atlas: crate::model::Atlas) {
+        self.index = crate::spatial::SpatialIndex::build(&atlas);
+        self.atlas = Arc::new(atlas);
+        self.generation += 1;
+        self.state.selection.retain_known(&self.atlas);
+    }
+
+    fn save_edits(&mut self, dir: PathBuf) {
+        let lang = self.state.lang;
+        let Some(s) = &mut self.edit.session else {
+            return;
+        };
+        let n = s.pending().len();
+        match s.save(&dir) {
+            Ok(()) => {
+                self.status = Some(Status::info(format!(
+                    "{} {n} → {}",
+                    lang.tr("Saved changes:"),
+                    dir.display()
+                )));
+                self.show_session();
+                if self.edit.close_asked {
+                    self.edit.close_asked = false;
+                }
+            }
+            Err(e) => {
+                let text: Vec<String> = e
+                    .problems("edit")
+                    .iter()
+                    .map(|p| p.text(lang.is_zh()))
+                    .collect();
+                self.status = Some(Status::error(format!(
+                    "{}: {}",
+                    lang.tr("Not saved"),
+                    text.join("; ")
+                )));
+            }
+        }
+    }
+
+    /// Edit mode's windows and keys, drawn after the panels.
+    pub(super) fn edit_ui(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let lang = self.state.lang;
+        let mut out = Vec::new();
+        if let Some(j) = &self.edit.offered {
+            crate::ui::edit::journal_ui(ctx, j.changes.len(), lang, &mut out);
+        }
+        // Closing with pending changes asks first (the journal keeps them either way).
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.edit.is_dirty()
+            && !self.edit.close_anyway
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.edit.close_asked = true;
+        }
+        if self.edit.close_asked {
+            crate::ui::edit::close_ui(ctx, lang, &mut out);
+        }
+        if let Some(session) = &self.edit.session {
+            let shortcuts = [
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
+                    Command::Redo,
+                ),
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),
+                    Command::Undo,
+                ),
+                (
+                    KeyboardShortcut::new(Modifiers::COMMAND, Key::S),
+                    Command::SaveEdits,
+                ),
+            ];
+            for (keys, command) in shortcuts {
+                if ctx.input_mut(|i| i.consume_shortcut(&keys)) {
+                    out.push(command);
+                }
+            }
+            let view = crate::ui::edit::PendingView {
+                pending: session.pending(),
+                can_redo: session.can_redo(),
+                folder: self.edit.data_dir.as_deref(),
+            };
+            let parks = self.state.selection.parks(&self.atlas);
+            let park = match parks.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            };
+            crate::ui::edit::edit_window_ui(
+                ctx,
+                &view,
+                park,
+                &mut self.edit.form,
+                self.edit.error.as_deref(),
+                lang,
+                &mut out,
+            );
+        }
+        if let Some(path) = &mut self.edit.save_to {
+            match crate::ui::dialogs::save_folder_ui(ctx, lang, path) {
+                Some(true) => out.push(Command::SaveEditsTo(PathBuf::from(path.trim()))),
+                Some(false) => self.edit.save_to = None,
+                None => {}
+            }
+        }
+        self.commands.extend(out);
+    }
+}

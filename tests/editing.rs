@@ -1,0 +1,213 @@
+//! Edit mode in the window, driven through its forms: a change with a source, undo and redo,
+//! an invalid value refused with its message, a change without a source refused, save into
+//! the dataset folder and load it again, discard, and the journal offered back after a crash.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
+use park_atlas::command::Command;
+use park_atlas::io;
+
+/// A copy of the embedded dataset in a folder.
+fn dataset() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("zhanjiang");
+    park_atlas::changes::dataset::copy_dataset(&io::DatasetFiles::embedded(), &dir).unwrap();
+    (tmp, dir)
+}
+
+fn area(h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>, id: &str) -> Option<f64> {
+    h.state()
+        .atlas
+        .parks
+        .iter()
+        .find(|p| p.id == id)
+        .and_then(|p| p.area_km2)
+}
+
+fn editing_fenyong(
+    dir: &Path,
+    journal: Option<PathBuf>,
+) -> egui_kittest::Harness<'static, park_atlas::app::ParkAtlasApp> {
+    let mut h = common::harness(common::english());
+    h.state_mut().edit.data_dir = Some(dir.to_path_buf());
+    h.state_mut().edit.journal = journal;
+    h.get_by_label("Edit").click();
+    h.run();
+    h.state_mut().push(Command::Select("fenyong_htz".into()));
+    h.run();
+    h.run();
+    h
+}
+
+/// Sets the "Value" field of the park form for `property`.
+fn set_value(
+    h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+    property: &str,
+    text: &str,
+) {
+    h.get_by_label("Property").click();
+    h.run();
+    h.get_by_label(property).click();
+    h.run();
+    h.get_by_label("Value").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Value").type_text(text);
+    h.run();
+}
+
+#[test]
+fn a_sourced_change_is_made_undone_redone_saved_and_loads_again() {
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    assert_eq!(area(&h, "fenyong_htz"), Some(50.16));
+    // An area that is no number is refused as typed, with what is expected.
+    set_value(&mut h, "area_km2", "about 60");
+    h.get_by_label_contains("Expected an area in km²");
+    assert!(
+        h.get_by_label("Apply change")
+            .accesskit_node()
+            .is_disabled()
+    );
+    set_value(&mut h, "area_km2", "61.5");
+    h.get_by_label("Apply change").click();
+    h.run();
+    assert_eq!(area(&h, "fenyong_htz"), Some(61.5));
+    h.get_by_label_contains("Pending changes (1)");
+    // Undo and redo, by keyboard.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(area(&h, "fenyong_htz"), Some(50.16));
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(area(&h, "fenyong_htz"), Some(61.5));
+    // A project with a new source.
+    h.get_by_label("Source").click();
+    h.run();
+    h.get_by_label("New source…").click();
+    h.run();
+    h.get_by_label("Title").focus();
+    h.get_by_label("Title").type_text("2026年11月集中签约清单");
+    h.get_by_label("Outlet").focus();
+    h.get_by_label("Outlet").type_text("湛江日报");
+    h.get_by_label("Date").focus();
+    h.get_by_label("Date").type_text("2026-11-28");
+    h.get_by_label("Name (Chinese)").focus();
+    h.get_by_label("Name (Chinese)").type_text("奋勇新材料项目");
+    h.get_by_label("Amount (亿元)").focus();
+    h.get_by_label("Amount (亿元)").type_text("12.5");
+    h.run();
+    h.get_by_label("Add project").click();
+    h.run();
+    h.get_by_label_contains("Pending changes (2)");
+    // Saved into the folder (Ctrl+S): loading it again gives what the window shows.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label_contains("Pending changes (0)");
+    let saved = io::load_dir(&dir).unwrap().atlas;
+    assert_eq!(saved.parks, h.state().atlas.parks);
+    let fenyong = saved.parks.iter().find(|p| p.id == "fenyong_htz").unwrap();
+    let p = fenyong.projects.last().unwrap();
+    assert_eq!(p.name_zh.as_deref(), Some("奋勇新材料项目"));
+    assert_eq!(p.amount, Some(1_250_000_000.0));
+    let source = &fenyong.sources[&p.source_ids[0]];
+    assert_eq!(source.outlet.as_deref(), Some("湛江日报"));
+    assert_eq!(park_atlas::changes::dataset::read_log(&dir).0.len(), 2);
+}
+
+#[test]
+fn a_change_without_a_source_is_refused_and_discard_drops_pending_changes() {
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    h.get_by_label("Source").click();
+    h.run();
+    h.get_by_label("New source…").click();
+    h.run();
+    set_value(&mut h, "name_en", "Fenyong High-tech Zone");
+    h.get_by_label("Apply change").click();
+    h.run();
+    h.get_by_label_contains("Every change cites a source");
+    assert!(
+        h.state()
+            .edit
+            .session
+            .as_ref()
+            .unwrap()
+            .pending()
+            .is_empty()
+    );
+    // With a source it goes through; Discard takes it back.
+    h.get_by_label("Title").focus();
+    h.get_by_label("Title").type_text("奋勇高新区官网");
+    h.run();
+    h.get_by_label("Apply change").click();
+    h.run();
+    let name = |h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>| {
+        let p = h
+            .state()
+            .atlas
+            .parks
+            .iter()
+            .find(|p| p.id == "fenyong_htz")
+            .unwrap();
+        p.name_en.clone()
+    };
+    assert_eq!(name(&h).as_deref(), Some("Fenyong High-tech Zone"));
+    eprintln!(
+        "pending before discard: {}",
+        h.state().edit.session.as_ref().unwrap().pending().len()
+    );
+    h.get_by_label("Discard").click();
+    h.run();
+    eprintln!(
+        "pending after discard: {}",
+        h.state().edit.session.as_ref().unwrap().pending().len()
+    );
+    assert_ne!(name(&h).as_deref(), Some("Fenyong High-tech Zone"));
+    assert!(!h.state().edit.is_dirty());
+}
+
+/// Pending changes are journaled as they are made: after a crash (the window gone without
+/// saving) the next start offers them back.
+#[test]
+fn the_journal_offers_pending_changes_back_after_a_crash() {
+    let (tmp, dir) = dataset();
+    let journal = tmp.path().join("journal.json");
+    let mut h = editing_fenyong(&dir, Some(journal.clone()));
+    set_value(&mut h, "area_km2", "70");
+    h.get_by_label("Apply change").click();
+    h.run();
+    assert!(journal.exists());
+    drop(h); // as if killed: nothing saved
+    let parks = std::fs::read(dir.join("parks.geojson")).unwrap();
+    let mut h = common::harness(common::english());
+    h.state_mut().edit.data_dir = Some(dir.clone());
+    h.state_mut().edit.journal = Some(journal.clone());
+    h.state_mut().edit.find_journal();
+    h.run();
+    h.get_by_label_contains("Changes not saved when Park Atlas last stopped: 1");
+    h.get_by_label("Restore them").click();
+    h.run();
+    assert_eq!(area(&h, "fenyong_htz"), Some(70.0));
+    assert!(h.state().edit.is_dirty());
+    assert_eq!(std::fs::read(dir.join("parks.geojson")).unwrap(), parks);
+    // Saved: the journal is gone.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!journal.exists());
+    assert_eq!(
+        io::load_dir(&dir)
+            .unwrap()
+            .atlas
+            .parks
+            .iter()
+            .find(|p| p.id == "fenyong_htz")
+            .unwrap()
+            .area_km2,
+        Some(70.0)
+    );
+}
