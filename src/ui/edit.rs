@@ -441,7 +441,18 @@ fn pending_ui(ui: &mut Ui, view: &PendingView<'_>, lang: Lang, out: &mut Vec<Com
                             .to_owned(),
                         None => String::new(),
                     };
-                    ui.label(format!("{} · {} · [{}]", c.park(), c.what(), source));
+                    let values = match c {
+                        Change::Set { from, to, .. }
+                        | Change::SetProject { from, to, .. }
+                        | Change::SetTarget { from, to, .. } => format!(": {from} → {to}"),
+                        _ => String::new(),
+                    };
+                    ui.label(format!(
+                        "{} · {}{values} · [{}]",
+                        c.park(),
+                        c.what(),
+                        source
+                    ));
                 }
             });
     }
