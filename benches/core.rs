@@ -158,5 +158,59 @@ fn opening_files(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, at_scale, opening_files);
+/// Change sets at 10k parks (issue 19): one edit as the window makes it, a 1,000-change set,
+/// saving the dataset with its change log.
+fn change_sets(c: &mut Criterion) {
+    use park_atlas::changes::{Change, ChangeSet, SourceRef, apply, session::Session};
+    let embedded = io::load_embedded().unwrap().atlas;
+    let atlas = synth::parks(
+        &embedded,
+        SynthOptions {
+            features: 10_000,
+            projects: 3,
+            ..SynthOptions::default()
+        },
+    );
+    let edit = |i: usize, to: f64| {
+        let p = &atlas.parks[i % atlas.parks.len()];
+        Change::Set {
+            park: p.id.clone(),
+            field: "area_km2".into(),
+            from: p
+                .area_km2
+                .map_or(serde_json::Value::Null, serde_json::Value::from),
+            to: serde_json::Value::from(to),
+            source: p.sources.keys().next().cloned().map(SourceRef::Id),
+        }
+    };
+    let thousand = ChangeSet {
+        changes: (0..1000).map(|i| edit(i * 7, 1.0 + i as f64)).collect(),
+    };
+    let applied = apply(&atlas, &thousand, "bench").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = c.benchmark_group("change sets (10k parks)");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(4));
+    g.bench_function("one edit in the window (session push)", |b| {
+        b.iter_batched(
+            || Session::new(atlas.clone()),
+            |mut s| s.push(edit(17, 42.0)).unwrap(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("apply a 1,000-change set", |b| {
+        b.iter(|| apply(black_box(&atlas), &thousand, "bench").unwrap())
+    });
+    g.bench_function("save 10k parks and the change log", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_file(dir.path().join("changes.jsonl"));
+            park_atlas::changes::dataset::save(dir.path(), &applied.atlas.parks, &applied.log)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, at_scale, opening_files, change_sets);
 criterion_main!(benches);

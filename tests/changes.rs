@@ -462,3 +462,51 @@ fn copy_data_makes_a_folder_that_loads_as_the_embedded_data_and_never_overwrites
         "changed"
     );
 }
+
+/// A refused set leaves the data exactly as it was, however far it got; removing a park that
+/// others name as their parent is refused by the loader's rule.
+#[test]
+fn a_refused_set_gives_the_data_back_unchanged() {
+    let atlas = io::load_embedded().unwrap().atlas;
+    let set: ChangeSet = serde_json::from_value(json!({"changes": [
+        {"op": "set", "park": "fenyong_htz", "field": "area_km2", "from": 50.16, "to": 1,
+         "source": "fy_2012"},
+        {"op": "remove_park", "park": "xuwen_port",
+         "from": atlas.parks.iter().find(|p| p.id == "xuwen_port").unwrap().name_zh,
+         "source": "xw_port_2023"},
+        {"op": "set", "park": "fenyong_htz", "field": "tier", "from": "national", "to": "municipal",
+         "source": "fy_2012"}
+    ]}))
+    .unwrap();
+    let (back, refused) = park_atlas::changes::apply_owned(atlas.clone(), &set, "t").unwrap_err();
+    assert_eq!(refused.conflicts.len(), 1);
+    assert_eq!(back.parks, atlas.parks);
+    // The agglomeration zone is the parent of other parks: it cannot go alone.
+    let zone = atlas
+        .parks
+        .iter()
+        .find(|p| p.id == "zj_large_agglomeration_zone")
+        .unwrap();
+    assert!(
+        atlas
+            .parks
+            .iter()
+            .any(|p| p.parent_id.as_deref() == Some(zone.id.as_str()))
+    );
+    let remove = ChangeSet {
+        changes: vec![Change::RemovePark {
+            park: zone.id.clone(),
+            from: json!(zone.name_zh),
+            source: Some(SourceRef::Id(zone.sources.keys().next().unwrap().clone())),
+        }],
+    };
+    let refused = apply(&atlas, &remove, "t").unwrap_err();
+    assert!(
+        refused
+            .problems
+            .iter()
+            .any(|p| p.field == "parent_id" && p.message.contains("unknown park id")),
+        "{:?}",
+        refused.problems
+    );
+}

@@ -361,8 +361,29 @@ struct Done {
 /// Applies a change set to `atlas`: all of it, or none (the reasons in [`Refused`]). `label`
 /// names the change set in problems (its file name).
 pub fn apply(atlas: &Atlas, set: &ChangeSet, label: &str) -> Result<Applied, Refused> {
+    apply_owned(atlas.clone(), set, label).map_err(|(_, refused)| refused)
+}
+
+/// How to take back one step of [`apply_owned`].
+enum Undo {
+    Replaced(usize, Box<Park>),
+    Added,
+    Removed(usize, Box<Park>),
+}
+
+/// [`apply`] on data it owns, changed in place (no copy of the whole data: an edit of one park
+/// among 10,000 costs that park); on refusal the data is given back as it was.
+pub fn apply_owned(
+    mut atlas: Atlas,
+    set: &ChangeSet,
+    label: &str,
+) -> Result<Applied, (Atlas, Refused)> {
     let mut refused = Refused::default();
-    let mut parks = atlas.parks.clone();
+    let mut undo = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    let parks = &mut atlas.parks;
+    let taxonomy = &atlas.taxonomy;
     let mut log = Vec::with_capacity(set.changes.len());
     let at = now_utc();
     for (n, change) in set.changes.iter().enumerate() {
@@ -409,7 +430,9 @@ pub fn apply(atlas: &Atlas, set: &ChangeSet, label: &str) -> Result<Applied, Ref
             (Change::RemovePark { from, .. }, Some(i)) => {
                 let found = parks[i].name_zh.clone().map_or(Value::Null, Value::from);
                 if same(from, &found) {
-                    parks.remove(i);
+                    let gone = parks.remove(i);
+                    removed.push(gone.id.clone());
+                    undo.push(Undo::Removed(i, Box::new(gone)));
                     let source = match source {
                         SourceRef::Id(id) => Some(id.clone()),
                         SourceRef::New(_) => None,
@@ -448,40 +471,58 @@ pub fn apply(atlas: &Atlas, set: &ChangeSet, label: &str) -> Result<Applied, Ref
                 continue;
             }
         };
-        match read_back(&feature, atlas, label, &place) {
+        match read_back(&feature, taxonomy, label, &place) {
             Ok(park) => {
+                touched.push(park.id.clone());
                 match at_park {
-                    Some(i) => parks[i] = park,
-                    None => parks.push(park),
+                    Some(i) => {
+                        let old = std::mem::replace(&mut parks[i], park);
+                        undo.push(Undo::Replaced(i, Box::new(old)));
+                    }
+                    None => {
+                        parks.push(park);
+                        undo.push(Undo::Added);
+                    }
                 }
                 log.push(entry(&at, change, done.from, done.to, done.source));
             }
             Err(problems) => refused.problems.extend(problems),
         }
     }
-    if !refused.conflicts.is_empty() || !refused.problems.is_empty() {
-        return Err(refused);
+    if refused.conflicts.is_empty() && refused.problems.is_empty() {
+        // The dataset's cross-checks (ids, parents, counties), as the loader runs them, for
+        // the parks changed and those whose parent was removed.
+        let mask: Vec<bool> = atlas
+            .parks
+            .iter()
+            .map(|p| {
+                touched.contains(&p.id) || p.parent_id.as_ref().is_some_and(|q| removed.contains(q))
+            })
+            .collect();
+        let index: Vec<usize> = (0..atlas.parks.len()).collect();
+        crate::io::dataset::check_references_of(
+            &atlas,
+            label,
+            crate::io::dataset::Scope::Dataset,
+            &index,
+            Some(&mask),
+            &mut refused.problems,
+        );
+        refused.problems.retain(Problem::is_error);
+        if refused.problems.is_empty() {
+            return Ok(Applied { atlas, log });
+        }
     }
-    let mut out = atlas.clone();
-    out.parks = parks;
-    // The whole dataset's cross-checks (ids, parents, counties), as the loader runs them.
-    let mut problems = Vec::new();
-    let index: Vec<usize> = (0..out.parks.len()).collect();
-    crate::io::dataset::check_references(
-        &out,
-        label,
-        crate::io::dataset::Scope::Dataset,
-        &index,
-        &mut problems,
-    );
-    problems.retain(Problem::is_error);
-    if !problems.is_empty() {
-        return Err(Refused {
-            conflicts: Vec::new(),
-            problems,
-        });
+    for step in undo.into_iter().rev() {
+        match step {
+            Undo::Replaced(i, p) => atlas.parks[i] = *p,
+            Undo::Added => {
+                atlas.parks.pop();
+            }
+            Undo::Removed(i, p) => atlas.parks.insert(i, *p),
+        }
     }
-    Ok(Applied { atlas: out, log })
+    Err((atlas, refused))
 }
 
 fn entry(at: &str, change: &Change, from: Value, to: Value, source: Option<String>) -> LogEntry {
@@ -503,14 +544,14 @@ fn entry(at: &str, change: &Change, from: Value, to: Value, source: Option<Strin
 /// Reads a changed park's feature back with the park reader's checks (and the taxonomy's).
 fn read_back(
     feature: &Value,
-    atlas: &Atlas,
+    taxonomy: &crate::model::Taxonomy,
     label: &str,
     place: &str,
 ) -> Result<Park, Vec<Problem>> {
     let fc = json!({"type": "FeatureCollection", "features": [feature]});
     let bytes = fc.to_string();
     let (mut parsed, problems) =
-        crate::io::read::parse_geojson(label, bytes.as_bytes(), Some(&atlas.taxonomy));
+        crate::io::read::parse_geojson(label, bytes.as_bytes(), Some(taxonomy));
     let errors: Vec<Problem> = problems
         .into_iter()
         .filter(Problem::is_error)

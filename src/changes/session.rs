@@ -63,11 +63,18 @@ impl Session {
         let set = ChangeSet {
             changes: vec![change.clone()],
         };
-        let Applied { atlas, .. } = apply(&self.current, &set, LABEL)?;
-        self.current = atlas;
-        self.pending.push(change);
-        self.undone.clear();
-        Ok(())
+        match super::apply_owned(std::mem::take(&mut self.current), &set, LABEL) {
+            Ok(Applied { atlas, .. }) => {
+                self.current = atlas;
+                self.pending.push(change);
+                self.undone.clear();
+                Ok(())
+            }
+            Err((atlas, refused)) => {
+                self.current = atlas;
+                Err(refused)
+            }
+        }
     }
 
     /// Takes back the last change.
@@ -206,6 +213,7 @@ mod tests {
         // A change against stale data is refused and changes nothing.
         assert!(s.push(tier("provincial", "national")).is_err());
         assert_eq!(s.pending().len(), 2);
+        assert_eq!(tier_now(&s), "municipal");
         assert!(s.undo());
         assert_eq!(tier_now(&s), "national");
         assert!(s.can_redo());

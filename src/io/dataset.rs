@@ -444,6 +444,21 @@ pub fn check_references(
     feature_index: &[usize],
     problems: &mut Vec<Problem>,
 ) {
+    check_references_of(atlas, file, scope, feature_index, None, problems);
+}
+
+/// [`check_references`] for the parks `only` marks (ids are checked against every park):
+/// what a change set checks after changing a few parks of many.
+pub fn check_references_of(
+    atlas: &Atlas,
+    file: &str,
+    scope: Scope,
+    feature_index: &[usize],
+    only: Option<&[bool]>,
+    problems: &mut Vec<Problem>,
+) {
+    let checked = |i: usize| only.is_none_or(|m| m.get(i).copied().unwrap_or(false));
+    let count = only.map_or(atlas.parks.len(), |m| m.iter().filter(|b| **b).count());
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let adcodes: HashSet<&str> = atlas.counties.iter().map(|c| c.adcode.as_str()).collect();
     let county_boxes: Vec<CountyBox<'_>> = atlas
@@ -457,11 +472,7 @@ pub fn check_references(
     // Prepared only when there are enough parks to pay for it.
     let prepared: Vec<Option<PreparedArea>> = county_boxes
         .iter()
-        .map(|(_, g, _)| {
-            (atlas.parks.len() > 50)
-                .then(|| PreparedArea::new(g))
-                .flatten()
-        })
+        .map(|(_, g, _)| (count > 50).then(|| PreparedArea::new(g)).flatten())
         .collect();
     let location = |i: usize, id: &str| {
         let fi = feature_index.get(i).copied().unwrap_or(i);
@@ -482,6 +493,9 @@ pub fn check_references(
         }
     }
     for (i, park) in atlas.parks.iter().enumerate() {
+        if !checked(i) {
+            continue;
+        }
         if let Some(parent) = &park.parent_id {
             if atlas.park(parent).is_none() {
                 match scope {
