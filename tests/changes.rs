@@ -478,7 +478,7 @@ fn a_refused_set_gives_the_data_back_unchanged() {
          "source": "fy_2012"}
     ]}))
     .unwrap();
-    let (back, refused) = park_atlas::changes::apply_owned(atlas.clone(), &set, "t").unwrap_err();
+    let (back, refused) = *park_atlas::changes::apply_owned(atlas.clone(), &set, "t").unwrap_err();
     assert_eq!(refused.conflicts.len(), 1);
     assert_eq!(back.parks, atlas.parks);
     // The agglomeration zone is the parent of other parks: it cannot go alone.

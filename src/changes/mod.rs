@@ -361,7 +361,7 @@ struct Done {
 /// Applies a change set to `atlas`: all of it, or none (the reasons in [`Refused`]). `label`
 /// names the change set in problems (its file name).
 pub fn apply(atlas: &Atlas, set: &ChangeSet, label: &str) -> Result<Applied, Refused> {
-    apply_owned(atlas.clone(), set, label).map_err(|(_, refused)| refused)
+    apply_owned(atlas.clone(), set, label).map_err(|e| e.1)
 }
 
 /// How to take back one step of [`apply_owned`].
@@ -377,7 +377,7 @@ pub fn apply_owned(
     mut atlas: Atlas,
     set: &ChangeSet,
     label: &str,
-) -> Result<Applied, (Atlas, Refused)> {
+) -> Result<Applied, Box<(Atlas, Refused)>> {
     let mut refused = Refused::default();
     let mut undo = Vec::new();
     let mut touched: Vec<String> = Vec::new();
@@ -522,7 +522,7 @@ pub fn apply_owned(
             Undo::Removed(i, p) => atlas.parks.insert(i, *p),
         }
     }
-    Err((atlas, refused))
+    Err(Box::new((atlas, refused)))
 }
 
 fn entry(at: &str, change: &Change, from: Value, to: Value, source: Option<String>) -> LogEntry {

@@ -70,7 +70,8 @@ impl Session {
                 self.undone.clear();
                 Ok(())
             }
-            Err((atlas, refused)) => {
+            Err(back) => {
+                let (atlas, refused) = *back;
                 self.current = atlas;
                 Err(refused)
             }
