@@ -312,6 +312,7 @@ const ZH: &[(&str, &str)] = &[
         "编辑模式：修改所选园区、添加项目；每项修改都须注明来源（Ctrl+Z 撤销，Ctrl+S 保存）",
     ),
     ("Edit park", "编辑园区"),
+    ("History", "修改历史"),
     (
         "Select one park on the map or in the list to edit it.",
         "在地图或列表中选择一个园区即可编辑。",

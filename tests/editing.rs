@@ -117,6 +117,10 @@ fn a_sourced_change_is_made_undone_redone_saved_and_loads_again() {
     let source = &fenyong.sources[&p.source_ids[0]];
     assert_eq!(source.outlet.as_deref(), Some("湛江日报"));
     assert_eq!(park_atlas::changes::dataset::read_log(&dir).0.len(), 2);
+    // The park's history in the details panel, from the change log.
+    h.run();
+    h.get_by_label("History (2)");
+    h.get_by_label_contains("area_km2 · 50.16 → 61.5");
 }
 
 #[test]

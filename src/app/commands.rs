@@ -316,6 +316,7 @@ impl ParkAtlasApp {
                 let parks = loaded.atlas.parks.len();
                 if path.is_dir() {
                     self.edit.data_dir = Some(path.to_path_buf());
+                    self.edit.reload_history();
                 }
                 self.set_atlas(loaded.atlas, how.fit && replaces_parks && layer.is_none());
                 if how.fit

@@ -30,6 +30,8 @@ pub struct EditState {
     pub close_asked: bool,
     /// The user chose to close without saving.
     pub close_anyway: bool,
+    /// The dataset folder's change log, shown as each park's history.
+    pub history: Vec<crate::changes::LogEntry>,
 }
 
 impl EditState {
@@ -42,6 +44,15 @@ impl EditState {
     pub fn default_journal() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "park-atlas")
             .map(|d| d.data_dir().join("pending-changes.json"))
+    }
+
+    /// Reads the dataset folder's change log again (none for the embedded data).
+    pub fn reload_history(&mut self) {
+        self.history = self
+            .data_dir
+            .as_deref()
+            .map(|d| crate::changes::dataset::read_log(d).0)
+            .unwrap_or_default();
     }
 
     /// Looks for changes journaled for this data and offers them back.
@@ -203,6 +214,7 @@ impl super::ParkAtlasApp {
                     lang.tr("Saved changes:"),
                     dir.display()
                 )));
+                self.edit.reload_history();
                 self.show_session();
                 if self.edit.close_asked {
                     self.edit.close_asked = false;

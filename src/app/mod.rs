@@ -189,6 +189,7 @@ impl ParkAtlasApp {
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
         app.dialogs.problems = problems;
         app.edit.data_dir = options.data_dir.clone();
+        app.edit.reload_history();
         if options.screenshot.is_none() {
             app.edit.journal = edit::EditState::default_journal();
             app.edit.find_journal();
@@ -419,6 +420,7 @@ impl ParkAtlasApp {
             exporting: self.exporting.is_some(),
             identified: self.identified,
             editing: self.edit.session.is_some(),
+            history: &self.edit.history,
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));

@@ -54,6 +54,7 @@ impl DetailsPanel {
                             open: &mut self.project,
                         };
                         park_ui(ui, atlas, one, lang, &mut table, commands);
+                        history_ui(ui, one, view.history, lang);
                     }
                     many => compare_ui(ui, atlas, many, lang, commands),
                 }
@@ -96,6 +97,41 @@ fn feature_ui(ui: &mut Ui, f: &crate::model::GenericFeature, lang: Lang) {
                 };
                 ui.add(egui::Label::new(text).selectable(true).wrap());
                 ui.end_row();
+            }
+        });
+}
+
+/// A park's history: the change log's entries for it, newest first.
+fn history_ui(ui: &mut Ui, p: &Park, history: &[crate::changes::LogEntry], lang: Lang) {
+    let entries: Vec<&crate::changes::LogEntry> =
+        history.iter().rev().filter(|e| e.park == p.id).collect();
+    if entries.is_empty() {
+        return;
+    }
+    ui.separator();
+    egui::CollapsingHeader::new(format!("{} ({})", lang.tr("History"), entries.len()))
+        .id_salt("park_history")
+        .default_open(true)
+        .show(ui, |ui| {
+            for e in entries {
+                let value = |v: &serde_json::Value| match v {
+                    serde_json::Value::Null => lang.tr("unknown").to_owned(),
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Object(o) => o
+                        .get("name_zh")
+                        .or_else(|| o.get("name_en"))
+                        .and_then(|v| v.as_str())
+                        .map_or_else(|| "…".to_owned(), str::to_owned),
+                    other => other.to_string(),
+                };
+                ui.label(format!(
+                    "{} · {} · {} → {} · [{}]",
+                    e.at.replace('T', " ").trim_end_matches('Z'),
+                    e.field,
+                    value(&e.from),
+                    value(&e.to),
+                    e.source.as_deref().unwrap_or("")
+                ));
             }
         });
 }

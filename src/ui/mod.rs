@@ -66,6 +66,8 @@ pub struct ViewContext<'a> {
     pub identified: Option<usize>,
     /// Edit mode is on.
     pub editing: bool,
+    /// The dataset's change log (its parks' history), oldest first.
+    pub history: &'a [crate::changes::LogEntry],
 }
 
 /// A message in the toolbar's status line.
