@@ -101,6 +101,24 @@ pub enum Command {
     CloseWithoutSaving,
     /// Keep the window open after all.
     CancelClose,
+    /// Ask for a file for one of edit mode's file actions.
+    AskEditFile(EditFile),
+    /// Do one of edit mode's file actions with this file.
+    EditFile(EditFile, PathBuf),
+    /// Add row `.0` of the signing list being imported to park `.1` (a close match the user
+    /// confirmed), or skip it (`None`).
+    ConfirmImport(usize, Option<String>),
+}
+
+/// Edit mode's file actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditFile {
+    /// Write the pending changes as a change set (to send for review).
+    SaveChangeSet,
+    /// Make the changes of a change set file (each checked; conflicts refused).
+    ApplyChangeSet,
+    /// Read a signing list: exact matches become pending changes, close ones are asked.
+    ImportProjects,
 }
 
 /// The window's dialogs.

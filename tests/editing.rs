@@ -215,3 +215,62 @@ fn the_journal_offers_pending_changes_back_after_a_crash() {
         Some(70.0)
     );
 }
+
+/// Edit → Import projects…: exact matches become pending changes, a close match is asked and
+/// confirmed; the pending changes are written as a change set, and that set applied again is
+/// refused as a conflict only where it conflicts (adding projects never does).
+#[test]
+fn a_signing_list_is_imported_in_the_window_and_written_as_a_change_set() {
+    use park_atlas::command::EditFile;
+    let (tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signing-list.xlsx");
+    h.state_mut()
+        .push(Command::EditFile(EditFile::ImportProjects, list));
+    h.run();
+    h.run();
+    assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 2);
+    h.get_by_label_contains("Row 4: Offshore wind parts plant");
+    let lianjiang = h
+        .state()
+        .atlas
+        .park("lianjiang_htz")
+        .unwrap()
+        .projects
+        .len();
+    h.get_by_label_contains("→ Zhanjiang Lianjiang").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 3);
+    assert_eq!(
+        h.state()
+            .atlas
+            .park("lianjiang_htz")
+            .unwrap()
+            .projects
+            .len(),
+        lianjiang + 1
+    );
+    assert!(h.state().edit.import.is_none());
+    // Written as a change set, which the command line applies to the folder.
+    let set = tmp.path().join("review.json");
+    h.state_mut()
+        .push(Command::EditFile(EditFile::SaveChangeSet, set.clone()));
+    h.run();
+    let written: park_atlas::changes::ChangeSet =
+        serde_json::from_slice(&std::fs::read(&set).unwrap()).unwrap();
+    assert_eq!(written.changes.len(), 3);
+    let applied =
+        park_atlas::changes::dataset::apply_to_dir(&dir, &written, "review.json").unwrap();
+    assert_eq!(applied.log.len(), 3);
+    assert_eq!(
+        io::load_dir(&dir)
+            .unwrap()
+            .atlas
+            .park("lianjiang_htz")
+            .unwrap()
+            .projects
+            .len(),
+        lianjiang + 1
+    );
+}

@@ -141,7 +141,10 @@ impl ParkAtlasApp {
             | Command::DiscardEdits
             | Command::RestoreJournal(_)
             | Command::CloseWithoutSaving
-            | Command::CancelClose => {}
+            | Command::CancelClose
+            | Command::AskEditFile(_)
+            | Command::EditFile(..)
+            | Command::ConfirmImport(..) => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }

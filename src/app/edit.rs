@@ -32,6 +32,10 @@ pub struct EditState {
     pub close_anyway: bool,
     /// The dataset folder's change log, shown as each park's history.
     pub history: Vec<crate::changes::LogEntry>,
+    /// A file action waiting for its file: which, and the path typed so far.
+    pub asking: Option<(crate::command::EditFile, String)>,
+    /// A signing list being imported: its rows, and those still to confirm.
+    pub import: Option<(crate::changes::import::ImportPlan, Vec<usize>)>,
 }
 
 impl EditState {
@@ -166,9 +170,114 @@ impl super::ParkAtlasApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::CancelClose => self.edit.close_asked = false,
+            Command::AskEditFile(kind) => self.edit.asking = Some((*kind, String::new())),
+            Command::EditFile(kind, path) => {
+                self.edit.asking = None;
+                self.edit_file(*kind, path);
+            }
+            Command::ConfirmImport(row, park) => {
+                let mut add = None;
+                if let Some((plan, rows)) = &mut self.edit.import {
+                    rows.retain(|r| r != row);
+                    if let (Some(id), Some(r)) = (park, plan.rows.get(*row)) {
+                        add = Some(plan.add(r, id));
+                    }
+                    if rows.is_empty() {
+                        self.edit.import = None;
+                    }
+                }
+                if let Some(change) = add {
+                    self.commands.push(Command::Edit(change));
+                }
+            }
             _ => return false,
         }
         true
+    }
+
+    /// Edit mode's file actions: write the pending changes as a change set, make a change
+    /// set's changes, import a signing list.
+    fn edit_file(&mut self, kind: crate::command::EditFile, path: &std::path::Path) {
+        use crate::command::EditFile;
+        let lang = self.state.lang;
+        let zh = lang.is_zh();
+        let Some(session) = &mut self.edit.session else {
+            return;
+        };
+        let say = |problems: &[crate::io::Problem]| {
+            problems
+                .iter()
+                .map(|p| p.text(zh))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        match kind {
+            EditFile::SaveChangeSet => {
+                let text = serde_json::to_vec_pretty(&session.change_set()).unwrap_or_default();
+                self.status = Some(match crate::io::atomic::write_atomic(path, &text) {
+                    Ok(()) => Status::info(format!(
+                        "{} {}",
+                        lang.tr("Change set written:"),
+                        path.display()
+                    )),
+                    Err(e) => Status::error(format!("{}: {e}", path.display())),
+                });
+            }
+            EditFile::ApplyChangeSet => {
+                let label = path.display().to_string();
+                let set = std::fs::read(path)
+                    .map_err(|e| crate::changes::dataset::ApplyError::BadChangeSet(e.to_string()))
+                    .and_then(|b| crate::changes::dataset::parse(&b));
+                match set {
+                    Err(e) => self.edit.error = Some(say(&e.problems(&label))),
+                    Ok(set) => {
+                        // All or nothing, as on the command line: checked as one set first.
+                        match crate::changes::apply(session.current(), &set, &label) {
+                            Err(refused) => self.edit.error = Some(say(&refused.all(&label))),
+                            Ok(_) => {
+                                for c in set.changes {
+                                    let _ = session.push(c);
+                                }
+                                self.edit.error = None;
+                                self.show_session();
+                            }
+                        }
+                    }
+                }
+            }
+            EditFile::ImportProjects => {
+                let options = crate::changes::import::ImportOptions::default();
+                match crate::changes::import::plan_import(session.current(), path, &options) {
+                    Err(problems) => self.edit.error = Some(say(&problems)),
+                    Ok(plan) => {
+                        let exact = plan.changes();
+                        let n = exact.changes.len();
+                        for c in exact.changes {
+                            let _ = session.push(c);
+                        }
+                        let ask: Vec<usize> = plan
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, r)| {
+                                matches!(r.park, crate::changes::import::ParkMatch::Candidates(_))
+                            })
+                            .map(|(i, _)| i)
+                            .collect();
+                        let skipped = plan.rows.iter().filter(|r| r.duplicate).count();
+                        self.status = Some(Status::info(format!(
+                            "{} {n} · {} {skipped} · {} {}",
+                            lang.tr("Projects imported as pending changes:"),
+                            lang.tr("already there:"),
+                            lang.tr("to confirm:"),
+                            ask.len()
+                        )));
+                        self.edit.import = (!ask.is_empty()).then_some((plan, ask));
+                        self.show_session();
+                    }
+                }
+            }
+        }
     }
 
     /// Shows the session's current data and journals its pending changes.
@@ -293,6 +402,16 @@ impl super::ParkAtlasApp {
                 lang,
                 &mut out,
             );
+        }
+        if let Some((kind, path)) = &mut self.edit.asking {
+            match crate::ui::edit::edit_file_ui(ctx, lang, *kind, path) {
+                Some(true) => out.push(Command::EditFile(*kind, PathBuf::from(path.trim()))),
+                Some(false) => self.edit.asking = None,
+                None => {}
+            }
+        }
+        if let Some((plan, rows)) = &self.edit.import {
+            crate::ui::edit::import_confirm_ui(ctx, &self.atlas, plan, rows, lang, &mut out);
         }
         if let Some(path) = &mut self.edit.save_to {
             match crate::ui::dialogs::save_folder_ui(ctx, lang, path) {

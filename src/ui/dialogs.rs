@@ -509,6 +509,37 @@ fn columns_ui(
     );
 }
 
+/// A path window for one of edit mode's file actions: `Some(true)` to go, `Some(false)`
+/// cancelled, `None` still open.
+pub fn edit_file_path_ui(
+    ctx: &egui::Context,
+    lang: Lang,
+    title: &str,
+    hint: &str,
+    save: bool,
+    path: &mut String,
+) -> Option<bool> {
+    let browse: [(&str, Browse); 1] = [(
+        lang.tr("Browse…"),
+        if save { browse_save } else { browse_open },
+    )];
+    let answer = PathWindow {
+        title,
+        top: None,
+        hint,
+        field: lang.tr("File"),
+        browse: &browse,
+        ok: lang.tr("OK"),
+        error: None,
+    }
+    .ui(ctx, lang, path);
+    match answer {
+        Answer::Ok => Some(true),
+        Answer::Cancel => Some(false),
+        Answer::None => None,
+    }
+}
+
 /// "Save into a new folder…" (the embedded data's changes): `Some(true)` to save into the
 /// typed folder, `Some(false)` cancelled, `None` still open.
 pub fn save_folder_ui(ctx: &egui::Context, lang: Lang, path: &mut String) -> Option<bool> {

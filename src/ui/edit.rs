@@ -417,6 +417,24 @@ fn pending_ui(ui: &mut Ui, view: &PendingView<'_>, lang: Lang, out: &mut Vec<Com
                 out.push(Command::DiscardEdits);
             }
         });
+        ui.horizontal_wrapped(|ui| {
+            use crate::command::EditFile;
+            if ui
+                .add_enabled(
+                    !view.pending.is_empty(),
+                    egui::Button::new(lang.tr("Save as change set…")),
+                )
+                .clicked()
+            {
+                out.push(Command::AskEditFile(EditFile::SaveChangeSet));
+            }
+            if ui.button(lang.tr("Apply change set…")).clicked() {
+                out.push(Command::AskEditFile(EditFile::ApplyChangeSet));
+            }
+            if ui.button(lang.tr("Import projects…")).clicked() {
+                out.push(Command::AskEditFile(EditFile::ImportProjects));
+            }
+        });
         ui.weak(match view.folder {
             Some(f) => format!("{} {}", lang.tr("Saved into"), f.display()),
             None => lang
@@ -456,6 +474,90 @@ fn pending_ui(ui: &mut Ui, view: &PendingView<'_>, lang: Lang, out: &mut Vec<Com
                 }
             });
     }
+}
+
+/// The path window of an edit-mode file action.
+pub fn edit_file_ui(
+    ctx: &egui::Context,
+    lang: Lang,
+    kind: crate::command::EditFile,
+    path: &mut String,
+) -> Option<bool> {
+    use crate::command::EditFile;
+    let (title, hint, save) = match kind {
+        EditFile::SaveChangeSet => (
+            lang.tr("Save as change set…"),
+            lang.tr("The pending changes as a change set (JSON, docs/DATA.md): to send for review, or to apply with park-atlas apply. The data is not changed."),
+            true,
+        ),
+        EditFile::ApplyChangeSet => (
+            lang.tr("Apply change set…"),
+            lang.tr("A change set (JSON): its changes become pending changes, all or none; a change whose data changed meanwhile is refused as a conflict."),
+            false,
+        ),
+        EditFile::ImportProjects => (
+            lang.tr("Import projects…"),
+            lang.tr("A signing list (.xlsx, .xls, .ods, .csv) with 项目名称, 投资方, 投资额, 所在园区, 签约时间, 所属产业 (or English headers): rows whose park matches exactly become pending changes; close matches are asked."),
+            false,
+        ),
+    };
+    crate::ui::dialogs::edit_file_path_ui(ctx, lang, title, hint, save, path)
+}
+
+/// The rows of a signing list whose park matched only approximately: each with its closest
+/// parks to choose, or skip.
+pub fn import_confirm_ui(
+    ctx: &egui::Context,
+    atlas: &crate::model::Atlas,
+    plan: &crate::changes::import::ImportPlan,
+    rows: &[usize],
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
+    use crate::changes::import::ParkMatch;
+    let zh = lang.is_zh();
+    egui::Window::new(lang.tr("Import: confirm the parks"))
+        .id(egui::Id::unique("import_confirm"))
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(400.0)
+                .show(ui, |ui| {
+                    for &i in rows {
+                        let Some(r) = plan.rows.get(i) else {
+                            continue;
+                        };
+                        let name = r
+                            .project
+                            .get("name_zh")
+                            .or_else(|| r.project.get("name_en"))
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        ui.label(if zh {
+                            format!("第 {} 行：{name} —“{}”", r.row, r.park_text)
+                        } else {
+                            format!("Row {}: {name} — “{}”", r.row, r.park_text)
+                        });
+                        ui.horizontal_wrapped(|ui| {
+                            if let ParkMatch::Candidates(c) = &r.park {
+                                for (id, score) in c {
+                                    let park = atlas.park(id).map_or(id.as_str(), |p| p.name(zh));
+                                    if ui
+                                        .button(format!("→ {park} ({:.0}%)", score * 100.0))
+                                        .clicked()
+                                    {
+                                        out.push(Command::ConfirmImport(i, Some(id.clone())));
+                                    }
+                                }
+                            }
+                            if ui.button(lang.tr("Skip")).clicked() {
+                                out.push(Command::ConfirmImport(i, None));
+                            }
+                        });
+                        ui.separator();
+                    }
+                });
+        });
 }
 
 /// The question asked when edits from the last session were found.
