@@ -101,6 +101,8 @@ pub enum Command {
     CloseWithoutSaving,
     /// Keep the window open after all.
     CancelClose,
+    /// Move a point park here (lon, lat, WGS-84): a change citing the form's source.
+    MovePark(String, f64, f64),
     /// Ask for a file for one of edit mode's file actions.
     AskEditFile(EditFile),
     /// Do one of edit mode's file actions with this file.

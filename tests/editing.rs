@@ -274,3 +274,59 @@ fn a_signing_list_is_imported_in_the_window_and_written_as_a_change_set() {
         lianjiang + 1
     );
 }
+
+/// In edit mode the selected point park is dragged to a new place: one change citing the
+/// form's source, undoable; the map itself does not pan.
+#[test]
+fn a_point_park_is_moved_by_dragging_it() {
+    use egui::{Event, PointerButton};
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    h.run();
+    let before = h
+        .state()
+        .atlas
+        .park("fenyong_htz")
+        .unwrap()
+        .geometry
+        .clone();
+    let center = h.state().map.last.unwrap().center;
+    let from = common::park_screen_pos(&h, "fenyong_htz");
+    let to = from + egui::vec2(40.0, 30.0);
+    let press = |pos, pressed| Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    h.event(Event::PointerMoved(from));
+    h.run();
+    h.event(press(from, true));
+    h.step();
+    for k in 1..=8 {
+        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 8.0)));
+        h.step();
+    }
+    h.event(press(to, false));
+    h.run();
+    h.run();
+    let pending = h.state().edit.session.as_ref().unwrap().pending().to_vec();
+    assert_eq!(pending.len(), 1, "{:?}", h.state().edit.error);
+    assert!(matches!(
+        pending[0],
+        park_atlas::changes::Change::SetGeometry { .. }
+    ));
+    let moved = common::park_screen_pos(&h, "fenyong_htz");
+    assert!(moved.distance(to) < 2.0, "{moved:?} vs {to:?}");
+    assert_eq!(
+        h.state().map.last.unwrap().center,
+        center,
+        "the map did not pan"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().atlas.park("fenyong_htz").unwrap().geometry,
+        before
+    );
+}

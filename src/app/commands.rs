@@ -144,7 +144,8 @@ impl ParkAtlasApp {
             | Command::CancelClose
             | Command::AskEditFile(_)
             | Command::EditFile(..)
-            | Command::ConfirmImport(..) => {}
+            | Command::ConfirmImport(..)
+            | Command::MovePark(..) => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }

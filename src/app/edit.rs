@@ -170,6 +170,39 @@ impl super::ParkAtlasApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::CancelClose => self.edit.close_asked = false,
+            Command::MovePark(id, lon, lat) => {
+                let Some(p) = self.atlas.park(id) else {
+                    return true;
+                };
+                let source = if self.edit.form.park == *id {
+                    self.edit.form.source_ref(lang)
+                } else {
+                    p.sources
+                        .keys()
+                        .next()
+                        .cloned()
+                        .map(crate::changes::SourceRef::Id)
+                        .ok_or_else(|| lang.tr("Every change cites a source: choose one of the park's, or give the new source a title or an outlet.").to_owned())
+                };
+                let from = p
+                    .geometry
+                    .as_ref()
+                    .and_then(|g| crate::io::export::geometry_value(g).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                let to = serde_json::json!({"type": "Point", "coordinates": [lon, lat]});
+                match source {
+                    Ok(source) => {
+                        self.commands
+                            .push(Command::Edit(crate::changes::Change::SetGeometry {
+                                park: id.clone(),
+                                from,
+                                to,
+                                source: Some(source),
+                            }))
+                    }
+                    Err(why) => self.edit.error = Some(why),
+                }
+            }
             Command::AskEditFile(kind) => self.edit.asking = Some((*kind, String::new())),
             Command::EditFile(kind, path) => {
                 self.edit.asking = None;

@@ -518,6 +518,7 @@ impl ParkAtlasApp {
                     shown_generation: self.shown.generation,
                     selection: view.selection,
                     lang: view.lang,
+                    editing: view.editing,
                     choropleth: self.choropleth.as_ref().map(|(key, data, stats)| {
                         crate::map::choropleth_layer::ChoroplethView {
                             spec: &key.2,

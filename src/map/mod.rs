@@ -68,6 +68,8 @@ pub struct MapInput<'a> {
     pub lang: Lang,
     /// The county choropleth, when one is chosen.
     pub choropleth: Option<choropleth_layer::ChoroplethView<'a>>,
+    /// Edit mode is on: the selected point park can be dragged to a new place.
+    pub editing: bool,
 }
 
 /// What the last frame drew (tests and benchmarks read it).
@@ -126,6 +128,8 @@ pub struct MapView {
     pub hovered_county: Option<(usize, Vec<String>)>,
     /// Where a Shift-drag selection rectangle started (screen), while one is drawn.
     box_start: Option<Pos2>,
+    /// The point park being dragged to a new place (edit mode), by index.
+    moving: Option<usize>,
 }
 
 impl Default for MapView {
@@ -154,6 +158,7 @@ impl Default for MapView {
             choropleth: Default::default(),
             hovered_county: None,
             box_start: None,
+            moving: None,
         }
     }
 }
@@ -199,6 +204,22 @@ fn box_select(
         .map(|p| p.id.clone())
         .collect();
     Some(ids)
+}
+
+/// The selected park when it is one point (edit mode moves it by dragging), and whether the
+/// pointer is on it (within 12 px, in the last frame's projection).
+fn movable_park(input: &MapInput<'_>, last: Option<&MapFrame>, ui: &Ui) -> Option<(usize, bool)> {
+    let ids: Vec<&str> = input.selection.ids().collect();
+    let [id] = ids.as_slice() else {
+        return None;
+    };
+    let i = input.atlas.parks.iter().position(|p| p.id == *id)?;
+    let Some(geo::Geometry::Point(pt)) = &input.atlas.parks[i].geometry else {
+        return None;
+    };
+    let at = last?.screen_pos(walkers::Position::new(pt.x(), pt.y()));
+    let pointer = ui.input(|inp| inp.pointer.press_origin().or(inp.pointer.latest_pos()));
+    Some((i, pointer.is_some_and(|p| p.distance(at) <= 12.0)))
 }
 
 impl MapView {
@@ -290,16 +311,24 @@ impl MapView {
             choropleth,
             hovered_county,
             box_start,
+            moving,
+            last,
             ..
         } = self;
+        // Edit mode: a drag that starts on the selected point park moves it, not the map.
+        let grabbable = input
+            .editing
+            .then(|| movable_park(input, last.as_ref(), ui))
+            .flatten();
         let mut frame = None;
         let measuring = measure.as_ref().is_some_and(|m| !m.finished);
         // Shift + drag draws a selection rectangle instead of panning.
         let shift = ui.input(|i| i.modifiers.shift);
         let boxing = box_start.is_some() || (shift && !measuring);
+        let holding = moving.is_some() || grabbable.is_some_and(|(_, over)| over);
         Map::new(None, memory, city_center)
             .zoom_with_ctrl(false)
-            .drag_pan_buttons(if boxing {
+            .drag_pan_buttons(if boxing || holding {
                 egui::DragPanButtons::MIDDLE
             } else {
                 egui::DragPanButtons::PRIMARY
@@ -471,6 +500,30 @@ impl MapView {
                             ui.label(clusters.join(" · "));
                         }
                     });
+                }
+                if let Some((i, true)) = grabbable
+                    && moving.is_none()
+                    && response.drag_started_by(egui::PointerButton::Primary)
+                {
+                    *moving = Some(i);
+                }
+                if let Some(i) = *moving {
+                    let at = ui.input(|inp| inp.pointer.latest_pos());
+                    if let Some(at) = at {
+                        painter.circle(
+                            at,
+                            7.0,
+                            Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x00, 160),
+                            egui::Stroke::new(2.0, Color32::from_rgb(0x80, 0x50, 0x00)),
+                        );
+                    }
+                    if !ui.input(|inp| inp.pointer.primary_down()) {
+                        *moving = None;
+                        if let (Some(at), Some(p)) = (at, atlas.parks.get(i)) {
+                            let g = scr.geo(at.clamp(rect.min, rect.max));
+                            commands.push(Command::MovePark(p.id.clone(), g.x(), g.y()));
+                        }
+                    }
                 }
                 if let Some(ids) = box_select(ui, response, &painter, &scr, input, box_start) {
                     commands.push(Command::AddToSelection(ids));

@@ -51,7 +51,7 @@ impl EditForm {
     }
 
     /// The source as a change cites it; `Err` says what is missing.
-    fn source_ref(&self, lang: Lang) -> Result<SourceRef, String> {
+    pub fn source_ref(&self, lang: Lang) -> Result<SourceRef, String> {
         if let Some(id) = &self.source {
             return Ok(SourceRef::Id(id.clone()));
         }
