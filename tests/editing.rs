@@ -330,3 +330,100 @@ fn a_point_park_is_moved_by_dragging_it() {
         before
     );
 }
+
+/// The forms for a park's records: a project's amount changed, a target added, the project
+/// removed; a new park added at a place; a park deleted only when asked twice.
+#[test]
+fn projects_targets_and_parks_are_changed_through_the_forms() {
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    let project = h.state().atlas.park("fenyong_htz").unwrap().projects[0].clone();
+    h.get_by_label("Project to change").scroll_to_me();
+    h.run();
+    h.get_by_label("Project to change").click_accesskit();
+    h.run();
+    // The name is also in the details panel's table: the popup's entry is the last one.
+    h.query_all_by_label(project.name(false))
+        .last()
+        .unwrap()
+        .click_accesskit();
+    h.run();
+    let amount = h.get_by_label("Amount (亿元) ");
+    amount.focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Amount (亿元) ").type_text("65");
+    h.run();
+    h.get_by_label("Apply to project").click_accesskit();
+    h.run();
+    let park = |h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>| {
+        h.state().atlas.park("fenyong_htz").unwrap().clone()
+    };
+    assert_eq!(
+        park(&h).projects[0].amount,
+        Some(6.5e9),
+        "{:?}",
+        h.state().edit.error
+    );
+    // A target.
+    h.get_by_label("Target (text)  ").focus();
+    h.get_by_label("Target (text)  ").type_text("工业总产值");
+    h.get_by_label("Value  ").focus();
+    h.get_by_label("Value  ").type_text("300");
+    h.get_by_label("Unit  ").focus();
+    h.get_by_label("Unit  ").type_text("亿元");
+    h.run();
+    let targets = park(&h).targets.len();
+    h.get_by_label("Add target").click_accesskit();
+    h.run();
+    assert_eq!(park(&h).targets.len(), targets + 1);
+    assert_eq!(park(&h).targets.last().unwrap().value, Some(300.0));
+    // The project removed.
+    let n = park(&h).projects.len();
+    h.get_by_label("Remove project").click_accesskit();
+    h.run();
+    assert_eq!(park(&h).projects.len(), n - 1);
+    // A new park.
+    h.get_by_label("Add a park").click_accesskit();
+    h.run();
+    for (field, text) in [
+        ("Id (letters, digits, _)", "leizhou_new_park"),
+        ("Name (Chinese)", "雷州新园区"),
+        ("Longitude", "110.1"),
+        ("Latitude", "20.9"),
+    ] {
+        let fields = h.query_all_by_label(field).collect::<Vec<_>>();
+        let node = fields.last().unwrap();
+        node.focus();
+        node.type_text(text);
+        h.run();
+    }
+    h.get_by_label("Add park").click_accesskit();
+    h.run();
+    h.run();
+    let added = h.state().atlas.park("leizhou_new_park").cloned();
+    let added = added.unwrap_or_else(|| panic!("{:?}", h.state().edit.error));
+    assert_eq!(added.name_zh.as_deref(), Some("雷州新园区"));
+    assert_eq!(
+        added.sources.len(),
+        1,
+        "the chosen source copied to the new park"
+    );
+    assert_eq!(
+        h.state().state.selection.ids().collect::<Vec<_>>(),
+        ["leizhou_new_park"]
+    );
+    // Deleted only on the second press.
+    h.get_by_label("Delete park…").click_accesskit();
+    h.run();
+    assert!(h.state().atlas.park("leizhou_new_park").is_some());
+    h.get_by_label_contains("Yes, delete it").click_accesskit();
+    h.run();
+    assert!(h.state().atlas.park("leizhou_new_park").is_none());
+    // Saved, all of it loads again as the window shows it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(
+        io::load_dir(&dir).unwrap().atlas.parks,
+        h.state().atlas.parks
+    );
+}

@@ -428,6 +428,7 @@ impl super::ParkAtlasApp {
             };
             crate::ui::edit::edit_window_ui(
                 ctx,
+                &self.atlas,
                 &view,
                 park,
                 &mut self.edit.form,

@@ -38,6 +38,8 @@ pub struct EditForm {
     pub new_source: [String; 5],
     /// The new project's Chinese name, investor, amount in 亿元, year and status.
     pub project: [String; 5],
+    /// The forms for the park's projects and targets, and for parks.
+    pub records: super::edit_records::RecordsForm,
 }
 
 impl EditForm {
@@ -108,8 +110,10 @@ fn typed(field: &str, text: &str, lang: Lang) -> Result<Value, String> {
 
 /// The edit window: the pending changes and their buttons, then the form for the selected
 /// park (`park`), or a hint when none is selected. `error` is why the last change was refused.
+#[allow(clippy::too_many_arguments)]
 pub fn edit_window_ui(
     ctx: &egui::Context,
+    atlas: &crate::model::Atlas,
     pending: &PendingView<'_>,
     park: Option<&Park>,
     form: &mut EditForm,
@@ -128,6 +132,10 @@ pub fn edit_window_ui(
                 .id_salt("edit_scroll")
                 .show(ui, |ui| {
                     pending_ui(ui, pending, lang, out);
+                    // Why the last change was refused, where it is seen.
+                    if let Some(e) = error {
+                        ui.colored_label(egui::Color32::from_rgb(180, 30, 30), e);
+                    }
                     ui.separator();
                     match park {
                         Some(p) => park_form_ui(ui, p, form, lang, out),
@@ -137,10 +145,18 @@ pub fn edit_window_ui(
                             );
                         }
                     }
-                    if let Some(e) = error {
-                        ui.separator();
-                        ui.colored_label(egui::Color32::from_rgb(180, 30, 30), e);
-                    }
+                    ui.separator();
+                    let mut records = std::mem::take(&mut form.records);
+                    super::edit_records::new_park_ui(
+                        ui,
+                        atlas,
+                        park,
+                        form,
+                        &mut records,
+                        lang,
+                        out,
+                    );
+                    form.records = records;
                 });
         });
 }
@@ -156,6 +172,14 @@ fn park_form_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mu
     field_ui(ui, p, form, lang, out);
     ui.separator();
     project_ui(ui, p, form, lang, out);
+    let mut records = std::mem::take(&mut form.records);
+    ui.separator();
+    super::edit_records::projects_ui(ui, p, form, &mut records, lang, out);
+    ui.separator();
+    super::edit_records::target_ui(ui, p, form, &mut records, lang, out);
+    ui.separator();
+    super::edit_records::delete_ui(ui, p, form, &mut records, lang, out);
+    form.records = records;
 }
 
 fn source_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang) {

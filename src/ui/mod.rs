@@ -18,6 +18,7 @@
 pub mod details;
 pub mod dialogs;
 pub mod edit;
+pub mod edit_records;
 pub mod filters;
 pub mod fonts;
 pub mod layers;
