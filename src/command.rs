@@ -103,6 +103,11 @@ pub enum Command {
     CancelClose,
     /// Move a point park here (lon, lat, WGS-84): a change citing the form's source.
     MovePark(String, f64, f64),
+    /// Start drawing a park's outline on the map (clicks add corners, a double click
+    /// closes it), or stop (`None`).
+    DrawOutline(Option<String>),
+    /// Give a park this outline (its corners, WGS-84): a change citing the form's source.
+    SetOutline(String, Vec<(f64, f64)>),
     /// Ask for a file for one of edit mode's file actions.
     AskEditFile(EditFile),
     /// Do one of edit mode's file actions with this file.

@@ -421,6 +421,11 @@ const ZH: &[(&str, &str)] = &[
     ("Yes, delete it", "确定删除"),
     ("projects go with it", "个项目将一并删除"),
     ("Project to change", "要修改的项目"),
+    ("Draw outline…", "绘制轮廓…"),
+    (
+        "Click the corners on the map; a double click closes the outline (Esc cancels). Corners snap to parks' and counties' corners within 8 px.",
+        "在地图上依次点击各个角点；双击闭合轮廓（Esc 取消）。8 像素内的角点会吸附到园区或县区的角点上。",
+    ),
     ("Coordinates", "坐标系"),
     ("Longitude column", "经度列"),
     ("Latitude column", "纬度列"),

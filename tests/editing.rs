@@ -427,3 +427,70 @@ fn projects_targets_and_parks_are_changed_through_the_forms() {
         h.state().atlas.parks
     );
 }
+
+/// Draw outline…: clicks add corners, a double click closes it; a corner clicked near a
+/// county's corner snaps to it exactly; the park gets the polygon as one change.
+#[test]
+fn an_outline_is_drawn_with_corners_snapped_to_a_county() {
+    use egui::{Event, PointerButton};
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    h.get_by_label("Draw outline…").click_accesskit();
+    h.run();
+    assert!(h.state().map.outline.is_some());
+    let frame = h.state().map.last.unwrap();
+    // A county corner in the left part of the map (the edit window covers the right).
+    let corner = h
+        .state()
+        .atlas
+        .counties
+        .iter()
+        .filter_map(|c| c.geometry.as_ref())
+        .flat_map(|g| geo::CoordsIter::coords_iter(g).collect::<Vec<_>>())
+        .find(|c| {
+            let p = frame.screen_pos(walkers::Position::new(c.x, c.y));
+            p.x > frame.rect.left() + 40.0 && p.x < 440.0 && p.y > 120.0 && p.y < 560.0
+        })
+        .expect("a county corner in view");
+    let at = frame.screen_pos(walkers::Position::new(corner.x, corner.y));
+    let click = |h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>, pos| {
+        common::click_at(h, pos, Modifiers::NONE);
+    };
+    click(&mut h, at + egui::vec2(4.0, 3.0));
+    click(&mut h, at + egui::vec2(60.0, 0.0));
+    click(&mut h, at + egui::vec2(60.0, 50.0));
+    // The closing double click.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 0.6);
+    let last = at + egui::vec2(0.0, 50.0);
+    h.event(Event::PointerMoved(last));
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            h.event(Event::PointerButton {
+                pos: last,
+                button: PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+    h.run();
+    h.run();
+    assert!(h.state().map.outline.is_none());
+    let g = h
+        .state()
+        .atlas
+        .park("fenyong_htz")
+        .unwrap()
+        .geometry
+        .clone();
+    let Some(geo::Geometry::Polygon(poly)) = g else {
+        panic!("not a polygon: {g:?} {:?}", h.state().edit.error);
+    };
+    let ring = &poly.exterior().0;
+    assert_eq!(ring.len(), 5, "{ring:?}");
+    assert_eq!((ring[0].x, ring[0].y), (corner.x, corner.y), "snapped");
+    assert_eq!(ring[0], ring[4]);
+    assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 1);
+}

@@ -145,7 +145,9 @@ impl ParkAtlasApp {
             | Command::AskEditFile(_)
             | Command::EditFile(..)
             | Command::ConfirmImport(..)
-            | Command::MovePark(..) => {}
+            | Command::MovePark(..)
+            | Command::DrawOutline(_)
+            | Command::SetOutline(..) => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }

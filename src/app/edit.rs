@@ -171,37 +171,24 @@ impl super::ParkAtlasApp {
             }
             Command::CancelClose => self.edit.close_asked = false,
             Command::MovePark(id, lon, lat) => {
-                let Some(p) = self.atlas.park(id) else {
-                    return true;
-                };
-                let source = if self.edit.form.park == *id {
-                    self.edit.form.source_ref(lang)
-                } else {
-                    p.sources
-                        .keys()
-                        .next()
-                        .cloned()
-                        .map(crate::changes::SourceRef::Id)
-                        .ok_or_else(|| lang.tr("Every change cites a source: choose one of the park's, or give the new source a title or an outlet.").to_owned())
-                };
-                let from = p
-                    .geometry
-                    .as_ref()
-                    .and_then(|g| crate::io::export::geometry_value(g).ok())
-                    .unwrap_or(serde_json::Value::Null);
                 let to = serde_json::json!({"type": "Point", "coordinates": [lon, lat]});
-                match source {
-                    Ok(source) => {
-                        self.commands
-                            .push(Command::Edit(crate::changes::Change::SetGeometry {
-                                park: id.clone(),
-                                from,
-                                to,
-                                source: Some(source),
-                            }))
-                    }
-                    Err(why) => self.edit.error = Some(why),
+                self.geometry_change(id, to);
+            }
+            Command::DrawOutline(id) => {
+                self.map.outline = id.clone().map(|id| {
+                    (
+                        id,
+                        crate::measure::Measurement::new(crate::measure::MeasureKind::Area),
+                    )
+                });
+            }
+            Command::SetOutline(id, corners) => {
+                let mut ring: Vec<[f64; 2]> = corners.iter().map(|&(x, y)| [x, y]).collect();
+                if let Some(first) = ring.first().copied() {
+                    ring.push(first);
                 }
+                let to = serde_json::json!({"type": "Polygon", "coordinates": [ring]});
+                self.geometry_change(id, to);
             }
             Command::AskEditFile(kind) => self.edit.asking = Some((*kind, String::new())),
             Command::EditFile(kind, path) => {
@@ -226,6 +213,41 @@ impl super::ParkAtlasApp {
             _ => return false,
         }
         true
+    }
+
+    /// Gives park `id` the geometry `to` (GeoJSON): a change citing the form's source (or the
+    /// park's first source when the form is for another park).
+    fn geometry_change(&mut self, id: &str, to: serde_json::Value) {
+        let lang = self.state.lang;
+        let Some(p) = self.atlas.park(id) else {
+            return;
+        };
+        let source = if self.edit.form.park == id {
+            self.edit.form.source_ref(lang)
+        } else {
+            p.sources
+                .keys()
+                .next()
+                .cloned()
+                .map(crate::changes::SourceRef::Id)
+                .ok_or_else(|| lang.tr("Every change cites a source: choose one of the park's, or give the new source a title or an outlet.").to_owned())
+        };
+        let from = p
+            .geometry
+            .as_ref()
+            .and_then(|g| crate::io::export::geometry_value(g).ok())
+            .unwrap_or(serde_json::Value::Null);
+        match source {
+            Ok(source) => self
+                .commands
+                .push(Command::Edit(crate::changes::Change::SetGeometry {
+                    park: id.to_owned(),
+                    from,
+                    to,
+                    source: Some(source),
+                })),
+            Err(why) => self.edit.error = Some(why),
+        }
     }
 
     /// Edit mode's file actions: write the pending changes as a change set, make a change
@@ -396,6 +418,7 @@ impl super::ParkAtlasApp {
         if self.edit.close_asked {
             crate::ui::edit::close_ui(ctx, lang, &mut out);
         }
+        self.edit.form.drawing = self.map.outline.is_some();
         if let Some(session) = &self.edit.session {
             let shortcuts = [
                 (

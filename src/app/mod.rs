@@ -594,6 +594,8 @@ impl ParkAtlasApp {
             // the selection.
             if self.dialogs.any_open() {
                 self.commands.push(Command::CloseDialogs);
+            } else if self.map.outline.is_some() {
+                self.commands.push(Command::DrawOutline(None));
             } else if let Some(m) = &mut self.map.measure {
                 if m.finished || m.points.is_empty() {
                     self.commands.push(Command::Measure(None));

@@ -120,6 +120,8 @@ pub struct MapView {
     bounds: Option<(u64, Option<geo::Rect<f64>>)>,
     /// The Measure tool, while it is on.
     pub measure: Option<crate::measure::Measurement>,
+    /// An outline being drawn for a park (edit mode): its id and the corners so far.
+    pub outline: Option<(String, crate::measure::Measurement)>,
     /// What the Measure box's Copy button last copied (tests read it).
     pub measure_copied: Option<String>,
     /// County fills of the choropleth.
@@ -159,6 +161,7 @@ impl Default for MapView {
             hovered_county: None,
             box_start: None,
             moving: None,
+            outline: None,
         }
     }
 }
@@ -204,6 +207,35 @@ fn box_select(
         .map(|p| p.id.clone())
         .collect();
     Some(ids)
+}
+
+/// `p` moved to the nearest corner of a park's or county's outline within `px` pixels, if any.
+fn snap(input: &MapInput<'_>, scr: &Screen<'_>, p: (f64, f64), px: f32) -> (f64, f64) {
+    use geo::CoordsIter;
+    let at = scr.pos(walkers::Position::new(p.0, p.1));
+    let outlines = input
+        .atlas
+        .parks
+        .iter()
+        .filter_map(|q| q.geometry.as_ref())
+        .filter(|g| !matches!(g, geo::Geometry::Point(_)))
+        .chain(
+            input
+                .atlas
+                .counties
+                .iter()
+                .filter_map(|c| c.geometry.as_ref()),
+        );
+    let mut best: Option<(f32, (f64, f64))> = None;
+    for g in outlines {
+        for c in g.coords_iter() {
+            let d = scr.pos(walkers::Position::new(c.x, c.y)).distance(at);
+            if d <= px && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, (c.x, c.y)));
+            }
+        }
+    }
+    best.map_or(p, |(_, c)| c)
 }
 
 /// The selected park when it is one point (edit mode moves it by dragging), and whether the
@@ -313,6 +345,7 @@ impl MapView {
             box_start,
             moving,
             last,
+            outline,
             ..
         } = self;
         // Edit mode: a drag that starts on the selected point park moves it, not the map.
@@ -321,7 +354,7 @@ impl MapView {
             .then(|| movable_park(input, last.as_ref(), ui))
             .flatten();
         let mut frame = None;
-        let measuring = measure.as_ref().is_some_and(|m| !m.finished);
+        let measuring = measure.as_ref().is_some_and(|m| !m.finished) || outline.is_some();
         // Shift + drag draws a selection rectangle instead of panning.
         let shift = ui.input(|i| i.modifiers.shift);
         let boxing = box_start.is_some() || (shift && !measuring);
@@ -528,9 +561,28 @@ impl MapView {
                 if let Some(ids) = box_select(ui, response, &painter, &scr, input, box_start) {
                     commands.push(Command::AddToSelection(ids));
                 }
-                let measured = measure
-                    .as_mut()
-                    .is_some_and(|m| measure_tool::handle_clicks(m, response, &scr));
+                if let Some((id, m)) = outline.as_mut() {
+                    let before = m.points.len();
+                    let drawn = measure_tool::handle_clicks(m, response, &scr);
+                    // A new corner snaps to a park's or county's corner within 8 px.
+                    if drawn
+                        && m.points.len() > before
+                        && let Some(last) = m.points.last_mut()
+                    {
+                        *last = snap(input, &scr, *last, 8.0);
+                    }
+                    measure_tool::draw(&painter, &scr, m, hover_pos);
+                    if m.finished {
+                        if m.points.len() >= 3 {
+                            commands.push(Command::SetOutline(id.clone(), m.points.clone()));
+                        }
+                        *outline = None;
+                    }
+                }
+                let measured = outline.is_some()
+                    || measure
+                        .as_mut()
+                        .is_some_and(|m| measure_tool::handle_clicks(m, response, &scr));
                 if response.clicked() && !measured {
                     let pos = response.interact_pointer_pos();
                     let toggle = ui.input(|i| toggle_held(&i.modifiers));

@@ -40,11 +40,14 @@ pub struct EditForm {
     pub project: [String; 5],
     /// The forms for the park's projects and targets, and for parks.
     pub records: super::edit_records::RecordsForm,
+    /// An outline is being drawn on the map.
+    pub drawing: bool,
 }
 
 impl EditForm {
     fn reset_for(&mut self, p: &Park) {
         *self = EditForm {
+            drawing: self.drawing,
             park: p.id.clone(),
             source: p.sources.keys().next().cloned(),
             ..EditForm::default()
@@ -177,6 +180,8 @@ fn park_form_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mu
     super::edit_records::projects_ui(ui, p, form, &mut records, lang, out);
     ui.separator();
     super::edit_records::target_ui(ui, p, form, &mut records, lang, out);
+    ui.separator();
+    super::edit_records::outline_ui(ui, p, form.drawing, lang, out);
     ui.separator();
     super::edit_records::delete_ui(ui, p, form, &mut records, lang, out);
     form.records = records;

@@ -276,6 +276,18 @@ pub fn target_ui(
     }
 }
 
+/// Draw the park's outline on the map.
+pub fn outline_ui(ui: &mut Ui, p: &Park, drawing: bool, lang: Lang, out: &mut Vec<Command>) {
+    if drawing {
+        ui.label(lang.tr("Click the corners on the map; a double click closes the outline (Esc cancels). Corners snap to parks' and counties' corners within 8 px."));
+        if ui.button(lang.tr("Cancel")).clicked() {
+            out.push(Command::DrawOutline(None));
+        }
+    } else if ui.button(lang.tr("Draw outline…")).clicked() {
+        out.push(Command::DrawOutline(Some(p.id.clone())));
+    }
+}
+
 /// Delete the park, with its projects and targets: asked first.
 pub fn delete_ui(
     ui: &mut Ui,
