@@ -510,3 +510,35 @@ fn a_refused_set_gives_the_data_back_unchanged() {
         refused.problems
     );
 }
+
+/// What a form shows as the user types: the park reader's own message, nothing changed.
+#[test]
+fn a_change_is_checked_with_the_loaders_rules_without_applying_it() {
+    let atlas = io::load_embedded().unwrap().atlas;
+    let p = atlas.park("fenyong_htz").unwrap();
+    let set = |field: &str, to: Value| Change::Set {
+        park: p.id.clone(),
+        field: field.into(),
+        from: Value::Null,
+        to,
+        source: None,
+    };
+    let said =
+        park_atlas::changes::check_change(p, &atlas.taxonomy, &set("tier", json!("galactic")));
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].message.contains("expected one of"), "{said:?}");
+    let said = park_atlas::changes::check_change(
+        p,
+        &atlas.taxonomy,
+        &set("clusters", json!(["no_such_cluster"])),
+    );
+    assert!(!said.is_empty());
+    assert!(
+        park_atlas::changes::check_change(p, &atlas.taxonomy, &set("tier", json!("national")))
+            .is_empty()
+    );
+    assert_eq!(
+        atlas.park("fenyong_htz").unwrap().tier.as_str(),
+        "provincial"
+    );
+}

@@ -680,6 +680,73 @@ fn add_source_id(record: &mut Map<String, Value>, id: &str) {
     }
 }
 
+/// Checks one change on one park with the park reader's own rules, without changing
+/// anything: what a form shows as the user types. The reasons it would be refused; the checks
+/// across parks (ids, parents) and the source are left to [`apply`].
+pub fn check_change(
+    park: &Park,
+    taxonomy: &crate::model::Taxonomy,
+    change: &Change,
+) -> Vec<Problem> {
+    let Ok(mut feature) = crate::io::export::park_feature(park) else {
+        return Vec::new();
+    };
+    let mut placeholder = Map::new();
+    placeholder.insert("title".into(), json!("(checking)"));
+    let source = SourceRef::New(placeholder);
+    let place = format!("park '{}'", park.id);
+    // What the change expects is taken as what is there: only the new value is judged.
+    let mut change = change.clone();
+    let props = &feature["properties"];
+    let record = |key: &str, i: usize| props[key].get(i).cloned().unwrap_or(Value::Null);
+    match &mut change {
+        Change::Set { field, from, .. } => {
+            *from = props.get(field.as_str()).cloned().unwrap_or(Value::Null)
+        }
+        Change::SetProject {
+            project,
+            field,
+            from,
+            ..
+        } => {
+            *from = record("projects", *project)
+                .get(field.as_str())
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        Change::SetTarget {
+            target,
+            field,
+            from,
+            ..
+        } => {
+            *from = record("targets", *target)
+                .get(field.as_str())
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        Change::RemoveProject { project, from, .. } => *from = record("projects", *project),
+        Change::RemoveTarget { target, from, .. } => *from = record("targets", *target),
+        Change::SetGeometry { from, .. } => *from = feature["geometry"].clone(),
+        _ => {}
+    }
+    let change = &change;
+    match edit_feature(&mut feature, change, &source, 0) {
+        // No record at that position: nothing to judge a value against.
+        Err(Edit::Conflict(_)) => Vec::new(),
+        Err(Edit::Invalid(m)) => vec![Problem::new(
+            Severity::Error,
+            "edit",
+            place,
+            change.what(),
+            m,
+        )],
+        Ok(_) => read_back(&feature, taxonomy, "edit", &place)
+            .err()
+            .unwrap_or_default(),
+    }
+}
+
 /// Makes one change on a park's GeoJSON feature.
 fn edit_feature(
     feature: &mut Value,

@@ -42,6 +42,8 @@ pub struct EditForm {
     pub records: super::edit_records::RecordsForm,
     /// An outline is being drawn on the map.
     pub drawing: bool,
+    /// The value last checked with the loader's rules (park, field, text) and what it said.
+    pub checked: Option<((String, usize, String), Vec<String>)>,
 }
 
 impl EditForm {
@@ -141,7 +143,7 @@ pub fn edit_window_ui(
                     }
                     ui.separator();
                     match park {
-                        Some(p) => park_form_ui(ui, p, form, lang, out),
+                        Some(p) => park_form_ui(ui, atlas, p, form, lang, out),
                         None => {
                             ui.weak(
                                 lang.tr("Select one park on the map or in the list to edit it."),
@@ -165,14 +167,21 @@ pub fn edit_window_ui(
 }
 
 /// The form for one park: the source, a property, a new project.
-fn park_form_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mut Vec<Command>) {
+fn park_form_ui(
+    ui: &mut Ui,
+    atlas: &crate::model::Atlas,
+    p: &Park,
+    form: &mut EditForm,
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
     if form.park != p.id {
         form.reset_for(p);
     }
     ui.label(RichText::new(p.name(lang.is_zh())).strong());
     source_ui(ui, p, form, lang);
     ui.separator();
-    field_ui(ui, p, form, lang, out);
+    field_ui(ui, atlas, p, form, lang, out);
     ui.separator();
     project_ui(ui, p, form, lang, out);
     let mut records = std::mem::take(&mut form.records);
@@ -236,7 +245,14 @@ fn source_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang) {
     }
 }
 
-fn field_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mut Vec<Command>) {
+fn field_ui(
+    ui: &mut Ui,
+    atlas: &crate::model::Atlas,
+    p: &Park,
+    form: &mut EditForm,
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
     let zh = lang.is_zh();
     ui.horizontal(|ui| {
         let label = ui.label(lang.tr("Property"));
@@ -299,8 +315,43 @@ fn field_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mut Ve
         ui.colored_label(egui::Color32::from_rgb(180, 30, 30), e);
     }
     let changed = to.as_ref().is_ok_and(|v| !crate::changes::same(v, &from));
+    // Checked as typed with the loader's own rules (once per new text).
+    let key = (p.id.clone(), form.field, form.value.clone());
+    if changed && form.checked.as_ref().is_none_or(|(k, _)| *k != key) {
+        let said = match &to {
+            Ok(v) => crate::changes::check_change(
+                p,
+                &atlas.taxonomy,
+                &Change::Set {
+                    park: p.id.clone(),
+                    field: field.to_owned(),
+                    from: from.clone(),
+                    to: v.clone(),
+                    source: None,
+                },
+            )
+            .iter()
+            .map(|problem| problem.msg.text(lang.is_zh()))
+            .collect(),
+            Err(_) => Vec::new(),
+        };
+        form.checked = Some((key.clone(), said));
+    }
+    let wrong = changed
+        && form
+            .checked
+            .as_ref()
+            .is_some_and(|(k, said)| *k == key && !said.is_empty());
+    if wrong && let Some((_, said)) = &form.checked {
+        for s in said {
+            ui.colored_label(egui::Color32::from_rgb(180, 30, 30), s);
+        }
+    }
     if ui
-        .add_enabled(changed, egui::Button::new(lang.tr("Apply change")))
+        .add_enabled(
+            changed && !wrong,
+            egui::Button::new(lang.tr("Apply change")),
+        )
         .clicked()
     {
         match (to, form.source_ref(lang)) {
