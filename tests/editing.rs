@@ -161,16 +161,8 @@ fn a_change_without_a_source_is_refused_and_discard_drops_pending_changes() {
         p.name_en.clone()
     };
     assert_eq!(name(&h).as_deref(), Some("Fenyong High-tech Zone"));
-    eprintln!(
-        "pending before discard: {}",
-        h.state().edit.session.as_ref().unwrap().pending().len()
-    );
     h.get_by_label("Discard").click();
     h.run();
-    eprintln!(
-        "pending after discard: {}",
-        h.state().edit.session.as_ref().unwrap().pending().len()
-    );
     assert_ne!(name(&h).as_deref(), Some("Fenyong High-tech Zone"));
     assert!(!h.state().edit.is_dirty());
 }
@@ -493,4 +485,76 @@ fn an_outline_is_drawn_with_corners_snapped_to_a_county() {
     assert_eq!((ring[0].x, ring[0].y), (corner.x, corner.y), "snapped");
     assert_eq!(ring[0], ring[4]);
     assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 1);
+
+    // Reshaped: a corner dragged, a corner added by dragging an edge's middle, one removed by
+    // a right click.
+    let drag = |h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+                from: egui::Pos2,
+                by: egui::Vec2| {
+        h.event(Event::PointerMoved(from));
+        h.run();
+        h.event(Event::PointerButton {
+            pos: from,
+            button: PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+        for k in 1..=6 {
+            h.event(Event::PointerMoved(from + by * (k as f32 / 6.0)));
+            h.step();
+        }
+        h.event(Event::PointerButton {
+            pos: from + by,
+            button: PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+        h.run();
+    };
+    let ring = |h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>| match h
+        .state()
+        .atlas
+        .park("fenyong_htz")
+        .unwrap()
+        .geometry
+        .clone()
+    {
+        Some(geo::Geometry::Polygon(p)) => p.exterior().0.clone(),
+        other => panic!("{other:?}"),
+    };
+    let screen = |h: &egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>,
+                  c: geo::Coord<f64>| {
+        h.state()
+            .map
+            .last
+            .unwrap()
+            .screen_pos(walkers::Position::new(c.x, c.y))
+    };
+    let before = ring(&h);
+    let c1 = screen(&h, before[1]);
+    drag(&mut h, c1, egui::vec2(15.0, 10.0));
+    let after = ring(&h);
+    assert_eq!(after.len(), 5, "{after:?}");
+    assert!(screen(&h, after[1]).distance(c1 + egui::vec2(15.0, 10.0)) < 2.0);
+    assert_eq!(after[0], before[0]);
+    let (a, b) = (screen(&h, after[2]), screen(&h, after[3]));
+    drag(&mut h, a.lerp(b, 0.5), egui::vec2(0.0, 12.0));
+    assert_eq!(ring(&h).len(), 6, "a corner was added");
+    let c0 = screen(&h, ring(&h)[0]);
+    h.event(Event::PointerMoved(c0));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: c0,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+    h.run();
+    assert_eq!(ring(&h).len(), 5, "a corner was removed");
+    assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 4);
 }

@@ -147,7 +147,8 @@ impl ParkAtlasApp {
             | Command::ConfirmImport(..)
             | Command::MovePark(..)
             | Command::DrawOutline(_)
-            | Command::SetOutline(..) => {}
+            | Command::SetOutline(..)
+            | Command::ReshapeOutline(..) => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }

@@ -182,6 +182,25 @@ impl super::ParkAtlasApp {
                     )
                 });
             }
+            Command::ReshapeOutline(id, corners) => {
+                let mut ring: Vec<[f64; 2]> = corners.iter().map(|&(x, y)| [x, y]).collect();
+                if let Some(first) = ring.first().copied() {
+                    ring.push(first);
+                }
+                // The holes stay as they are.
+                let holes: Vec<Vec<[f64; 2]>> =
+                    match self.atlas.park(id).and_then(|p| p.geometry.as_ref()) {
+                        Some(geo::Geometry::Polygon(p)) => p
+                            .interiors()
+                            .iter()
+                            .map(|r| r.0.iter().map(|c| [c.x, c.y]).collect())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                let rings: Vec<Vec<[f64; 2]>> = std::iter::once(ring).chain(holes).collect();
+                let to = serde_json::json!({"type": "Polygon", "coordinates": rings});
+                self.geometry_change(id, to);
+            }
             Command::SetOutline(id, corners) => {
                 let mut ring: Vec<[f64; 2]> = corners.iter().map(|&(x, y)| [x, y]).collect();
                 if let Some(first) = ring.first().copied() {

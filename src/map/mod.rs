@@ -132,6 +132,8 @@ pub struct MapView {
     box_start: Option<Pos2>,
     /// The point park being dragged to a new place (edit mode), by index.
     moving: Option<usize>,
+    /// The outline corner (or edge middle, which adds a corner) being dragged (edit mode).
+    reshaping: Option<Handle>,
 }
 
 impl Default for MapView {
@@ -161,6 +163,7 @@ impl Default for MapView {
             hovered_county: None,
             box_start: None,
             moving: None,
+            reshaping: None,
             outline: None,
         }
     }
@@ -236,6 +239,97 @@ fn snap(input: &MapInput<'_>, scr: &Screen<'_>, p: (f64, f64), px: f32) -> (f64,
         }
     }
     best.map_or(p, |(_, c)| c)
+}
+
+/// A handle on an outline being edited: a corner, or the middle of the edge after corner `k`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handle {
+    /// Corner `k` of the ring.
+    Corner(usize),
+    /// The middle of the edge from corner `k` to the next.
+    Middle(usize),
+}
+
+/// The selected polygon park's outer ring (without its closing corner), on screen.
+struct Corners {
+    id: String,
+    ring: Vec<(f64, f64)>,
+    screen: Vec<Pos2>,
+}
+
+impl Corners {
+    fn middle(&self, k: usize) -> Pos2 {
+        let n = self.screen.len();
+        self.screen[k].lerp(self.screen[(k + 1) % n], 0.5)
+    }
+
+    /// The handle within 8 px of `p`, corners first.
+    fn handle_at(&self, p: Pos2) -> Option<Handle> {
+        let near = |q: Pos2| q.distance(p) <= 8.0;
+        (0..self.screen.len())
+            .find(|&k| near(self.screen[k]))
+            .map(Handle::Corner)
+            .or_else(|| {
+                (0..self.screen.len())
+                    .find(|&k| near(self.middle(k)))
+                    .map(Handle::Middle)
+            })
+    }
+
+    /// The handles, and the ring as it would be with a handle dragged to `moved`.
+    fn draw(&self, painter: &egui::Painter, scr: &Screen<'_>, moved: Option<(Handle, (f64, f64))>) {
+        let ink = Color32::from_rgb(0x80, 0x50, 0x00);
+        if let Some((h, g)) = moved {
+            let at = scr.pos(walkers::Position::new(g.0, g.1));
+            let mut pts = self.screen.clone();
+            match h {
+                Handle::Corner(k) => pts[k] = at,
+                Handle::Middle(k) => pts.insert(k + 1, at),
+            }
+            pts.push(pts[0]);
+            painter.add(Shape::line(pts, egui::Stroke::new(2.0, ink)));
+        }
+        for k in 0..self.screen.len() {
+            painter.rect_filled(
+                egui::Rect::from_center_size(self.screen[k], egui::vec2(8.0, 8.0)),
+                1.0,
+                Color32::WHITE,
+            );
+            painter.rect_stroke(
+                egui::Rect::from_center_size(self.screen[k], egui::vec2(8.0, 8.0)),
+                1.0,
+                egui::Stroke::new(1.5, ink),
+                egui::StrokeKind::Middle,
+            );
+            painter.circle_filled(self.middle(k), 3.0, ink);
+        }
+    }
+}
+
+/// The selected park's corners when it is one polygon (edit mode reshapes it).
+fn outline_corners(input: &MapInput<'_>, last: Option<&MapFrame>) -> Option<Corners> {
+    let ids: Vec<&str> = input.selection.ids().collect();
+    let [id] = ids.as_slice() else {
+        return None;
+    };
+    let p = input.atlas.park(id)?;
+    let Some(geo::Geometry::Polygon(poly)) = &p.geometry else {
+        return None;
+    };
+    let frame = last?;
+    let mut ring: Vec<(f64, f64)> = poly.exterior().0.iter().map(|c| (c.x, c.y)).collect();
+    if ring.len() > 1 && ring.first() == ring.last() {
+        ring.pop();
+    }
+    let screen = ring
+        .iter()
+        .map(|&(x, y)| frame.screen_pos(walkers::Position::new(x, y)))
+        .collect();
+    Some(Corners {
+        id: p.id.clone(),
+        ring,
+        screen,
+    })
 }
 
 /// The selected park when it is one point (edit mode moves it by dragging), and whether the
@@ -346,8 +440,18 @@ impl MapView {
             moving,
             last,
             outline,
+            reshaping,
             ..
         } = self;
+        // Edit mode: the selected polygon park's corners can be dragged, added, removed.
+        let corners = input
+            .editing
+            .then(|| outline_corners(input, last.as_ref()))
+            .flatten();
+        let pointer_now = ui.input(|inp| inp.pointer.press_origin().or(inp.pointer.latest_pos()));
+        let over_handle = corners
+            .as_ref()
+            .and_then(|c| pointer_now.and_then(|p| c.handle_at(p)));
         // Edit mode: a drag that starts on the selected point park moves it, not the map.
         let grabbable = input
             .editing
@@ -358,7 +462,10 @@ impl MapView {
         // Shift + drag draws a selection rectangle instead of panning.
         let shift = ui.input(|i| i.modifiers.shift);
         let boxing = box_start.is_some() || (shift && !measuring);
-        let holding = moving.is_some() || grabbable.is_some_and(|(_, over)| over);
+        let holding = moving.is_some()
+            || grabbable.is_some_and(|(_, over)| over)
+            || reshaping.is_some()
+            || over_handle.is_some();
         Map::new(None, memory, city_center)
             .zoom_with_ctrl(false)
             .drag_pan_buttons(if boxing || holding {
@@ -534,6 +641,36 @@ impl MapView {
                         }
                     });
                 }
+                if let Some(c) = &corners {
+                    let at = ui.input(|inp| inp.pointer.latest_pos());
+                    if reshaping.is_none() && response.drag_started_by(egui::PointerButton::Primary)
+                    {
+                        *reshaping = over_handle;
+                    }
+                    // A right click on a corner removes it (a ring keeps at least 3).
+                    if response.secondary_clicked()
+                        && let Some(Handle::Corner(k)) =
+                            response.interact_pointer_pos().and_then(|p| c.handle_at(p))
+                        && c.ring.len() > 3
+                    {
+                        let mut ring = c.ring.clone();
+                        ring.remove(k);
+                        commands.push(Command::ReshapeOutline(c.id.clone(), ring));
+                    }
+                    let dragged = reshaping.zip(at).map(|(h, p)| (h, scr.geo(p)));
+                    c.draw(&painter, &scr, dragged.map(|(h, g)| (h, (g.x(), g.y()))));
+                    if let Some((h, g)) = dragged
+                        && !ui.input(|inp| inp.pointer.primary_down())
+                    {
+                        *reshaping = None;
+                        let mut ring = c.ring.clone();
+                        match h {
+                            Handle::Corner(k) => ring[k] = (g.x(), g.y()),
+                            Handle::Middle(k) => ring.insert(k + 1, (g.x(), g.y())),
+                        }
+                        commands.push(Command::ReshapeOutline(c.id.clone(), ring));
+                    }
+                }
                 if let Some((i, true)) = grabbable
                     && moving.is_none()
                     && response.drag_started_by(egui::PointerButton::Primary)
@@ -561,6 +698,8 @@ impl MapView {
                 if let Some(ids) = box_select(ui, response, &painter, &scr, input, box_start) {
                     commands.push(Command::AddToSelection(ids));
                 }
+                // The click that closes an outline is the outline's, not a selection.
+                let drawing = outline.is_some();
                 if let Some((id, m)) = outline.as_mut() {
                     let before = m.points.len();
                     let drawn = measure_tool::handle_clicks(m, response, &scr);
@@ -579,7 +718,7 @@ impl MapView {
                         *outline = None;
                     }
                 }
-                let measured = outline.is_some()
+                let measured = drawing
                     || measure
                         .as_mut()
                         .is_some_and(|m| measure_tool::handle_clicks(m, response, &scr));
