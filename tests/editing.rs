@@ -558,3 +558,23 @@ fn an_outline_is_drawn_with_corners_snapped_to_a_county() {
     assert_eq!(ring(&h).len(), 5, "a corner was removed");
     assert_eq!(h.state().edit.session.as_ref().unwrap().pending().len(), 4);
 }
+
+/// A list property (clusters) is typed as ids; an unknown cluster is refused as typed with the
+/// reader's message.
+#[test]
+fn a_parks_clusters_are_set_as_a_list_and_an_unknown_one_is_refused_as_typed() {
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    set_value(&mut h, "clusters", "green_energy, no_such_cluster");
+    assert!(
+        h.get_by_label("Apply change")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label_contains("no_such_cluster");
+    set_value(&mut h, "clusters", "green_energy, marine_biomedicine");
+    h.get_by_label("Apply change").click();
+    h.run();
+    let p = h.state().atlas.park("fenyong_htz").unwrap().clone();
+    assert_eq!(p.clusters, ["green_energy", "marine_biomedicine"]);
+}

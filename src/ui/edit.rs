@@ -12,16 +12,21 @@ use crate::i18n::Lang;
 use crate::model::{Park, Role, Tier};
 
 /// The properties the form sets, in its list's order.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 10] = [
     "tier",
     "role",
     "area_km2",
     "name_zh",
     "name_en",
+    "clusters",
+    "county_adcodes",
     "parent_id",
     "notes_zh",
     "notes",
 ];
+
+/// Properties that are lists, typed as ids separated by commas or spaces.
+const LISTS: [&str; 2] = ["clusters", "county_adcodes"];
 
 /// What the forms hold while the user types.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,6 +95,11 @@ fn current_text(p: &Park, field: &str) -> String {
         .and_then(|f| f["properties"].get(field).cloned())
     {
         Some(Value::String(s)) => s,
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Null) | None => String::new(),
         Some(v) => v.to_string(),
     }
@@ -98,6 +108,13 @@ fn current_text(p: &Park, field: &str) -> String {
 /// The typed text as the property's JSON value: empty is unknown (`null`), never 0.
 fn typed(field: &str, text: &str, lang: Lang) -> Result<Value, String> {
     let t = text.trim();
+    if LISTS.contains(&field) {
+        let items: Vec<&str> = t
+            .split([',', '，', '、', ' ', ';'])
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Ok(json!(items));
+    }
     if t.is_empty() {
         return Ok(Value::Null);
     }
