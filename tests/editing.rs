@@ -431,24 +431,44 @@ fn an_outline_is_drawn_with_corners_snapped_to_a_county() {
     h.run();
     assert!(h.state().map.outline.is_some());
     let frame = h.state().map.last.unwrap();
-    // A county corner in the left part of the map (the edit window covers the right).
-    let corner = h
-        .state()
-        .atlas
+    // A county corner right of the edit window (it sits over the filters panel).
+    // Every corner a click can snap to: parks' outlines and counties.
+    let atlas = &h.state().atlas;
+    let all: Vec<geo::Coord<f64>> = atlas
+        .counties
+        .iter()
+        .filter_map(|c| c.geometry.as_ref())
+        .chain(
+            atlas
+                .parks
+                .iter()
+                .filter_map(|p| p.geometry.as_ref())
+                .filter(|g| !matches!(g, geo::Geometry::Point(_))),
+        )
+        .flat_map(|g| geo::CoordsIter::coords_iter(g).collect::<Vec<_>>())
+        .collect();
+    let on_screen = |c: &geo::Coord<f64>| frame.screen_pos(walkers::Position::new(c.x, c.y));
+    let screens: Vec<(geo::Coord<f64>, egui::Pos2)> =
+        all.iter().map(|c| (*c, on_screen(c))).collect();
+    let corner = atlas
         .counties
         .iter()
         .filter_map(|c| c.geometry.as_ref())
         .flat_map(|g| geo::CoordsIter::coords_iter(g).collect::<Vec<_>>())
-        .find(|c| {
-            let p = frame.screen_pos(walkers::Position::new(c.x, c.y));
-            p.x > frame.rect.left() + 40.0 && p.x < 440.0 && p.y > 120.0 && p.y < 560.0
+        .filter(|c| {
+            let p = on_screen(c);
+            p.x > 500.0 && p.x < frame.rect.right() - 90.0 && p.y > 120.0 && p.y < 560.0
         })
-        .expect("a county corner in view");
+        .find(|c| {
+            let p = on_screen(c);
+            screens.iter().all(|(o, q)| o == c || q.distance(p) > 11.0)
+        })
+        .expect("a county corner in view, alone");
     let at = frame.screen_pos(walkers::Position::new(corner.x, corner.y));
     let click = |h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>, pos| {
         common::click_at(h, pos, Modifiers::NONE);
     };
-    click(&mut h, at + egui::vec2(4.0, 3.0));
+    click(&mut h, at + egui::vec2(2.0, 2.0));
     click(&mut h, at + egui::vec2(60.0, 0.0));
     click(&mut h, at + egui::vec2(60.0, 50.0));
     // The closing double click.

@@ -145,9 +145,10 @@ pub fn edit_window_ui(
 ) {
     egui::Window::new(lang.tr("Edit park"))
         .id(egui::Id::unique("edit_park"))
-        .default_pos(egui::pos2(560.0, 40.0))
+        // Over the filters panel (little needed while editing), not over the map.
+        .default_pos(egui::pos2(6.0, 40.0))
         .default_height(700.0)
-        .default_width(380.0)
+        .default_width(330.0)
         .resizable(true)
         .show(ctx, |ui| {
             egui::ScrollArea::vertical()
