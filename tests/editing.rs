@@ -98,7 +98,14 @@ fn a_sourced_change_is_made_undone_redone_saved_and_loads_again() {
     h.get_by_label("Date").type_text("2026-11-28");
     h.get_by_label("Name (Chinese)").focus();
     h.get_by_label("Name (Chinese)").type_text("奋勇新材料项目");
+    // An amount that is no number is refused with what is expected.
     h.get_by_label("Amount (亿元)").focus();
+    h.get_by_label("Amount (亿元)").type_text("lots");
+    h.run();
+    h.get_by_label_contains("Expected an amount in 亿元");
+    assert!(h.get_by_label("Add project").accesskit_node().is_disabled());
+    h.get_by_label("Amount (亿元)").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Amount (亿元)").type_text("12.5");
     h.run();
     h.get_by_label("Add project").click();
@@ -340,10 +347,27 @@ fn projects_targets_and_parks_are_changed_through_the_forms() {
         .unwrap()
         .click_accesskit();
     h.run();
-    let amount = h.get_by_label("Amount (亿元) ");
+    // A currency the reader does not know is refused as typed, with its message.
+    h.get_by_label("Currency (CNY, USD, EUR…) ").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Currency (CNY, USD, EUR…) ")
+        .type_text("yuan");
+    h.run();
+    assert!(
+        h.get_by_label("Apply to project")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label_contains("currency: ");
+    h.get_by_label("Currency (CNY, USD, EUR…) ").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Currency (CNY, USD, EUR…) ")
+        .type_text("CNY");
+    let amount = h.get_by_label("Amount (亿, in its currency) ");
     amount.focus();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Amount (亿元) ").type_text("65");
+    h.get_by_label("Amount (亿, in its currency) ")
+        .type_text("65");
     h.run();
     h.get_by_label("Apply to project").click_accesskit();
     h.run();
@@ -369,6 +393,19 @@ fn projects_targets_and_parks_are_changed_through_the_forms() {
     h.run();
     assert_eq!(park(&h).targets.len(), targets + 1);
     assert_eq!(park(&h).targets.last().unwrap().value, Some(300.0));
+    // And removed again.
+    h.get_by_label("Target to remove").click_accesskit();
+    h.run();
+    let last = park(&h).targets.last().unwrap().clone();
+    let label = last.text.or(last.metric).unwrap_or_default();
+    h.query_all_by_label_contains(&label)
+        .last()
+        .unwrap()
+        .click_accesskit();
+    h.run();
+    h.get_by_label("Remove target").click_accesskit();
+    h.run();
+    assert_eq!(park(&h).targets.len(), targets);
     // The project removed.
     let n = park(&h).projects.len();
     h.get_by_label("Remove project").click_accesskit();

@@ -204,9 +204,10 @@ fn park_form_ui(
     project_ui(ui, p, form, lang, out);
     let mut records = std::mem::take(&mut form.records);
     ui.separator();
-    super::edit_records::projects_ui(ui, p, form, &mut records, lang, out);
+    super::edit_records::projects_ui(ui, &atlas.taxonomy, p, form, &mut records, lang, out);
     ui.separator();
     super::edit_records::target_ui(ui, p, form, &mut records, lang, out);
+    super::edit_records::remove_target_ui(ui, p, form, &mut records, lang, out);
     ui.separator();
     super::edit_records::outline_ui(ui, p, form.drawing, lang, out);
     ui.separator();

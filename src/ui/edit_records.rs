@@ -16,10 +16,15 @@ use crate::model::{Atlas, Park};
 pub struct RecordsForm {
     /// The project chosen to change (position in the park's list).
     pub project: Option<usize>,
-    /// Its Chinese name, investor, amount in 亿元, year and status as typed.
-    pub fields: [String; 5],
+    /// Its Chinese and English names, investor, amount (亿, in its currency), currency, year,
+    /// status, status date and cluster ids, as typed.
+    pub fields: [String; 9],
+    /// The project's members last checked with the loader's rules, and what it said.
+    pub checked: Option<(Vec<String>, Vec<String>)>,
     /// The new target's year, text, value and unit.
     pub target: [String; 4],
+    /// The target chosen to remove.
+    pub target_pick: Option<usize>,
     /// "Delete park" was pressed once: the second press deletes.
     pub confirm_delete: bool,
     /// The new park's id, Chinese name, county adcode, longitude and latitude.
@@ -39,6 +44,20 @@ fn member(project: &Value, key: &str) -> String {
     }
 }
 
+/// Sets a project's member in the model as a change would (for checking the next member).
+fn set_member(q: &mut crate::model::Project, key: &str, to: &Value) {
+    let text = to.as_str().map(str::to_owned);
+    match key {
+        "name_zh" => q.name_zh = text,
+        "name_en" => q.name_en = text,
+        "investor" => q.investor = text,
+        "currency" => q.currency = text,
+        "amount" => q.amount = to.as_f64(),
+        "year" => q.year = to.as_i64().and_then(|y| i32::try_from(y).ok()),
+        _ => {}
+    }
+}
+
 /// The amount typed in 亿元 as whole yuan (`Ok(None)`: empty, unknown).
 fn yuan(text: &str) -> Result<Option<i64>, ()> {
     let t = text.trim();
@@ -54,6 +73,7 @@ fn yuan(text: &str) -> Result<Option<i64>, ()> {
 /// Change or remove one of the park's projects.
 pub fn projects_ui(
     ui: &mut Ui,
+    taxonomy: &crate::model::Taxonomy,
     p: &Park,
     form: &EditForm,
     rec: &mut RecordsForm,
@@ -93,23 +113,40 @@ pub fn projects_ui(
     };
     let current = &projects[i];
     if rec.project != before {
+        let clusters = current["clusters"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
         rec.fields = [
             member(current, "name_zh"),
+            member(current, "name_en"),
             member(current, "investor"),
             current
                 .get("amount")
                 .and_then(Value::as_f64)
                 .map_or_else(String::new, |a| format!("{}", a / 1e8)),
+            member(current, "currency"),
             member(current, "year"),
             member(current, "status_zh"),
+            member(current, "status_date"),
+            clusters,
         ];
     }
     let labels = [
         lang.tr("Name (Chinese)"),
+        lang.tr("Name (English)"),
         lang.tr("Investor"),
-        lang.tr("Amount (亿元)"),
+        lang.tr("Amount (亿, in its currency)"),
+        lang.tr("Currency (CNY, USD, EUR…)"),
         lang.tr("Year"),
         lang.tr("Status"),
+        lang.tr("Status date"),
+        lang.tr("Clusters (ids)"),
     ];
     egui::Grid::new("edit_project_fields")
         .num_columns(2)
@@ -122,23 +159,42 @@ pub fn projects_ui(
             }
         });
     // The members as typed, beside what is there: one set_project per member changed.
-    let [name, investor, amount, year, status] = &rec.fields;
+    let [
+        name,
+        name_en,
+        investor,
+        amount,
+        currency,
+        year,
+        status,
+        status_date,
+        clusters,
+    ] = &rec.fields;
     let text = |t: &str| {
         let t = t.trim();
         if t.is_empty() { Value::Null } else { json!(t) }
     };
+    let cluster_ids: Vec<&str> = clusters
+        .split([',', '，', '、', ' ', ';'])
+        .filter(|c| !c.is_empty())
+        .collect();
     let mut wanted: Vec<(&str, Value)> = vec![
         ("name_zh", text(name)),
+        ("name_en", text(name_en)),
         ("investor", text(investor)),
         ("status_zh", text(status)),
+        ("status_date", text(status_date)),
+        ("clusters", json!(cluster_ids)),
     ];
     let mut wrong = None;
     match yuan(amount) {
         Ok(a) => {
             wanted.push(("amount", a.map_or(Value::Null, Value::from)));
-            if a.is_some() && current.get("currency").is_none_or(Value::is_null) {
-                wanted.push(("currency", json!("CNY")));
-            }
+            let currency = match currency.trim() {
+                "" if a.is_some() => json!("CNY"),
+                c => text(c),
+            };
+            wanted.push(("currency", currency));
         }
         Err(()) => {
             wrong = Some(lang.tr("Expected an amount in 亿元 (a number ≥ 0, empty for unknown)"))
@@ -153,6 +209,55 @@ pub fn projects_ui(
     }
     if let Some(w) = wrong {
         red(ui, w);
+    }
+    let changes_to_check: Vec<(&str, Value, Value)> = wanted
+        .iter()
+        .filter_map(|(k, to)| {
+            let from = current.get(*k).cloned().unwrap_or(Value::Null);
+            (!crate::changes::same(&from, to)).then(|| (*k, from, to.clone()))
+        })
+        .collect();
+    // All the members changed at once, checked with the loader's rules (once per new text).
+    let key: Vec<String> = std::iter::once(i.to_string())
+        .chain(rec.fields.iter().cloned())
+        .collect();
+    if wrong.is_none() && rec.checked.as_ref().is_none_or(|(k, _)| *k != key) {
+        let mut trial = p.clone();
+        let mut said = Vec::new();
+        for (k, from, to) in &changes_to_check {
+            let change = Change::SetProject {
+                park: p.id.clone(),
+                project: i,
+                field: (*k).to_owned(),
+                from: from.clone(),
+                to: to.clone(),
+                source: None,
+            };
+            said.extend(
+                crate::changes::check_change(&trial, taxonomy, &change)
+                    .iter()
+                    .map(|problem| {
+                        format!("{}: {}", problem.field, problem.msg.text(lang.is_zh()))
+                    }),
+            );
+            // The next member is judged with this one made (currency with its amount).
+            if let Some(q) = trial.projects.get_mut(i) {
+                set_member(q, k, to);
+            }
+        }
+        rec.checked = Some((key.clone(), said));
+    }
+    let refused = rec
+        .checked
+        .as_ref()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, said)| said.clone())
+        .unwrap_or_default();
+    for s in &refused {
+        red(ui, s);
+    }
+    if !refused.is_empty() && wrong.is_none() {
+        wrong = Some("");
     }
     let changes: Vec<(&str, Value, Value)> = wanted
         .into_iter()
@@ -285,6 +390,74 @@ pub fn outline_ui(ui: &mut Ui, p: &Park, drawing: bool, lang: Lang, out: &mut Ve
         }
     } else if ui.button(lang.tr("Draw outline…")).clicked() {
         out.push(Command::DrawOutline(Some(p.id.clone())));
+    }
+}
+
+/// Remove one of the park's targets.
+pub fn remove_target_ui(
+    ui: &mut Ui,
+    p: &Park,
+    form: &EditForm,
+    rec: &mut RecordsForm,
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
+    if p.targets.is_empty() {
+        return;
+    }
+    let feature = crate::io::export::park_feature(p).unwrap_or(Value::Null);
+    let targets = feature["properties"]["targets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let name = |i: Option<usize>| {
+        i.and_then(|i| p.targets.get(i)).map_or_else(
+            || "—".to_owned(),
+            |t| {
+                let what = t
+                    .text
+                    .clone()
+                    .or_else(|| t.metric.clone())
+                    .unwrap_or_default();
+                let year = t.year.map(|y| format!("{y} ")).unwrap_or_default();
+                format!("{year}{what}")
+            },
+        )
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.tr("Target to remove"));
+        ComboBox::from_id_salt("edit_target_pick")
+            .selected_text(name(rec.target_pick))
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for i in 0..p.targets.len() {
+                    ui.selectable_value(&mut rec.target_pick, Some(i), name(Some(i)));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    let chosen = rec.target_pick.filter(|i| *i < targets.len());
+    if ui
+        .add_enabled(
+            chosen.is_some(),
+            egui::Button::new(lang.tr("Remove target")),
+        )
+        .clicked()
+        && let Some(i) = chosen
+    {
+        match form.source_ref(lang) {
+            Ok(source) => {
+                out.push(Command::Edit(Change::RemoveTarget {
+                    park: p.id.clone(),
+                    target: i,
+                    from: targets[i].clone(),
+                    source: Some(source),
+                }));
+                rec.target_pick = None;
+            }
+            Err(e) => out.push(Command::EditRefused(e)),
+        }
     }
 }
 
