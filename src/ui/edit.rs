@@ -88,6 +88,26 @@ impl EditForm {
     }
 }
 
+/// Text fields under their labels, two columns; `suffix` after each label keeps labels unique
+/// where the same word is in two forms (the accessibility tree names fields by them).
+pub(super) fn fields_grid(
+    ui: &mut Ui,
+    id: &str,
+    labels: &[&str],
+    values: &mut [String],
+    width: f32,
+    suffix: &str,
+) {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
+        for (label, value) in labels.iter().zip(values.iter_mut()) {
+            let l = ui.label(format!("{label}{suffix}"));
+            ui.add(TextEdit::singleline(value).desired_width(width))
+                .labelled_by(l.id);
+            ui.end_row();
+        }
+    });
+}
+
 /// A park property's value as the form shows it ("" for unknown).
 fn current_text(p: &Park, field: &str) -> String {
     match crate::io::export::park_feature(p)
@@ -251,16 +271,14 @@ fn source_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang) {
             lang.tr("Address (URL)"),
             lang.tr("Reliability"),
         ];
-        egui::Grid::new("edit_new_source")
-            .num_columns(2)
-            .show(ui, |ui| {
-                for (label, value) in labels.iter().zip(form.new_source.iter_mut()) {
-                    let l = ui.label(*label);
-                    ui.add(TextEdit::singleline(value).desired_width(240.0))
-                        .labelled_by(l.id);
-                    ui.end_row();
-                }
-            });
+        fields_grid(
+            ui,
+            "edit_new_source",
+            &labels,
+            &mut form.new_source,
+            240.0,
+            "",
+        );
     }
 }
 
@@ -395,16 +413,7 @@ fn project_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mut 
         lang.tr("Year"),
         lang.tr("Status"),
     ];
-    egui::Grid::new("edit_project")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (label, value) in labels.iter().zip(form.project.iter_mut()) {
-                let l = ui.label(*label);
-                ui.add(TextEdit::singleline(value).desired_width(220.0))
-                    .labelled_by(l.id);
-                ui.end_row();
-            }
-        });
+    fields_grid(ui, "edit_project", &labels, &mut form.project, 220.0, "");
     let [name, investor, amount, year, status] = &form.project;
     let mut project = Map::new();
     let mut wrong = None;

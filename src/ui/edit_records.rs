@@ -5,7 +5,7 @@
 use egui::{ComboBox, RichText, TextEdit, Ui};
 use serde_json::{Map, Value, json};
 
-use super::edit::EditForm;
+use super::edit::{EditForm, fields_grid};
 use crate::changes::{Change, SourceRef};
 use crate::command::Command;
 use crate::i18n::Lang;
@@ -148,16 +148,14 @@ pub fn projects_ui(
         lang.tr("Status date"),
         lang.tr("Clusters (ids)"),
     ];
-    egui::Grid::new("edit_project_fields")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (label, value) in labels.iter().zip(rec.fields.iter_mut()) {
-                let l = ui.label(format!("{label} "));
-                ui.add(TextEdit::singleline(value).desired_width(220.0))
-                    .labelled_by(l.id);
-                ui.end_row();
-            }
-        });
+    fields_grid(
+        ui,
+        "edit_project_fields",
+        &labels,
+        &mut rec.fields,
+        220.0,
+        " ",
+    );
     // The members as typed, beside what is there: one set_project per member changed.
     let [
         name,
@@ -321,16 +319,7 @@ pub fn target_ui(
         lang.tr("Value"),
         lang.tr("Unit"),
     ];
-    egui::Grid::new("edit_target")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (label, value) in labels.iter().zip(rec.target.iter_mut()) {
-                let l = ui.label(format!("{label}  "));
-                ui.add(TextEdit::singleline(value).desired_width(220.0))
-                    .labelled_by(l.id);
-                ui.end_row();
-            }
-        });
+    fields_grid(ui, "edit_target", &labels, &mut rec.target, 220.0, "  ");
     let [year, text, value, unit] = &rec.target;
     let mut target = Map::new();
     let mut wrong = None;
