@@ -635,3 +635,47 @@ fn a_parks_clusters_are_set_as_a_list_and_an_unknown_one_is_refused_as_typed() {
     let p = h.state().atlas.park("fenyong_htz").unwrap().clone();
     assert_eq!(p.clusters, ["green_energy", "marine_biomedicine"]);
 }
+
+/// Closing the window with pending changes asks first: Cancel keeps it open, Save saves.
+#[test]
+fn closing_with_pending_changes_asks_first() {
+    let (_tmp, dir) = dataset();
+    let mut h = editing_fenyong(&dir, None);
+    set_value(&mut h, "area_km2", "55");
+    h.get_by_label("Apply change").click();
+    h.run();
+    let close = |h: &mut egui_kittest::Harness<'_, park_atlas::app::ParkAtlasApp>| {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.run();
+    };
+    close(&mut h);
+    h.get_by_label("Save changes before closing?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.query_by_label("Save changes before closing?").is_none());
+    assert!(h.state().edit.is_dirty());
+    close(&mut h);
+    let save = h.query_all_by_label("Save").last().unwrap();
+    save.click_accesskit();
+    h.run();
+    assert!(!h.state().edit.is_dirty());
+    assert!(h.query_by_label("Save changes before closing?").is_none());
+    assert!(
+        h.state().edit.close_anyway,
+        "saved from the question: the window closes"
+    );
+    assert_eq!(
+        io::load_dir(&dir)
+            .unwrap()
+            .atlas
+            .park("fenyong_htz")
+            .unwrap()
+            .area_km2,
+        Some(55.0)
+    );
+}

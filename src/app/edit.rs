@@ -28,8 +28,10 @@ pub struct EditState {
     pub save_to: Option<String>,
     /// The window was asked to close with pending changes.
     pub close_asked: bool,
-    /// The user chose to close without saving.
+    /// The user chose to close without saving, or saved from the close question.
     pub close_anyway: bool,
+    /// Saved from the close question: close the window on the next frame.
+    close_now: bool,
     /// The dataset folder's change log, shown as each park's history.
     pub history: Vec<crate::changes::LogEntry>,
     /// A file action waiting for its file: which, and the path typed so far.
@@ -399,8 +401,11 @@ impl super::ParkAtlasApp {
                 )));
                 self.edit.reload_history();
                 self.show_session();
+                // Saved from the close question: the window closes, as asked.
                 if self.edit.close_asked {
                     self.edit.close_asked = false;
+                    self.edit.close_anyway = true;
+                    self.edit.close_now = true;
                 }
             }
             Err(e) => {
@@ -436,6 +441,9 @@ impl super::ParkAtlasApp {
         }
         if self.edit.close_asked {
             crate::ui::edit::close_ui(ctx, lang, &mut out);
+        }
+        if std::mem::take(&mut self.edit.close_now) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         self.edit.form.drawing = self.map.outline.is_some();
         if let Some(session) = &self.edit.session {
