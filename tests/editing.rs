@@ -52,7 +52,11 @@ fn set_value(
 ) {
     h.get_by_label("Property").click();
     h.run();
-    h.get_by_label(property).click();
+    // "Area (km²) · area_km2": the popup's entry is the last with the id.
+    h.query_all_by_label_contains(&format!("· {property}"))
+        .last()
+        .unwrap()
+        .click();
     h.run();
     h.get_by_label("Value").focus();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);

@@ -25,6 +25,25 @@ const FIELDS: [&str; 10] = [
     "notes",
 ];
 
+/// A property as the form names it: the word in the interface language, then the field's id
+/// (as in the files and change sets).
+fn field_name(field: &str, lang: Lang) -> String {
+    let word = match field {
+        "tier" => lang.tr("Tier"),
+        "role" => lang.tr("Role"),
+        "area_km2" => lang.tr("Area (km²)"),
+        "name_zh" => lang.tr("Name (Chinese)"),
+        "name_en" => lang.tr("Name (English)"),
+        "clusters" => lang.tr("Clusters (ids)"),
+        "county_adcodes" => lang.tr("Counties (adcodes)"),
+        "parent_id" => lang.tr("Parent zone (id)"),
+        "notes_zh" => lang.tr("Notes (Chinese)"),
+        "notes" => lang.tr("Notes (English)"),
+        _ => "",
+    };
+    format!("{word} · {field}")
+}
+
 /// Properties that are lists, typed as ids separated by commas or spaces.
 const LISTS: [&str; 2] = ["clusters", "county_adcodes"];
 
@@ -295,10 +314,10 @@ fn field_ui(
         let label = ui.label(lang.tr("Property"));
         let before = form.field;
         ComboBox::from_id_salt("edit_field")
-            .selected_text(FIELDS[form.field])
+            .selected_text(field_name(FIELDS[form.field], lang))
             .show_ui(ui, |ui| {
                 for (i, f) in FIELDS.iter().enumerate() {
-                    ui.selectable_value(&mut form.field, i, *f);
+                    ui.selectable_value(&mut form.field, i, field_name(f, lang));
                 }
             })
             .response
