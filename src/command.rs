@@ -108,6 +108,10 @@ pub enum Command {
     DrawOutline(Option<String>),
     /// Give a park this outline (its corners, WGS-84): a change citing the form's source.
     SetOutline(String, Vec<(f64, f64)>),
+    /// Take the next click on the map as the new park's place (`true`), or stop.
+    PickPoint(bool),
+    /// The map was clicked while picking a place (lon, lat, WGS-84).
+    PickedPoint(f64, f64),
     /// Give a polygon park this outer ring (corners moved, added or removed; holes kept).
     ReshapeOutline(String, Vec<(f64, f64)>),
     /// Ask for a file for one of edit mode's file actions.

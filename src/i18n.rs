@@ -437,6 +437,11 @@ const ZH: &[(&str, &str)] = &[
     ("Parent zone (id)", "所属园区（编号）"),
     ("Notes (Chinese)", "说明（中文）"),
     ("Notes (English)", "说明（英文）"),
+    (
+        "Click the park's place on the map.",
+        "请在地图上点击园区的位置。",
+    ),
+    ("Place it on the map…", "在地图上点选位置…"),
     ("Coordinates", "坐标系"),
     ("Longitude column", "经度列"),
     ("Latitude column", "纬度列"),

@@ -418,11 +418,23 @@ fn projects_targets_and_parks_are_changed_through_the_forms() {
     // A new park.
     h.get_by_label("Add a park").click_accesskit();
     h.run();
+    // Its place: a click on the map.
+    h.get_by_label("Place it on the map…").click_accesskit();
+    h.run();
+    let frame = h.state().map.last.unwrap();
+    let spot = frame.screen_pos(walkers::Position::new(110.1, 20.9));
+    common::click_at(&mut h, spot, Modifiers::NONE);
+    h.run();
+    let place = h.state().edit.form.records.new_park.clone();
+    let (lon, lat): (f64, f64) = (place[3].parse().unwrap(), place[4].parse().unwrap());
+    assert!(
+        (lon - 110.1).abs() < 0.01 && (lat - 20.9).abs() < 0.01,
+        "{place:?}"
+    );
+    assert!(!h.state().map.picking);
     for (field, text) in [
         ("Id (letters, digits, _)", "leizhou_new_park"),
         ("Name (Chinese)", "雷州新园区"),
-        ("Longitude", "110.1"),
-        ("Latitude", "20.9"),
     ] {
         let fields = h.query_all_by_label(field).collect::<Vec<_>>();
         let node = fields.last().unwrap();

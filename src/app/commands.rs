@@ -148,7 +148,9 @@ impl ParkAtlasApp {
             | Command::MovePark(..)
             | Command::DrawOutline(_)
             | Command::SetOutline(..)
-            | Command::ReshapeOutline(..) => {}
+            | Command::ReshapeOutline(..)
+            | Command::PickPoint(_)
+            | Command::PickedPoint(..) => {}
             Command::Measure(kind) => {
                 self.map.measure = kind.map(crate::measure::Measurement::new);
             }

@@ -211,6 +211,11 @@ impl super::ParkAtlasApp {
                 let to = serde_json::json!({"type": "Polygon", "coordinates": [ring]});
                 self.geometry_change(id, to);
             }
+            Command::PickPoint(on) => self.map.picking = *on,
+            Command::PickedPoint(lon, lat) => {
+                self.edit.form.records.new_park[3] = format!("{lon:.6}");
+                self.edit.form.records.new_park[4] = format!("{lat:.6}");
+            }
             Command::AskEditFile(kind) => self.edit.asking = Some((*kind, String::new())),
             Command::EditFile(kind, path) => {
                 self.edit.asking = None;
@@ -446,6 +451,7 @@ impl super::ParkAtlasApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         self.edit.form.drawing = self.map.outline.is_some();
+        self.edit.form.picking = self.map.picking;
         if let Some(session) = &self.edit.session {
             let shortcuts = [
                 (

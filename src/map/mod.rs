@@ -122,6 +122,8 @@ pub struct MapView {
     pub measure: Option<crate::measure::Measurement>,
     /// An outline being drawn for a park (edit mode): its id and the corners so far.
     pub outline: Option<(String, crate::measure::Measurement)>,
+    /// The next click is a place for a new park (edit mode).
+    pub picking: bool,
     /// What the Measure box's Copy button last copied (tests read it).
     pub measure_copied: Option<String>,
     /// County fills of the choropleth.
@@ -165,6 +167,7 @@ impl Default for MapView {
             moving: None,
             reshaping: None,
             outline: None,
+            picking: false,
         }
     }
 }
@@ -441,6 +444,7 @@ impl MapView {
             last,
             outline,
             reshaping,
+            picking,
             ..
         } = self;
         // Edit mode: the selected polygon park's corners can be dragged, added, removed.
@@ -718,7 +722,19 @@ impl MapView {
                         *outline = None;
                     }
                 }
+                if *picking
+                    && response.clicked()
+                    && let Some(p) = response.interact_pointer_pos()
+                {
+                    let g = scr.geo(p);
+                    commands.push(Command::PickedPoint(g.x(), g.y()));
+                    *picking = false;
+                }
                 let measured = drawing
+                    || *picking
+                    || commands
+                        .iter()
+                        .any(|c| matches!(c, Command::PickedPoint(..)))
                     || measure
                         .as_mut()
                         .is_some_and(|m| measure_tool::handle_clicks(m, response, &scr));

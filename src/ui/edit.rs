@@ -66,6 +66,8 @@ pub struct EditForm {
     pub records: super::edit_records::RecordsForm,
     /// An outline is being drawn on the map.
     pub drawing: bool,
+    /// The next click on the map places a new park.
+    pub picking: bool,
     /// The value last checked with the loader's rules (park, field, text) and what it said.
     pub checked: Option<((String, usize, String), Vec<String>)>,
 }
@@ -74,6 +76,12 @@ impl EditForm {
     fn reset_for(&mut self, p: &Park) {
         *self = EditForm {
             drawing: self.drawing,
+            picking: self.picking,
+            // The new park's fields stay (they are not the park's); the rest is the park's.
+            records: super::edit_records::RecordsForm {
+                new_park: std::mem::take(&mut self.records.new_park),
+                ..Default::default()
+            },
             park: p.id.clone(),
             source: p.sources.keys().next().cloned(),
             ..EditForm::default()

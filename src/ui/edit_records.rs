@@ -540,6 +540,11 @@ pub fn new_park_ui(
                         ui.end_row();
                     }
                 });
+            if form.picking {
+                ui.label(lang.tr("Click the park's place on the map."));
+            } else if ui.button(lang.tr("Place it on the map…")).clicked() {
+                out.push(Command::PickPoint(true));
+            }
             let [id, name, county, lon, lat] = &rec.new_park;
             let point = lon
                 .trim()
