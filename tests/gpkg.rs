@@ -4,6 +4,10 @@
 //! shapefiles (made by GDAL's `ogr2ogr` here) opened as layers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::ogr2ogr;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -208,18 +212,6 @@ fn a_columns_type_does_not_depend_on_which_values_are_known() {
     let projects = column_types(&db, "projects");
     assert!(projects.contains(&("year".to_owned(), "INTEGER".to_owned())));
     assert!(projects.contains(&("amount".to_owned(), "REAL".to_owned())));
-}
-
-fn ogr2ogr(args: &[&str]) {
-    let out = Command::new("ogr2ogr")
-        .args(args)
-        .output()
-        .expect("ogr2ogr (gdal-bin) is needed: scripts/setup-debian.sh --ci installs it");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::ogr2ogr;
+
 use std::process::Command;
 
 use geo::CoordsIter;
@@ -65,18 +67,6 @@ with open(sys.argv[1], "w", encoding="gbk", newline="") as f:
     assert!(
         said.iter().any(|m| m.contains("\"经度\" (longitude)")),
         "{said:?}"
-    );
-}
-
-fn ogr2ogr(args: &[&str]) {
-    let out = Command::new("ogr2ogr")
-        .args(args)
-        .output()
-        .expect("ogr2ogr (gdal-bin) is needed: scripts/setup-debian.sh --ci installs it");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

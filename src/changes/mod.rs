@@ -184,6 +184,22 @@ impl Change {
         }
     }
 
+    /// Its operation as the change set names it (`set`, `add_project`, …).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Change::Set { .. } => "set",
+            Change::SetProject { .. } => "set_project",
+            Change::AddProject { .. } => "add_project",
+            Change::RemoveProject { .. } => "remove_project",
+            Change::AddTarget { .. } => "add_target",
+            Change::SetTarget { .. } => "set_target",
+            Change::RemoveTarget { .. } => "remove_target",
+            Change::SetGeometry { .. } => "set_geometry",
+            Change::AddPark { .. } => "add_park",
+            Change::RemovePark { .. } => "remove_park",
+        }
+    }
+
     /// The source it cites.
     pub fn source(&self) -> Option<&SourceRef> {
         match self {
@@ -526,13 +542,9 @@ pub fn apply_owned(
 }
 
 fn entry(at: &str, change: &Change, from: Value, to: Value, source: Option<String>) -> LogEntry {
-    let op = serde_json::to_value(change)
-        .ok()
-        .and_then(|v| v.get("op").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_default();
     LogEntry {
         at: at.to_owned(),
-        op,
+        op: change.op().to_owned(),
         park: change.park().to_owned(),
         field: change.what(),
         from,
@@ -902,4 +914,84 @@ fn edit_feature(
         // Removed before the feature is made.
         Change::RemovePark { .. } => done(Value::Null, Value::Null),
     })
+}
+
+#[cfg(test)]
+mod op_tests {
+    use super::*;
+
+    /// `op()` names each operation as the change set's JSON does.
+    #[test]
+    fn op_is_the_json_tag() {
+        let source = || Some(SourceRef::Id("s".into()));
+        let v = Value::Null;
+        let all = [
+            Change::Set {
+                park: "p".into(),
+                field: "f".into(),
+                from: v.clone(),
+                to: v.clone(),
+                source: source(),
+            },
+            Change::SetProject {
+                park: "p".into(),
+                project: 0,
+                field: "f".into(),
+                from: v.clone(),
+                to: v.clone(),
+                source: source(),
+            },
+            Change::AddProject {
+                park: "p".into(),
+                project: Map::new(),
+                source: source(),
+            },
+            Change::RemoveProject {
+                park: "p".into(),
+                project: 0,
+                from: v.clone(),
+                source: source(),
+            },
+            Change::AddTarget {
+                park: "p".into(),
+                target: Map::new(),
+                source: source(),
+            },
+            Change::SetTarget {
+                park: "p".into(),
+                target: 0,
+                field: "f".into(),
+                from: v.clone(),
+                to: v.clone(),
+                source: source(),
+            },
+            Change::RemoveTarget {
+                park: "p".into(),
+                target: 0,
+                from: v.clone(),
+                source: source(),
+            },
+            Change::SetGeometry {
+                park: "p".into(),
+                from: v.clone(),
+                to: v.clone(),
+                source: source(),
+            },
+            Change::AddPark {
+                park: "p".into(),
+                properties: Map::new(),
+                geometry: v.clone(),
+                source: source(),
+            },
+            Change::RemovePark {
+                park: "p".into(),
+                from: v.clone(),
+                source: source(),
+            },
+        ];
+        for c in all {
+            let json = serde_json::to_value(&c).unwrap();
+            assert_eq!(json["op"], c.op());
+        }
+    }
 }

@@ -86,7 +86,28 @@ impl EditForm {
             source: p.sources.keys().next().cloned(),
             ..EditForm::default()
         };
-        self.value = current_text(p, FIELDS[0]);
+        let feature = crate::io::export::park_feature(p).unwrap_or(Value::Null);
+        self.value = current_text(&feature["properties"], FIELDS[0]);
+    }
+
+    /// Makes the changes `make` builds with the form's source, or says why there is no source.
+    /// True when they were made.
+    pub fn cite(
+        &self,
+        lang: Lang,
+        out: &mut Vec<Command>,
+        make: impl FnOnce(SourceRef) -> Vec<Change>,
+    ) -> bool {
+        match self.source_ref(lang) {
+            Ok(source) => {
+                out.extend(make(source).into_iter().map(Command::Edit));
+                true
+            }
+            Err(e) => {
+                out.push(Command::EditRefused(e));
+                false
+            }
+        }
     }
 
     /// The source as a change cites it; `Err` says what is missing.
@@ -135,12 +156,9 @@ pub(super) fn fields_grid(
     });
 }
 
-/// A park property's value as the form shows it ("" for unknown).
-fn current_text(p: &Park, field: &str) -> String {
-    match crate::io::export::park_feature(p)
-        .ok()
-        .and_then(|f| f["properties"].get(field).cloned())
-    {
+/// A park property's value (from its feature's `props`) as the form shows it ("" for unknown).
+fn current_text(props: &Value, field: &str) -> String {
+    match props.get(field).cloned() {
         Some(Value::String(s)) => s,
         Some(Value::Array(items)) => items
             .iter()
@@ -244,17 +262,20 @@ fn park_form_ui(
         form.reset_for(p);
     }
     ui.label(RichText::new(p.name(lang.is_zh())).strong());
+    // The park as its feature, once per frame: what the forms compare with and change.
+    let feature = crate::io::export::park_feature(p).unwrap_or(Value::Null);
+    let props = &feature["properties"];
     source_ui(ui, p, form, lang);
     ui.separator();
-    field_ui(ui, atlas, p, form, lang, out);
+    field_ui(ui, atlas, p, props, form, lang, out);
     ui.separator();
     project_ui(ui, p, form, lang, out);
     let mut records = std::mem::take(&mut form.records);
     ui.separator();
-    super::edit_records::projects_ui(ui, &atlas.taxonomy, p, form, &mut records, lang, out);
+    super::edit_records::projects_ui(ui, &atlas.taxonomy, p, props, form, &mut records, lang, out);
     ui.separator();
     super::edit_records::target_ui(ui, p, form, &mut records, lang, out);
-    super::edit_records::remove_target_ui(ui, p, form, &mut records, lang, out);
+    super::edit_records::remove_target_ui(ui, p, props, form, &mut records, lang, out);
     ui.separator();
     super::edit_records::outline_ui(ui, p, form.drawing, lang, out);
     ui.separator();
@@ -313,6 +334,7 @@ fn field_ui(
     ui: &mut Ui,
     atlas: &crate::model::Atlas,
     p: &Park,
+    props: &Value,
     form: &mut EditForm,
     lang: Lang,
     out: &mut Vec<Command>,
@@ -331,7 +353,7 @@ fn field_ui(
             .response
             .labelled_by(label.id);
         if form.field != before {
-            form.value = current_text(p, FIELDS[form.field]);
+            form.value = current_text(props, FIELDS[form.field]);
         }
     });
     let field = FIELDS[form.field];
@@ -370,10 +392,7 @@ fn field_ui(
             }
         }
     });
-    let from = crate::io::export::park_feature(p)
-        .ok()
-        .and_then(|f| f["properties"].get(field).cloned())
-        .unwrap_or(Value::Null);
+    let from = props.get(field).cloned().unwrap_or(Value::Null);
     let to = typed(field, &form.value, lang);
     if let Err(e) = &to {
         ui.colored_label(egui::Color32::from_rgb(180, 30, 30), e);
@@ -418,15 +437,19 @@ fn field_ui(
         )
         .clicked()
     {
-        match (to, form.source_ref(lang)) {
-            (Ok(to), Ok(source)) => out.push(Command::Edit(Change::Set {
-                park: p.id.clone(),
-                field: field.to_owned(),
-                from,
-                to,
-                source: Some(source),
-            })),
-            (_, Err(e)) | (Err(e), _) => out.push(Command::EditRefused(e)),
+        match to {
+            Ok(to) => {
+                form.cite(lang, out, |source| {
+                    vec![Change::Set {
+                        park: p.id.clone(),
+                        field: field.to_owned(),
+                        from,
+                        to,
+                        source: Some(source),
+                    }]
+                });
+            }
+            Err(e) => out.push(Command::EditRefused(e)),
         }
     }
 }
@@ -485,16 +508,15 @@ fn project_ui(ui: &mut Ui, p: &Park, form: &mut EditForm, lang: Lang, out: &mut 
         .add_enabled(ready, egui::Button::new(lang.tr("Add project")))
         .clicked()
     {
-        match form.source_ref(lang) {
-            Ok(source) => {
-                out.push(Command::Edit(Change::AddProject {
-                    park: p.id.clone(),
-                    project,
-                    source: Some(source),
-                }));
-                form.project = Default::default();
-            }
-            Err(e) => out.push(Command::EditRefused(e)),
+        let made = form.cite(lang, out, |source| {
+            vec![Change::AddProject {
+                park: p.id.clone(),
+                project,
+                source: Some(source),
+            }]
+        });
+        if made {
+            form.project = Default::default();
         }
     }
 }

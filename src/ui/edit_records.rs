@@ -71,10 +71,12 @@ fn yuan(text: &str) -> Result<Option<i64>, ()> {
 }
 
 /// Change or remove one of the park's projects.
+#[allow(clippy::too_many_arguments)]
 pub fn projects_ui(
     ui: &mut Ui,
     taxonomy: &crate::model::Taxonomy,
     p: &Park,
+    props: &Value,
     form: &EditForm,
     rec: &mut RecordsForm,
     lang: Lang,
@@ -84,11 +86,7 @@ pub fn projects_ui(
         return;
     }
     let zh = lang.is_zh();
-    let feature = crate::io::export::park_feature(p).unwrap_or(Value::Null);
-    let projects = feature["properties"]["projects"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let projects: &[Value] = props["projects"].as_array().map_or(&[], Vec::as_slice);
     ui.label(RichText::new(lang.tr("Change a project")).strong());
     let before = rec.project;
     ui.horizontal(|ui| {
@@ -270,34 +268,31 @@ pub fn projects_ui(
             .add_enabled(ready, egui::Button::new(lang.tr("Apply to project")))
             .clicked()
         {
-            match form.source_ref(lang) {
-                Ok(source) => {
-                    for (k, from, to) in changes {
-                        out.push(Command::Edit(Change::SetProject {
-                            park: p.id.clone(),
-                            project: i,
-                            field: k.to_owned(),
-                            from,
-                            to,
-                            source: Some(source.clone()),
-                        }));
-                    }
-                }
-                Err(e) => out.push(Command::EditRefused(e)),
-            }
-        }
-        if ui.button(lang.tr("Remove project")).clicked() {
-            match form.source_ref(lang) {
-                Ok(source) => {
-                    out.push(Command::Edit(Change::RemoveProject {
+            form.cite(lang, out, |source| {
+                changes
+                    .into_iter()
+                    .map(|(k, from, to)| Change::SetProject {
                         park: p.id.clone(),
                         project: i,
-                        from: current.clone(),
-                        source: Some(source),
-                    }));
-                    rec.project = None;
-                }
-                Err(e) => out.push(Command::EditRefused(e)),
+                        field: k.to_owned(),
+                        from,
+                        to,
+                        source: Some(source.clone()),
+                    })
+                    .collect()
+            });
+        }
+        if ui.button(lang.tr("Remove project")).clicked() {
+            let made = form.cite(lang, out, |source| {
+                vec![Change::RemoveProject {
+                    park: p.id.clone(),
+                    project: i,
+                    from: current.clone(),
+                    source: Some(source),
+                }]
+            });
+            if made {
+                rec.project = None;
             }
         }
     });
@@ -356,16 +351,15 @@ pub fn target_ui(
         .add_enabled(ready, egui::Button::new(lang.tr("Add target")))
         .clicked()
     {
-        match form.source_ref(lang) {
-            Ok(source) => {
-                out.push(Command::Edit(Change::AddTarget {
-                    park: p.id.clone(),
-                    target,
-                    source: Some(source),
-                }));
-                rec.target = Default::default();
-            }
-            Err(e) => out.push(Command::EditRefused(e)),
+        let made = form.cite(lang, out, |source| {
+            vec![Change::AddTarget {
+                park: p.id.clone(),
+                target,
+                source: Some(source),
+            }]
+        });
+        if made {
+            rec.target = Default::default();
         }
     }
 }
@@ -386,6 +380,7 @@ pub fn outline_ui(ui: &mut Ui, p: &Park, drawing: bool, lang: Lang, out: &mut Ve
 pub fn remove_target_ui(
     ui: &mut Ui,
     p: &Park,
+    props: &Value,
     form: &EditForm,
     rec: &mut RecordsForm,
     lang: Lang,
@@ -394,11 +389,7 @@ pub fn remove_target_ui(
     if p.targets.is_empty() {
         return;
     }
-    let feature = crate::io::export::park_feature(p).unwrap_or(Value::Null);
-    let targets = feature["properties"]["targets"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let targets: &[Value] = props["targets"].as_array().map_or(&[], Vec::as_slice);
     let name = |i: Option<usize>| {
         i.and_then(|i| p.targets.get(i)).map_or_else(
             || "—".to_owned(),
@@ -435,17 +426,16 @@ pub fn remove_target_ui(
         .clicked()
         && let Some(i) = chosen
     {
-        match form.source_ref(lang) {
-            Ok(source) => {
-                out.push(Command::Edit(Change::RemoveTarget {
-                    park: p.id.clone(),
-                    target: i,
-                    from: targets[i].clone(),
-                    source: Some(source),
-                }));
-                rec.target_pick = None;
-            }
-            Err(e) => out.push(Command::EditRefused(e)),
+        let made = form.cite(lang, out, |source| {
+            vec![Change::RemoveTarget {
+                park: p.id.clone(),
+                target: i,
+                from: targets[i].clone(),
+                source: Some(source),
+            }]
+        });
+        if made {
+            rec.target_pick = None;
         }
     }
 }
@@ -475,14 +465,13 @@ pub fn delete_ui(
                 rec.confirm_delete = true;
             } else {
                 rec.confirm_delete = false;
-                match form.source_ref(lang) {
-                    Ok(source) => out.push(Command::Edit(Change::RemovePark {
+                form.cite(lang, out, |source| {
+                    vec![Change::RemovePark {
                         park: p.id.clone(),
                         from: p.name_zh.clone().map_or(Value::Null, Value::from),
                         source: Some(source),
-                    })),
-                    Err(e) => out.push(Command::EditRefused(e)),
-                }
+                    }]
+                });
             }
         }
         if rec.confirm_delete && ui.button(lang.tr("Cancel")).clicked() {

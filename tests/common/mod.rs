@@ -110,3 +110,16 @@ pub fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// Runs GDAL's ogr2ogr (files written by another tool for the readers' tests); it must succeed.
+pub fn ogr2ogr(args: &[&str]) {
+    let out = std::process::Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr (gdal-bin) is needed: scripts/setup-debian.sh --ci installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
