@@ -35,6 +35,7 @@ pub mod model;
 pub mod query;
 pub mod render;
 pub mod spatial;
+pub mod store;
 pub mod synth;
 pub mod table;
 

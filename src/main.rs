@@ -33,6 +33,18 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
 
+    /// Use the team store at this PostgreSQL address instead of a folder
+    /// (postgresql://user@host:port/database; the password from PGPASSWORD or ~/.pgpass, never
+    /// in the address you save). See docs/TEAM-STORE.md.
+    #[arg(
+        long,
+        global = true,
+        env = "PARK_ATLAS_DB",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    db: Option<String>,
+
     /// The coordinate system of the files opened (in the window, by validate): wgs84, gcj02
     /// (AMap/Gaode, Tencent, DataV) or bd09 (Baidu); they are converted to WGS-84. Default:
     /// found from each file (a counties file matching the built-in counties only once the
@@ -222,6 +234,15 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// The team store on PostgreSQL + PostGIS: create its tables, push a dataset into it, pull
+    /// it into a folder. The address is URL or, without it, --db / PARK_ATLAS_DB.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+        /// Language of the messages. Default: Chinese when the system's locale is Chinese.
+        #[arg(long, value_enum, global = true)]
+        lang: Option<Lang>,
+    },
     /// Copy the dataset (the embedded Zhanjiang data, or --data) into a new folder, to change
     /// it there with apply, import-projects or the window's edits (--data DIR).
     CopyData {
@@ -250,6 +271,33 @@ enum Command {
         parcels: bool,
         /// Output: a folder (parks) or a .geojson file (--parcels).
         #[arg(long, short, value_name = "PATH")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DbAction {
+    /// Create the Park Atlas tables in a database (PostGIS is created when missing), or bring
+    /// an older schema up to date; a newer schema is refused.
+    Init {
+        /// postgresql://user@host:port/database
+        #[arg(value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Write a dataset (--data DIR, else the embedded data) into an empty store, checked first,
+    /// in one transaction.
+    Push {
+        /// postgresql://user@host:port/database
+        #[arg(value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Write the store's dataset into a new folder (parks.geojson and the other files).
+    Pull {
+        /// postgresql://user@host:port/database
+        #[arg(value_name = "URL")]
+        url: Option<String>,
+        /// The new folder.
+        #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
     },
 }
@@ -350,6 +398,7 @@ macro_rules! say {
 
 mod cli;
 use cli::data::{brief, export, load, map_image, system_lang, validate};
+use cli::db::Place;
 use cli::tables::{list, stats};
 
 fn main() -> ExitCode {
@@ -385,6 +434,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
+    let place = if matches!(cli.command, Some(Command::Db { .. })) {
+        Place::Embedded
+    } else {
+        Place::new(cli.data.clone(), cli.db.clone())?
+    };
     match cli.command {
         None => {
             let basemap = basemap_choice(&cli)?;
@@ -397,7 +451,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             )
         }
         Some(Command::List { filters, lang }) => {
-            let atlas = load(cli.data.as_deref())?;
+            let atlas = load(&place)?;
             let r = list(&atlas, &filters, lang);
             // The process ends now: the system takes the memory back faster than freeing
             // every park one by one would.
@@ -429,7 +483,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
         Some(Command::Export { chosen, out }) => {
-            let atlas = load(cli.data.as_deref())?;
+            let atlas = load(&place)?;
             let r = export(&atlas, &chosen, &out);
             std::mem::forget(atlas);
             r
@@ -442,7 +496,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             title,
             outline_text,
         }) => map_image(
-            &load(cli.data.as_deref())?,
+            &load(&place)?,
             &chosen,
             &out,
             width,
@@ -456,22 +510,15 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             lang,
             title,
             date,
-        }) => brief(
-            &load(cli.data.as_deref())?,
-            &chosen,
-            &out,
-            lang,
-            title,
-            date,
-        ),
+        }) => brief(&load(&place)?, &chosen, &out, lang, title, date),
         Some(Command::Stats {
             by: By::County,
             filters,
             format,
             lang,
-        }) => stats(&load(cli.data.as_deref())?, &filters, format, lang),
+        }) => stats(&load(&place)?, &filters, format, lang),
         Some(Command::Apply { changes, lang }) => cli::edit::apply(
-            cli.data.as_deref(),
+            &place,
             &changes,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
@@ -484,7 +531,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             dry_run,
             lang,
         }) => cli::edit::import_projects(
-            cli.data.as_deref(),
+            &place,
             &list,
             &park_atlas::changes::import::ImportOptions {
                 sheet,
@@ -495,6 +542,22 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
             dry_run,
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),
+        Some(Command::Db { action, lang }) => {
+            let zh = lang.unwrap_or_else(system_lang) == Lang::Zh;
+            let url_of = |url: Option<String>| -> Result<String> {
+                match (url, cli.db.clone().filter(|u| !u.trim().is_empty())) {
+                    (Some(u), _) | (None, Some(u)) => Ok(u),
+                    _ => bail!(UsageError(
+                        "name the store: park-atlas db … postgresql://user@host:port/database (or --db, PARK_ATLAS_DB)".into()
+                    )),
+                }
+            };
+            match action {
+                DbAction::Init { url } => cli::db::init(&url_of(url)?, zh),
+                DbAction::Push { url } => cli::db::push(cli.data.as_deref(), &url_of(url)?, zh),
+                DbAction::Pull { url, out } => cli::db::pull(&url_of(url)?, &out, zh),
+            }
+        }
         Some(Command::CopyData { dir }) => cli::edit::copy_data(cli.data.as_deref(), &dir),
         Some(Command::Generate {
             count,

@@ -17,8 +17,25 @@ pub(crate) fn print_problems(problems: &[Problem]) {
     }
 }
 
-pub(crate) fn load(dir: Option<&Path>) -> Result<Atlas> {
-    match io::load(dir) {
+pub(crate) fn load(place: &super::db::Place) -> Result<Atlas> {
+    use super::db::Place;
+    let loaded = match place {
+        Place::Db(url) => {
+            let zh = system_lang() == Lang::Zh;
+            let mut store = super::db::connect(url, zh)?;
+            store.load().map_err(|e| super::db::store_error(e, zh))?;
+            return store
+                .load()
+                .map(|l| {
+                    print_problems(&l.warnings);
+                    l.atlas
+                })
+                .map_err(|e| super::db::store_error(e, zh));
+        }
+        Place::Dir(d) => io::load(Some(d)),
+        Place::Embedded => io::load(None),
+    };
+    match loaded {
         Ok(l) => {
             print_problems(&l.warnings);
             Ok(l.atlas)
@@ -109,7 +126,7 @@ pub(crate) fn validate(
 ) -> Result<ExitCode> {
     // Cluster ids are checked against the dataset's taxonomy (embedded unless --data).
     let taxonomy = match data {
-        Some(d) => load(Some(d))?.taxonomy,
+        Some(d) => load(&super::db::Place::Dir(d.to_path_buf()))?.taxonomy,
         None => io::load_embedded()
             .map(|l| l.atlas.taxonomy)
             .unwrap_or_default(),

@@ -5,12 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+use super::db::Place;
 use crate::{InvalidData, UsageError};
 use park_atlas::changes::dataset::{ApplyError, apply_to_dir, parse};
 
 /// `apply CHANGES.json --data DIR`.
-pub(crate) fn apply(data: Option<&Path>, changes: &Path, zh: bool) -> Result<ExitCode> {
-    let Some(dir) = data else {
+pub(crate) fn apply(place: &Place, changes: &Path, zh: bool) -> Result<ExitCode> {
+    if let Place::Db(url) = place {
+        return apply_db(url, changes, zh);
+    }
+    let Some(dir) = place.dir() else {
         bail!(UsageError(if zh {
             "apply 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas copy-data 文件夹` 复制一份）".to_owned()
         } else {
@@ -24,20 +28,7 @@ pub(crate) fn apply(data: Option<&Path>, changes: &Path, zh: bool) -> Result<Exi
         .and_then(|set| apply_to_dir(dir, &set, &label));
     match result {
         Ok(report) => {
-            for e in &report.log {
-                println!(
-                    "{} {} {}: {} → {}{}",
-                    e.op,
-                    e.park,
-                    e.field,
-                    short(&e.from),
-                    short(&e.to),
-                    e.source
-                        .as_deref()
-                        .map(|s| format!(" [{s}]"))
-                        .unwrap_or_default()
-                );
-            }
+            print_log(&report.log);
             if zh {
                 println!(
                     "已应用 {} 项修改；园区 {} → {} 个；已写入 {} 和 {}",
@@ -59,18 +50,81 @@ pub(crate) fn apply(data: Option<&Path>, changes: &Path, zh: bool) -> Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            let problems = e.problems(&label);
-            for p in &problems {
-                eprintln!("{}", p.text(zh));
-            }
+        Err(e) => refused(e.problems(&label), zh),
+    }
+}
+
+/// `apply CHANGES.json --db URL`: one transaction, checked against the rows as they are.
+fn apply_db(url: &str, changes: &Path, zh: bool) -> Result<ExitCode> {
+    let label = changes.display().to_string();
+    let set = match std::fs::read(changes)
+        .map_err(|e| ApplyError::BadChangeSet(e.to_string()))
+        .and_then(|bytes| parse(&bytes))
+    {
+        Ok(set) => set,
+        Err(e) => return refused(e.problems(&label), zh),
+    };
+    let mut store = super::db::connect(url, zh)?;
+    let atlas = store
+        .load()
+        .map_err(|e| super::db::store_error(e, zh))?
+        .atlas;
+    let before = atlas.parks.len();
+    match store.apply(atlas, &set, &label) {
+        Ok(applied) => {
+            print_log(&applied.log);
             if zh {
-                eprintln!("未写入任何内容：{} 个问题", problems.len());
+                println!(
+                    "已应用 {} 项修改；园区 {} → {} 个；已保存到 {}（一个事务）",
+                    applied.log.len(),
+                    before,
+                    applied.atlas.parks.len(),
+                    store.shown()
+                );
             } else {
-                eprintln!("nothing was written: {} problem(s)", problems.len());
+                println!(
+                    "applied {} change(s); parks {} → {}; saved to {} (one transaction)",
+                    applied.log.len(),
+                    before,
+                    applied.atlas.parks.len(),
+                    store.shown()
+                );
             }
-            Err(InvalidData(problems.len()).into())
+            Ok(ExitCode::SUCCESS)
         }
+        Err(park_atlas::store::StoreError::Refused(r)) => refused(r.all(&label), zh),
+        Err(e) => Err(super::db::store_error(e, zh)),
+    }
+}
+
+/// Lists why nothing was written; exit 1.
+fn refused(problems: Vec<park_atlas::io::Problem>, zh: bool) -> Result<ExitCode> {
+    for p in &problems {
+        eprintln!("{}", p.text(zh));
+    }
+    if zh {
+        eprintln!("未写入任何内容：{} 个问题", problems.len());
+    } else {
+        eprintln!("nothing was written: {} problem(s)", problems.len());
+    }
+    Err(InvalidData(problems.len()).into())
+}
+
+/// One line per applied change.
+fn print_log(log: &[park_atlas::changes::LogEntry]) {
+    for e in log {
+        println!(
+            "{} {} {}: {} → {}{}",
+            e.op,
+            e.park,
+            e.field,
+            short(&e.from),
+            short(&e.to),
+            e.source
+                .as_deref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default()
+        );
     }
 }
 
@@ -86,27 +140,41 @@ fn short(v: &serde_json::Value) -> String {
 
 /// `import-projects LIST --data DIR`.
 pub(crate) fn import_projects(
-    data: Option<&Path>,
+    place: &Place,
     list: &Path,
     options: &park_atlas::changes::import::ImportOptions,
     dry_run: bool,
     zh: bool,
 ) -> Result<ExitCode> {
     use park_atlas::changes::import::{ParkMatch, plan_import};
-    let Some(dir) = data else {
+    let mut store = match place {
+        Place::Db(url) => Some(super::db::connect(url, zh)?),
+        _ => None,
+    };
+    let dir = place.dir();
+    if dir.is_none() && store.is_none() {
         bail!(UsageError(if zh {
             "import-projects 需要 --data 文件夹：内置数据不能修改（先用 `park-atlas copy-data 文件夹` 复制一份）".to_owned()
         } else {
             "import-projects needs --data DIR: the embedded data cannot be changed (copy it first with `park-atlas copy-data DIR`)".to_owned()
         }));
-    };
+    }
     let fail = |problems: Vec<park_atlas::io::Problem>| -> Result<ExitCode> {
         for p in &problems {
             eprintln!("{}", p.text(zh));
         }
         Err(InvalidData(problems.len()).into())
     };
-    let atlas = match park_atlas::io::load_dir(dir) {
+    let loaded = match (&mut store, dir) {
+        (Some(store), _) => match store.load() {
+            Ok(l) => Ok(l),
+            Err(park_atlas::store::StoreError::Dataset(p)) => Err(p),
+            Err(e) => return Err(super::db::store_error(e, zh)),
+        },
+        (None, Some(dir)) => park_atlas::io::load_dir(dir),
+        (None, None) => park_atlas::io::load_embedded(),
+    };
+    let atlas = match loaded {
         Ok(l) => l.atlas,
         Err(p) => return fail(p),
     };
@@ -188,8 +256,18 @@ pub(crate) fn import_projects(
     let set = plan.changes();
     if !dry_run && !set.changes.is_empty() {
         let label = list.display().to_string();
-        if let Err(e) = apply_to_dir(dir, &set, &label) {
-            return fail(e.problems(&label));
+        match (&mut store, dir) {
+            (Some(store), _) => match store.apply(atlas, &set, &label) {
+                Ok(_) => {}
+                Err(park_atlas::store::StoreError::Refused(r)) => return fail(r.all(&label)),
+                Err(e) => return Err(super::db::store_error(e, zh)),
+            },
+            (None, Some(dir)) => {
+                if let Err(e) = apply_to_dir(dir, &set, &label) {
+                    return fail(e.problems(&label));
+                }
+            }
+            (None, None) => {}
         }
     }
     let verb = if dry_run {
