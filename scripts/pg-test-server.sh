@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL 15 + PostGIS server on 127.0.0.1 for the team-store tests (issue 20):
 # a new cluster in a temporary folder, owned by the `postgres` user, on a free port.
 #
-#   scripts/pg-test-server.sh start    prints `export PARK_ATLAS_TEST_DB=postgresql://…` (eval it)
+#   scripts/pg-test-server.sh start    prints `export DATABASE_URL=postgresql://…` (eval it)
 #   scripts/pg-test-server.sh stop DIR stops the server started in DIR and removes DIR
 #
 # Run it in the same network namespace as the tests (CI runs them loopback-only with
@@ -22,7 +22,7 @@ case ${1:-} in
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off" \
       start >/dev/null
     as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE EXTENSION postgis' >/dev/null
-    echo "export PARK_ATLAS_TEST_DB=postgresql://postgres@127.0.0.1:$port/postgres PARK_ATLAS_TEST_PG_DIR=$dir"
+    echo "export DATABASE_URL=postgresql://postgres@127.0.0.1:$port/postgres PARK_ATLAS_TEST_PG_DIR=$dir"
     ;;
   stop)
     dir=${2:?usage: pg-test-server.sh stop DIR}

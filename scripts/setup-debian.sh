@@ -5,8 +5,10 @@
 set -euo pipefail
 packages=(libgl1-mesa-dri libegl1 libglx-mesa0 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
 # --ci: what the tests and the smoke test use besides: Xvfb, a network namespace, GDAL
-# (ogrinfo opens the GeoPackage exports) and poppler (pdftotext reads the PDF briefs).
-[[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux gdal-bin poppler-utils)
+# (ogrinfo opens the GeoPackage exports), poppler (pdftotext reads the PDF briefs) and
+# PostgreSQL 15 + PostGIS 3 (the team store's tests run against a throwaway server).
+[[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux gdal-bin poppler-utils
+  postgresql-15 postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -253,7 +253,26 @@ impl Store {
     pub fn connect_only(address: &str) -> Result<Store, StoreError> {
         let address = Address::parse(address)?;
         let connector = tls::connector(&address)?;
-        let client = address.config.connect(connector).map_err(|e| {
+        // The driver's timeout covers the TCP connection, not a server that accepts it and
+        // never answers: the whole start-up is bounded here (the attempt is left behind).
+        let limit = address
+            .config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(url::CONNECT_TIMEOUT)
+            + Duration::from_secs(3);
+        let (send, answer) = std::sync::mpsc::channel();
+        let config = address.config.clone();
+        std::thread::spawn(move || {
+            let _ = send.send(config.connect(connector));
+        });
+        let connected = answer
+            .recv_timeout(limit)
+            .map_err(|_| StoreError::Connect {
+                address: address.shown.clone(),
+                reason: format!("no answer within {} s", limit.as_secs()),
+            })?;
+        let client = connected.map_err(|e| {
             let reason = describe(&e);
             if reason.contains("password missing") {
                 StoreError::NeedsPassword {
@@ -601,20 +620,21 @@ fn read_parks(
     };
     let parks = tx.query(
         &format!(
-            "SELECT to_jsonb(p) - 'geom' - 'version', ST_AsGeoJSON(geom, 17) FROM parks p{filter_park} \
-             ORDER BY position, id{lock}"
+            "SELECT to_json(x) FROM (SELECT {}, ST_AsGeoJSON(geom, 17) AS geojson FROM parks{filter_park} \
+             ORDER BY position, id{lock}) x",
+            select_columns(&PARKS)
         ),
         &params,
     )?;
     let mut rows: HashMap<String, ParkRows> = HashMap::with_capacity(parks.len());
     let mut order = Vec::with_capacity(parks.len());
     for r in &parks {
-        let Value::Object(row) = r.get::<_, Value>(0) else {
+        let Value::Object(mut row) = r.get::<_, Value>(0) else {
             continue;
         };
-        let geometry = r
-            .get::<_, Option<String>>(1)
-            .and_then(|g| serde_json::from_str(&g).ok())
+        let geometry = row
+            .remove("geojson")
+            .and_then(|g| g.as_str().and_then(|g| serde_json::from_str(g).ok()))
             .unwrap_or(Value::Null);
         let id = row
             .get("id")
@@ -634,7 +654,9 @@ fn read_parks(
     for (table, which) in [(&PROJECTS, 0), (&TARGETS, 1)] {
         let children = tx.query(
             &format!(
-                "SELECT to_jsonb(t) - 'version' FROM {} t{filter_child} ORDER BY park_id, position, row_id{lock}",
+                "SELECT to_json(x) FROM (SELECT {} FROM {}{filter_child} \
+                 ORDER BY park_id, position, row_id{lock}) x",
+                select_columns(table),
                 table.name
             ),
             &params,
@@ -667,7 +689,9 @@ fn read_parks(
     }
     let sources = tx.query(
         &format!(
-            "SELECT to_jsonb(s) - 'version' FROM sources s{filter_child} ORDER BY park_id, position, key{lock}"
+            "SELECT to_json(x) FROM (SELECT {} FROM sources{filter_child} \
+             ORDER BY park_id, position, key{lock}) x",
+            select_columns(&SOURCES)
         ),
         &params,
     )?;
@@ -700,7 +724,7 @@ fn read_parks(
             Value::Array(
                 p.projects
                     .iter()
-                    .map(|(_, _, r)| Value::Object(rows::from_row(r, &PROJECTS)))
+                    .map(|(_, _, r)| Value::Object(rows::in_order(rows::from_row(r, &PROJECTS), r)))
                     .collect(),
             ),
         );
@@ -709,19 +733,23 @@ fn read_parks(
             Value::Array(
                 p.targets
                     .iter()
-                    .map(|(_, _, r)| Value::Object(rows::from_row(r, &TARGETS)))
+                    .map(|(_, _, r)| Value::Object(rows::in_order(rows::from_row(r, &TARGETS), r)))
                     .collect(),
             ),
         );
         let mut sources = Map::new();
         for key in source_order.get(id).into_iter().flatten() {
             if let Some(r) = p.sources.get(key) {
-                sources.insert(key.clone(), Value::Object(rows::from_row(r, &SOURCES)));
+                sources.insert(
+                    key.clone(),
+                    Value::Object(rows::in_order(rows::from_row(r, &SOURCES), r)),
+                );
             }
         }
         if !sources.is_empty() {
             props.insert("sources".into(), Value::Object(sources));
         }
+        let props = rows::in_order(props, &p.row);
         features.push(
             json!({"type": "Feature", "id": id, "properties": props, "geometry": p.geometry}),
         );
@@ -760,7 +788,7 @@ fn split_feature(feature: &Value, position: f64, out: &mut [Vec<Value>; 4]) {
     let mut row = rows::to_row(props, &PARKS, &["projects", "targets", "sources"]);
     row.insert("position".into(), json!(position));
     row.insert(
-        "geom".into(),
+        "geojson".into(),
         feature.get("geometry").cloned().unwrap_or(Value::Null),
     );
     out[0].push(Value::Object(row));
@@ -801,8 +829,17 @@ fn insert_columns(table: &Table) -> Vec<&'static str> {
     own.iter()
         .copied()
         .chain(table.columns.iter().map(|(c, _)| *c))
-        .chain(["extra"])
+        .chain(["extra", "keys"])
         .collect()
+}
+
+/// The columns a row of `table` is read with.
+fn select_columns(table: &Table) -> String {
+    let mut cols = insert_columns(table);
+    if matches!(table.name, "projects" | "targets") {
+        cols.push("row_id");
+    }
+    cols.join(", ")
 }
 
 /// Inserts rows (JSON objects of columns) in one statement.
@@ -816,15 +853,14 @@ fn insert_rows(tx: &mut Transaction<'_>, table: &Table, rows: &[Value]) -> Resul
     let (geom_col, geom_val) = if table.name == "parks" {
         (
             ", geom",
-            ", CASE WHEN jsonb_typeof(e -> 'geom') = 'object' \
-             THEN ST_SetSRID(ST_GeomFromGeoJSON(e -> 'geom'), 4326) END",
+            ", ST_SetSRID(ST_GeomFromGeoJSON(e ->> 'geojson'), 4326)",
         )
     } else {
         ("", "")
     };
     let sql = format!(
         "INSERT INTO {t} ({list}{geom_col}) SELECT {sel}{geom_val} \
-         FROM jsonb_array_elements($1::jsonb) e, jsonb_populate_record(NULL::{t}, e - 'geom') r",
+         FROM json_array_elements($1::json) e, json_populate_record(NULL::{t}, e) r",
         t = table.name,
         sel = select.join(", "),
     );
@@ -848,7 +884,7 @@ fn update_row(
     let list = cols.join(", ");
     let select: Vec<String> = cols.iter().map(|c| format!("r.{c}")).collect();
     let mut sql = format!(
-        "UPDATE {t} SET ({list}) = (SELECT {sel} FROM jsonb_populate_record(NULL::{t}, $1::jsonb) r) \
+        "UPDATE {t} SET ({list}) = (SELECT {sel} FROM json_populate_record(NULL::{t}, $1::json) r) \
          WHERE {k} = $2",
         t = table.name,
         sel = select.join(", "),
@@ -878,10 +914,10 @@ fn trace(
                 slots.push(None)
             }
             (Change::RemoveProject { project: i, .. }, true)
-            | (Change::RemoveTarget { target: i, .. }, false) => {
-                if *i < slots.len() {
-                    slots.remove(*i);
-                }
+            | (Change::RemoveTarget { target: i, .. }, false)
+                if *i < slots.len() =>
+            {
+                slots.remove(*i);
             }
             _ => {}
         }
@@ -906,7 +942,7 @@ fn write_park(
     if let Some(Value::Object(row)) = new_park.first() {
         let cols = rows::changed_columns(&old.row, row, &PARKS);
         update_row(tx, &PARKS, ("id", id), None, &cols, row)?;
-        let geom = row.get("geom").unwrap_or(&Value::Null);
+        let geom = row.get("geojson").unwrap_or(&Value::Null);
         if !crate::changes::same(geom, &old.geometry) {
             let text = (!geom.is_null()).then(|| geom.to_string());
             tx.execute(

@@ -149,6 +149,10 @@ pub(crate) fn to_row(
             continue;
         }
         match table.columns.iter().find(|(c, _)| c == k) {
+            // A member given as null is kept as given (the column stays null).
+            Some(_) if v.is_null() => {
+                extra.insert(k.clone(), Value::Null);
+            }
             Some((_, kind)) if fits(*kind, v) => {
                 row.insert(k.clone(), v.clone());
             }
@@ -161,7 +165,29 @@ pub(crate) fn to_row(
         row.entry(*c).or_insert(Value::Null);
     }
     row.insert("extra".into(), Value::Object(extra));
+    // The members' order as given, so that what is pulled reads as what was pushed.
+    row.insert(
+        "keys".into(),
+        Value::Array(props.keys().map(|k| Value::String(k.clone())).collect()),
+    );
     row
+}
+
+/// Puts `props` in the order the row's `keys` recorded; members not listed (a column set
+/// since, by QGIS) follow.
+pub(crate) fn in_order(props: Map<String, Value>, row: &Map<String, Value>) -> Map<String, Value> {
+    let Some(Value::Array(keys)) = row.get("keys") else {
+        return props;
+    };
+    let mut props = props;
+    let mut out = Map::new();
+    for k in keys.iter().filter_map(Value::as_str) {
+        if let Some(v) = props.remove(k) {
+            out.insert(k.to_owned(), v);
+        }
+    }
+    out.extend(props);
+    out
 }
 
 /// A row of `table` back as properties: its columns that are not null, then its `extra`.
@@ -177,7 +203,10 @@ pub(crate) fn from_row(row: &Map<String, Value>, table: &Table) -> Map<String, V
     }
     if let Some(Value::Object(extra)) = row.get("extra") {
         for (k, v) in extra {
-            props.insert(k.clone(), v.clone());
+            // A null kept for a member does not hide a value set in its column since (QGIS).
+            if !(v.is_null() && props.contains_key(k)) {
+                props.insert(k.clone(), v.clone());
+            }
         }
     }
     props
@@ -193,11 +222,11 @@ pub(crate) fn changed_columns(
         .columns
         .iter()
         .map(|(c, _)| *c)
-        .chain(["extra"])
+        .chain(["extra", "keys"])
         .filter(|c| {
             let a = old.get(*c).unwrap_or(&Value::Null);
             let b = new.get(*c).unwrap_or(&Value::Null);
-            !crate::changes::same(a, b) && !(is_empty_object(a) && is_empty_object(b))
+            !(crate::changes::same(a, b) || is_empty_object(a) && is_empty_object(b))
         })
         .collect()
 }
@@ -218,7 +247,7 @@ mod tests {
     #[test]
     fn properties_that_do_not_fit_a_column_go_to_extra_and_come_back() {
         let props = json!({"year": 2024.5, "amount": 5e8, "clusters": ["a", 1], "name_zh": "项目",
-                           "position": 3, "odd": {"x": 1}});
+                           "position": 3, "odd": {"x": 1}, "note": null});
         let props = props.as_object().unwrap();
         let row = to_row(props, &PROJECTS, &[]);
         assert_eq!(row["amount"], json!(5e8));
@@ -227,6 +256,12 @@ mod tests {
         assert_eq!(row["extra"]["clusters"], json!(["a", 1]));
         assert_eq!(row["extra"]["position"], json!(3));
         assert_eq!(&from_row(&row, &PROJECTS), props);
+        let ordered = in_order(from_row(&row, &PROJECTS), &row);
+        assert!(ordered.keys().eq(props.keys()), "{ordered:?}");
+        // A column set later (by QGIS) wins over the null kept for it.
+        let mut edited = row.clone();
+        edited.insert("note".into(), json!("set in QGIS"));
+        assert_eq!(from_row(&edited, &PROJECTS)["note"], json!("set in QGIS"));
         let mut other = row.clone();
         other.insert("currency".into(), json!("CNY"));
         assert_eq!(changed_columns(&row, &other, &PROJECTS), vec!["currency"]);

@@ -35,7 +35,8 @@ CREATE TABLE parks (
   notes text, notes_zh text,
   county_text text, county_text_zh text,
   name_alias text, name_alias_zh text,
-  extra jsonb NOT NULL DEFAULT '{}',
+  extra json NOT NULL DEFAULT '{}',
+  keys text[],
   position double precision NOT NULL DEFAULT 0,
   geom geometry(Geometry, 4326),
   version bigint NOT NULL DEFAULT 1
@@ -61,7 +62,8 @@ CREATE TABLE projects (
   amount_note text, amount_note_zh text,
   capacity text,
   note text, note_zh text,
-  extra jsonb NOT NULL DEFAULT '{}',
+  extra json NOT NULL DEFAULT '{}',
+  keys text[],
   version bigint NOT NULL DEFAULT 1
 );
 CREATE INDEX projects_park ON projects (park_id, position);
@@ -78,7 +80,8 @@ CREATE TABLE targets (
   value_qualifier text CHECK (value_qualifier IN ('about', 'more than', 'at least', 'up to')),
   note text, note_zh text,
   source_ids text[],
-  extra jsonb NOT NULL DEFAULT '{}',
+  extra json NOT NULL DEFAULT '{}',
+  keys text[],
   version bigint NOT NULL DEFAULT 1
 );
 CREATE INDEX targets_park ON targets (park_id, position);
@@ -92,7 +95,8 @@ CREATE TABLE sources (
   date text, date_zh text,
   url text,
   quality text, quality_zh text,
-  extra jsonb NOT NULL DEFAULT '{}',
+  extra json NOT NULL DEFAULT '{}',
+  keys text[],
   version bigint NOT NULL DEFAULT 1,
   PRIMARY KEY (park_id, key)
 );

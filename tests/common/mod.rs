@@ -10,6 +10,8 @@ use park_atlas::i18n::Lang;
 use park_atlas::io;
 use walkers::Position;
 
+pub mod pg;
+
 pub fn english() -> Option<SavedState> {
     Some(SavedState {
         version: STATE_VERSION,
