@@ -95,6 +95,8 @@ pub enum Command {
     SaveEditsTo(PathBuf),
     /// Drop the pending changes.
     DiscardEdits,
+    /// A save's conflict (by position) resolved: `true` use mine, `false` keep theirs.
+    ResolveConflict(usize, bool),
     /// Take back (`true`) or drop the changes journaled when Park Atlas last stopped.
     RestoreJournal(bool),
     /// Close the window, pending changes left in the journal.

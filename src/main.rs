@@ -443,7 +443,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
         None => {
             let basemap = basemap_choice(&cli)?;
             window(
-                cli.data,
+                (cli.data, cli.db),
                 (cli.files, cli.crs),
                 cli.screenshot,
                 basemap,
@@ -638,7 +638,7 @@ fn basemap_choice(_cli: &Cli) -> Result<BasemapChoice> {
 
 #[cfg(feature = "gui")]
 fn window(
-    data: Option<PathBuf>,
+    (data, db): (Option<PathBuf>, Option<String>),
     (files, crs): (Vec<PathBuf>, Option<park_atlas::io::crs::WebCrs>),
     screenshot: Option<PathBuf>,
     basemap: BasemapChoice,
@@ -669,6 +669,7 @@ fn window(
                     basemap,
                     started: Some(started),
                     crs,
+                    db: db.filter(|d| !d.trim().is_empty()),
                 },
             );
             if let Ok(mut s) = slot_in_app.lock() {
@@ -696,7 +697,7 @@ fn window(
 
 #[cfg(not(feature = "gui"))]
 fn window(
-    _data: Option<PathBuf>,
+    _data: (Option<PathBuf>, Option<String>),
     _files: (Vec<PathBuf>, Option<park_atlas::io::crs::WebCrs>),
     _screenshot: Option<PathBuf>,
     _basemap: BasemapChoice,

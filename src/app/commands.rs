@@ -137,6 +137,7 @@ impl ParkAtlasApp {
             | Command::Undo
             | Command::Redo
             | Command::SaveEdits
+            | Command::ResolveConflict(..)
             | Command::SaveEditsTo(_)
             | Command::DiscardEdits
             | Command::RestoreJournal(_)

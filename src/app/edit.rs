@@ -31,13 +31,17 @@ pub struct EditState {
     /// The user chose to close without saving, or saved from the close question.
     pub close_anyway: bool,
     /// Saved from the close question: close the window on the next frame.
-    close_now: bool,
+    pub(super) close_now: bool,
     /// The dataset folder's change log, shown as each park's history.
     pub history: Vec<crate::changes::LogEntry>,
     /// A file action waiting for its file: which, and the path typed so far.
     pub asking: Option<(crate::command::EditFile, String)>,
     /// A signing list being imported: its rows, and those still to confirm.
     pub import: Option<(crate::changes::import::ImportPlan, Vec<usize>)>,
+    /// The team store's address (no password) when the data comes from one.
+    pub store_shown: Option<String>,
+    /// A save's conflicts, waiting for the user's choice.
+    pub conflicts: Vec<crate::changes::Conflict>,
 }
 
 impl EditState {
@@ -64,7 +68,16 @@ impl EditState {
     /// Looks for changes journaled for this data and offers them back.
     pub fn find_journal(&mut self) {
         let found = self.journal.as_deref().and_then(Journal::read);
-        self.offered = found.filter(|j| j.data == self.data_dir && !j.changes.is_empty());
+        let data = self.journal_data();
+        self.offered = found.filter(|j| j.data == data && !j.changes.is_empty());
+    }
+
+    /// What the journal names as the data its changes were made on: the folder, or the team
+    /// store's address (without a password).
+    pub fn journal_data(&self) -> Option<PathBuf> {
+        self.data_dir
+            .clone()
+            .or_else(|| self.store_shown.as_ref().map(PathBuf::from))
     }
 }
 
@@ -74,7 +87,13 @@ impl super::ParkAtlasApp {
         let lang = self.state.lang;
         match command {
             Command::ToggleEditing => {
-                if self.edit.is_dirty() {
+                let refused = self
+                    .store
+                    .as_ref()
+                    .and_then(|l| super::team::store_status(l, lang).edit_refused);
+                if let Some(why) = refused.filter(|_| self.edit.session.is_none()) {
+                    self.status = Some(Status::error(why));
+                } else if self.edit.is_dirty() {
                     self.status = Some(Status::error(
                         lang.tr("Save or discard the pending changes first."),
                     ));
@@ -123,6 +142,8 @@ impl super::ParkAtlasApp {
                     self.show_session();
                 }
             }
+            Command::SaveEdits if self.store.is_some() => self.save_to_store(),
+            Command::ResolveConflict(n, mine) => self.resolve_conflict(*n, *mine),
             Command::SaveEdits => match self.edit.data_dir.clone() {
                 Some(dir) => self.save_edits(dir),
                 None if self.edit.is_dirty() => self.edit.save_to = Some(String::new()),
@@ -367,11 +388,19 @@ impl super::ParkAtlasApp {
             return;
         };
         let atlas = s.current().clone();
+        self.set_atlas_keep_view(atlas);
+        self.write_journal();
+    }
+
+    /// Journals the pending changes (or that none are left).
+    pub(super) fn write_journal(&mut self) {
+        let Some(s) = &self.edit.session else {
+            return;
+        };
         let journal = Journal {
-            data: self.edit.data_dir.clone(),
+            data: self.edit.journal_data(),
             changes: s.pending().to_vec(),
         };
-        self.set_atlas_keep_view(atlas);
         if let Some(path) = &self.edit.journal
             && let Err(e) = journal.write(path)
         {
@@ -384,7 +413,7 @@ impl super::ParkAtlasApp {
     }
 
     /// Replaces the data on screen after an edit: the view and the selection stay.
-    fn set_atlas_keep_view(&mut self, atlas: crate::model::Atlas) {
+    pub(super) fn set_atlas_keep_view(&mut self, atlas: crate::model::Atlas) {
         self.index = crate::spatial::SpatialIndex::build(&atlas);
         self.atlas = Arc::new(atlas);
         self.generation += 1;
@@ -493,6 +522,7 @@ impl super::ParkAtlasApp {
                 &mut out,
             );
         }
+        self.conflicts_ui(ctx);
         if let Some((kind, path)) = &mut self.edit.asking {
             match crate::ui::edit::edit_file_ui(ctx, lang, *kind, path) {
                 Some(true) => out.push(Command::EditFile(*kind, PathBuf::from(path.trim()))),

@@ -13,6 +13,8 @@ pub mod commands;
 pub mod edit;
 pub mod screenshot;
 pub mod state;
+pub mod store_link;
+mod team;
 
 use std::path::PathBuf;
 
@@ -51,6 +53,8 @@ pub struct AppOptions {
     pub started: Option<std::time::Instant>,
     /// The coordinate system of the files named on the command line (`None`: found).
     pub crs: Option<crate::io::crs::WebCrs>,
+    /// A team store's address (`--db`) instead of a folder.
+    pub db: Option<String>,
 }
 
 /// The parks that pass the filters, cached per data generation and filter.
@@ -166,6 +170,8 @@ pub struct ParkAtlasApp {
     choropleth: Option<(ChoroKey, Choropleth, Vec<crate::query::CountyStats>)>,
     /// Edit mode: pending changes, their journal, the dataset folder they are saved into.
     pub edit: edit::EditState,
+    /// The team store the data comes from (`--db`), if any.
+    pub store: Option<store_link::StoreLink>,
 }
 
 type ChoroKey = (u64, u64, ChoroplethSpec);
@@ -178,7 +184,11 @@ impl ParkAtlasApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> ParkAtlasApp {
         crate::ui::fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_theme(egui::Theme::Light);
-        let (atlas, problems) = initial_atlas(options.data_dir.as_deref());
+        let (mut atlas, problems) = initial_atlas(options.data_dir.as_deref());
+        if options.db.is_some() {
+            // The city at once; the parks come from the store's worker.
+            atlas.parks.clear();
+        }
         let saved = if options.screenshot.is_some() {
             None
         } else {
@@ -193,6 +203,9 @@ impl ParkAtlasApp {
         if options.screenshot.is_none() {
             app.edit.journal = edit::EditState::default_journal();
             app.edit.find_journal();
+        }
+        if let Some(db) = &options.db {
+            app.connect_store(db, &cc.egui_ctx);
         }
         app.queue_files_as(options.files, options.crs);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);
@@ -240,6 +253,7 @@ impl ParkAtlasApp {
             panel_widths: None,
             choropleth: None,
             edit: edit::EditState::default(),
+            store: None,
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -399,11 +413,16 @@ impl ParkAtlasApp {
     /// Draws one frame (the whole window) and applies the commands it produced.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let (generation, was_loading) = (self.generation, self.is_loading());
+        self.poll_store();
         self.poll_loading(ui.ctx());
         self.poll_export(ui.ctx());
         self.refresh_shown();
         self.refresh_choropleth();
         self.input_ui(ui);
+        let store_status = self
+            .store
+            .as_ref()
+            .map(|l| team::store_status(l, self.state.lang));
         let view = ViewContext {
             atlas: &self.atlas,
             generation: self.generation,
@@ -421,6 +440,7 @@ impl ParkAtlasApp {
             identified: self.identified,
             editing: self.edit.session.is_some(),
             history: &self.edit.history,
+            store: store_status.as_ref(),
         };
         let commands = &mut self.commands;
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar.ui(ui, &view, commands));

@@ -216,6 +216,53 @@ impl Change {
         }
     }
 
+    /// What it expects to find (`None` for additions, which never conflict).
+    pub fn from(&self) -> Option<&Value> {
+        match self {
+            Change::Set { from, .. }
+            | Change::SetProject { from, .. }
+            | Change::RemoveProject { from, .. }
+            | Change::SetTarget { from, .. }
+            | Change::RemoveTarget { from, .. }
+            | Change::SetGeometry { from, .. }
+            | Change::RemovePark { from, .. } => Some(from),
+            Change::AddProject { .. } | Change::AddTarget { .. } | Change::AddPark { .. } => None,
+        }
+    }
+
+    /// What it puts there (`null` for removals).
+    pub fn to(&self) -> Value {
+        match self {
+            Change::Set { to, .. }
+            | Change::SetProject { to, .. }
+            | Change::SetTarget { to, .. }
+            | Change::SetGeometry { to, .. } => to.clone(),
+            Change::AddProject { project, .. } => Value::Object(project.clone()),
+            Change::AddTarget { target, .. } => Value::Object(target.clone()),
+            Change::AddPark { properties, .. } => Value::Object(properties.clone()),
+            Change::RemoveProject { .. }
+            | Change::RemoveTarget { .. }
+            | Change::RemovePark { .. } => Value::Null,
+        }
+    }
+
+    /// The change made on what is there now: its `from` becomes `found` ("use mine" after a
+    /// conflict).
+    pub fn rebased(&self, found: &Value) -> Change {
+        let mut c = self.clone();
+        match &mut c {
+            Change::Set { from, .. }
+            | Change::SetProject { from, .. }
+            | Change::RemoveProject { from, .. }
+            | Change::SetTarget { from, .. }
+            | Change::RemoveTarget { from, .. }
+            | Change::SetGeometry { from, .. }
+            | Change::RemovePark { from, .. } => *from = found.clone(),
+            Change::AddProject { .. } | Change::AddTarget { .. } | Change::AddPark { .. } => {}
+        }
+        c
+    }
+
     /// What it changes, for messages and the change log: "tier", "projects[2].amount".
     pub fn what(&self) -> String {
         match self {

@@ -78,6 +78,49 @@ impl Session {
         }
     }
 
+    /// Takes a new base (what colleagues saved meanwhile) and makes the pending changes again
+    /// on it. Changes that no longer apply stay pending (the save will name them) but are left
+    /// out of the data shown; the reasons are returned.
+    pub fn rebase(&mut self, base: Atlas) -> Option<Refused> {
+        self.base = base;
+        match apply(&self.base, &self.change_set(), LABEL) {
+            Ok(a) => {
+                self.current = a.atlas;
+                None
+            }
+            Err(all) => {
+                let mut current = self.base.clone();
+                for c in &self.pending {
+                    let one = ChangeSet {
+                        changes: vec![c.clone()],
+                    };
+                    match super::apply_owned(current, &one, LABEL) {
+                        Ok(a) => current = a.atlas,
+                        Err(back) => current = back.0,
+                    }
+                }
+                self.current = current;
+                Some(all)
+            }
+        }
+    }
+
+    /// Replaces pending change `n` (`None`: drops it, "keep theirs") and makes the data again.
+    pub fn replace_pending(&mut self, n: usize, with: Option<Change>) {
+        if n >= self.pending.len() {
+            return;
+        }
+        match with {
+            Some(c) => self.pending[n] = c,
+            None => {
+                self.pending.remove(n);
+            }
+        }
+        self.undone.clear();
+        let base = self.base.clone();
+        self.rebase(base);
+    }
+
     /// Takes back the last change.
     pub fn undo(&mut self) -> bool {
         let Some(last) = self.pending.pop() else {

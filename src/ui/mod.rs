@@ -37,6 +37,8 @@ use crate::query::{Filter, Selection};
 /// What the panels may read this frame.
 #[derive(Clone, Copy)]
 pub struct ViewContext<'a> {
+    /// The team store, when the data comes from one.
+    pub store: Option<&'a StoreStatus>,
     /// The data on screen.
     pub atlas: &'a Atlas,
     /// Bumped whenever `atlas` changes (panels key their caches on it).
@@ -69,6 +71,21 @@ pub struct ViewContext<'a> {
     pub editing: bool,
     /// The dataset's change log (its parks' history), oldest first.
     pub history: &'a [crate::changes::LogEntry],
+}
+
+/// The team store's state, as the toolbar and the status line show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreStatus {
+    /// The address, without a password.
+    pub shown: String,
+    /// `None` until the first answer; then whether the server answers.
+    pub online: Option<bool>,
+    /// Why it is away or unusable.
+    pub reason: Option<String>,
+    /// Why editing is not possible (a read-only role, not read yet).
+    pub edit_refused: Option<String>,
+    /// A save is on its way.
+    pub saving: bool,
 }
 
 /// A message in the toolbar's status line.

@@ -101,11 +101,20 @@ impl Toolbar {
             }
             measure_menu_ui(ui, view, commands);
             choropleth_menu_ui(ui, view, commands);
-            if ui
-                .selectable_label(view.editing, lang.tr("Edit"))
-                .on_hover_text(lang.tr("Edit mode: change the selected park, add projects; every change cites a source (Ctrl+Z undo, Ctrl+S save)"))
-                .clicked()
-            {
+            let refused = view
+                .store
+                .as_ref()
+                .and_then(|s| s.edit_refused.clone())
+                .filter(|_| !view.editing);
+            let edit = ui.add_enabled(
+                refused.is_none(),
+                egui::Button::selectable(view.editing, lang.tr("Edit")),
+            );
+            let edit = match &refused {
+                Some(why) => edit.on_disabled_hover_text(why),
+                None => edit.on_hover_text(lang.tr("Edit mode: change the selected park, add projects; every change cites a source (Ctrl+Z undo, Ctrl+S save)")),
+            };
+            if edit.clicked() {
                 commands.push(Command::ToggleEditing);
             }
             ui.separator();
@@ -132,6 +141,31 @@ impl Toolbar {
 /// the window's whole width, so a long path is not cut off.
 pub fn status_bar_ui(ui: &mut Ui, view: &ViewContext<'_>) {
     ui.horizontal(|ui| {
+        if let Some(store) = view.store {
+            let lang = view.lang;
+            let (text, color) = match store.online {
+                Some(true) if store.saving => (
+                    lang.tr("● saving"),
+                    egui::Color32::from_rgb(0x1a, 0x73, 0xe8),
+                ),
+                Some(true) => (
+                    lang.tr("● team store"),
+                    egui::Color32::from_rgb(0x1e, 0x8e, 0x3e),
+                ),
+                Some(false) => (
+                    lang.tr("○ offline"),
+                    egui::Color32::from_rgb(0xc5, 0x22, 0x1f),
+                ),
+                None => (lang.tr("○ connecting"), egui::Color32::GRAY),
+            };
+            let hover = match &store.reason {
+                Some(r) => format!("{}\n{r}", store.shown),
+                None => store.shown.clone(),
+            };
+            ui.label(RichText::new(text).color(color))
+                .on_hover_text(hover);
+            ui.separator();
+        }
         if view.exporting {
             ui.spinner();
         }
