@@ -196,6 +196,12 @@ impl ParkAtlasApp {
                 .and_then(|s| s.get_string(STORAGE_KEY))
                 .and_then(|t| SavedState::from_json(&t))
         };
+        // The parks of a store come later: the saved selection waits for them.
+        let wanted = options
+            .db
+            .as_ref()
+            .and(saved.as_ref())
+            .map(|s| s.selection.clone());
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
         app.dialogs.problems = problems;
         app.edit.data_dir = options.data_dir.clone();
@@ -206,6 +212,9 @@ impl ParkAtlasApp {
         }
         if let Some(db) = &options.db {
             app.connect_store(db, &cc.egui_ctx);
+            if let Some(link) = &mut app.store {
+                link.selection = wanted;
+            }
         }
         app.queue_files_as(options.files, options.crs);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);

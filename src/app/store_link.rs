@@ -57,6 +57,8 @@ pub struct StoreLink {
     pub save_wanted: bool,
     /// Whether the data has been read once.
     pub loaded: bool,
+    /// The selection saved from the last run, restored once the parks are read.
+    pub selection: Option<crate::query::Selection>,
 }
 
 impl StoreLink {
@@ -82,6 +84,7 @@ impl StoreLink {
             saving: None,
             save_wanted: false,
             loaded: false,
+            selection: None,
         }
     }
 

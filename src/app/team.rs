@@ -54,10 +54,15 @@ impl super::ParkAtlasApp {
                         loaded.atlas.parks.len(),
                         lang.tr("parks")
                     );
+                    let selection = link.selection.take();
                     self.replace_base(loaded.atlas);
                     self.status = Some(Status::info(text));
                     if first {
                         self.edit.find_journal();
+                        if let Some(mut s) = selection {
+                            s.retain_known(&self.atlas);
+                            self.state.selection = s;
+                        }
                     }
                     if resend {
                         self.push(Command::SaveEdits);

@@ -1,0 +1,231 @@
+//! The window on a team store (kittest, real PostGIS from `DATABASE_URL`): it stays responsive
+//! while the server goes away mid-session and saves when it is back; a colleague's change to
+//! the park being edited is flagged at once and its save conflict resolved with "use mine".
+//! The server "goes away" behind a TCP proxy on 127.0.0.1 that drops every connection.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::pg;
+use egui_kittest::Harness;
+use park_atlas::app::ParkAtlasApp;
+use park_atlas::command::Command;
+use serde_json::json;
+
+/// A TCP proxy to the test server that can be taken down (every connection dropped, new ones
+/// refused) and brought back on the same port.
+struct Proxy {
+    port: u16,
+    up: Arc<AtomicBool>,
+    conns: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Proxy {
+    fn start(target: String) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let conns: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (up2, conns2) = (up.clone(), conns.clone());
+        std::thread::spawn(move || {
+            loop {
+                match listener.accept() {
+                    Ok((client, _)) if up2.load(Ordering::SeqCst) => {
+                        client.set_nonblocking(false).unwrap();
+                        let Ok(server) = TcpStream::connect(&target) else {
+                            continue;
+                        };
+                        conns2.lock().unwrap().push(client.try_clone().unwrap());
+                        conns2.lock().unwrap().push(server.try_clone().unwrap());
+                        for (mut from, mut to) in [
+                            (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                            (server, client),
+                        ] {
+                            std::thread::spawn(move || {
+                                let mut buf = [0u8; 16384];
+                                while let Ok(n) = from.read(&mut buf) {
+                                    if n == 0 || to.write_all(&buf[..n]).is_err() {
+                                        break;
+                                    }
+                                }
+                                let _ = to.shutdown(Shutdown::Both);
+                            });
+                        }
+                    }
+                    // Down: a new connection is closed at once.
+                    Ok((client, _)) => drop(client),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Proxy { port, up, conns }
+    }
+
+    fn down(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().drain(..) {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn back(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The server's host:port from its URL.
+fn host_port(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap();
+    let rest = rest.rsplit('@').next().unwrap();
+    rest.split('/').next().unwrap().to_owned()
+}
+
+fn through(url: &str, proxy: &Proxy) -> String {
+    url.replacen(&host_port(url), &format!("127.0.0.1:{}", proxy.port), 1)
+}
+
+fn window(url: &str) -> Harness<'static, ParkAtlasApp> {
+    let mut atlas = park_atlas::io::load_embedded().unwrap().atlas;
+    atlas.parks.clear();
+    let mut h = common::harness_with(atlas, common::english());
+    let ctx = h.ctx.clone();
+    h.state_mut().connect_store(url, &ctx);
+    h
+}
+
+/// Runs frames (each must come back at once: a frame never waits on the network) until
+/// `done`, at most `limit`.
+fn frames_until(
+    h: &mut Harness<'static, ParkAtlasApp>,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&ParkAtlasApp) -> bool,
+) {
+    let started = Instant::now();
+    while !done(h.state()) {
+        assert!(started.elapsed() < limit, "waited {limit:?} for {what}");
+        let frame = Instant::now();
+        h.step();
+        assert!(
+            frame.elapsed() < Duration::from_secs(2),
+            "a frame took {:?}: the window waited on the network",
+            frame.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+fn note_change(h: &Harness<'static, ParkAtlasApp>, park: &str, to: &str) -> Command {
+    let atlas = &h.state().atlas;
+    let from = atlas.parks[atlas.park_index(park).unwrap()]
+        .text("notes")
+        .map(str::to_owned);
+    Command::Edit(
+        serde_json::from_value(json!({"op": "set", "park": park, "field": "notes",
+            "from": from, "to": to, "source": "achie_2021"}))
+        .unwrap(),
+    )
+}
+
+#[test]
+fn the_window_keeps_working_while_the_server_is_away_and_saves_when_it_is_back() {
+    let Some(url) = pg::zhanjiang_db("window_offline") else {
+        return;
+    };
+    let proxy = Proxy::start(host_port(&url));
+    let mut h = window(&through(&url, &proxy));
+    frames_until(&mut h, Duration::from_secs(20), "the store's data", |a| {
+        a.atlas.parks.len() == 22
+    });
+    h.state_mut().push(Command::ToggleEditing);
+    h.step();
+    let change = note_change(&h, "suixi_eco_park", "edited while the server was away");
+    h.state_mut().push(change);
+    h.step();
+    assert!(h.state().edit.is_dirty());
+
+    proxy.down();
+    frames_until(&mut h, Duration::from_secs(20), "offline", |a| {
+        a.store.as_ref().is_some_and(|l| l.online == Some(false))
+    });
+    let status = h
+        .state()
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.starts_with("Offline"), "{status}");
+    // Still working on what it has: selecting, saving is deferred.
+    h.state_mut().push(Command::SaveEdits);
+    h.step();
+    assert!(h.state().edit.is_dirty());
+    assert!(h.state().store.as_ref().unwrap().save_wanted);
+    assert_eq!(h.state().atlas.parks.len(), 22);
+
+    proxy.back();
+    frames_until(&mut h, Duration::from_secs(30), "the save once back", |a| {
+        !a.edit.is_dirty()
+    });
+    let saved: Option<String> = pg::client(&url)
+        .query_one("SELECT notes FROM parks WHERE id = 'suixi_eco_park'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(saved.as_deref(), Some("edited while the server was away"));
+}
+
+#[test]
+fn a_colleagues_change_is_flagged_at_once_and_use_mine_saves_over_it() {
+    let Some(url) = pg::zhanjiang_db("window_conflict") else {
+        return;
+    };
+    let mut h = window(&url);
+    frames_until(&mut h, Duration::from_secs(20), "the store's data", |a| {
+        a.atlas.parks.len() == 22
+    });
+    h.state_mut().push(Command::ToggleEditing);
+    h.step();
+    let change = note_change(&h, "lianjiang_htz", "mine");
+    h.state_mut().push(change);
+    h.step();
+    // A colleague (as QGIS would) changes the same value.
+    pg::client(&url)
+        .execute(
+            "UPDATE parks SET notes = 'theirs' WHERE id = 'lianjiang_htz'",
+            &[],
+        )
+        .unwrap();
+    frames_until(&mut h, Duration::from_secs(10), "the flag", |a| {
+        a.status.as_ref().is_some_and(|s| {
+            s.text.contains("Changed by a colleague") && s.text.contains("lianjiang_htz")
+        })
+    });
+    h.state_mut().push(Command::SaveEdits);
+    frames_until(&mut h, Duration::from_secs(10), "the conflict", |a| {
+        !a.edit.conflicts.is_empty()
+    });
+    assert_eq!(h.state().edit.conflicts[0].found, json!("theirs"));
+    h.run();
+    // The dialog shows the three values; "Use mine" takes mine over theirs.
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("theirs");
+    h.get_by_label("mine");
+    h.get_by_label("Use mine").click();
+    h.run();
+    assert!(h.state().edit.conflicts.is_empty());
+    h.state_mut().push(Command::SaveEdits);
+    frames_until(&mut h, Duration::from_secs(10), "the save", |a| {
+        !a.edit.is_dirty()
+    });
+    let notes: Option<String> = pg::client(&url)
+        .query_one("SELECT notes FROM parks WHERE id = 'lianjiang_htz'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(notes.as_deref(), Some("mine"));
+}
