@@ -216,5 +216,121 @@ fn change_sets(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, at_scale, opening_files, change_sets);
+criterion_group!(benches, at_scale, opening_files, change_sets, team_store);
 criterion_main!(benches);
+
+/// The team store at 10k parks (skipped without `DATABASE_URL`, a PostgreSQL + PostGIS server
+/// such as `scripts/pg-test-server.sh start` gives): opening beside the same folder, one saved
+/// change, eight writers at once.
+fn team_store(c: &mut Criterion) {
+    use park_atlas::changes::ChangeSet;
+    use park_atlas::store::Store;
+    let Ok(server) = std::env::var("DATABASE_URL") else {
+        eprintln!("team store: skipped (no DATABASE_URL)");
+        return;
+    };
+    let name = format!("pa_bench_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = match server.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/{name}"),
+        None => server.clone(),
+    };
+    let (_, files) = scales().swap_remove(2);
+    let dir = tempfile::tempdir().unwrap();
+    park_atlas::changes::dataset::copy_dataset(&files, &dir.path().join("d")).unwrap();
+    let folder = dir.path().join("d");
+    Store::connect_only(&url).unwrap().init().unwrap();
+    Store::connect(&url).unwrap().push(&files).unwrap();
+
+    let mut g = c.benchmark_group("team store (10k parks)");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(6));
+    g.bench_function("open the dataset folder", |b| {
+        b.iter(|| io::load_dir(&folder).unwrap())
+    });
+    g.bench_function("open from the store (connect and read)", |b| {
+        b.iter(|| Store::connect(&url).unwrap().load().unwrap())
+    });
+    let add = |park: &str, n: usize| -> ChangeSet {
+        serde_json::from_value(serde_json::json!({"changes": [{"op": "add_project", "park": park,
+            "project": {"name_zh": format!("基准项目 {n}"), "amount": 1000000, "currency": "CNY", "year": 2026},
+            "source": {"title": "bench", "date": "2026-12-03"}}]}))
+        .unwrap()
+    };
+    let mut store = Store::connect(&url).unwrap();
+    let mut base = Some(store.load().unwrap().atlas);
+    let ids: Vec<String> = base
+        .as_ref()
+        .unwrap()
+        .parks
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    let mut n = 0;
+    g.bench_function("one saved change", |b| {
+        b.iter(|| {
+            n += 1;
+            let set = add(&ids[n % ids.len()], n);
+            let applied = store.apply(base.take().unwrap(), &set, "bench").unwrap();
+            base = Some(applied.atlas);
+        })
+    });
+    // Eight writers, each with its own connection and copy of the data, 10 change sets each.
+    let before: i64 = admin_count(&url);
+    let mut sent = 0i64;
+    g.bench_function("8 writers x 10 change sets", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let barrier = std::sync::Arc::new(std::sync::Barrier::new(9));
+                let workers: Vec<_> = (0..8)
+                    .map(|w| {
+                        let (url, barrier, ids) = (url.clone(), barrier.clone(), ids.clone());
+                        std::thread::spawn(move || {
+                            let mut store = Store::connect(&url).unwrap();
+                            let mut base = Some(store.load().unwrap().atlas);
+                            barrier.wait();
+                            for k in 0..10 {
+                                let set = add(&ids[(w * 131 + k * 17) % ids.len()], w * 100 + k);
+                                base = Some(
+                                    store.apply(base.take().unwrap(), &set, "w").unwrap().atlas,
+                                );
+                            }
+                        })
+                    })
+                    .collect();
+                barrier.wait();
+                let started = std::time::Instant::now();
+                for w in workers {
+                    w.join().unwrap();
+                }
+                total += started.elapsed();
+                sent += 80;
+            }
+            total
+        })
+    });
+    g.finish();
+    let after = admin_count(&url);
+    assert_eq!(after - before, sent, "change sets lost");
+    eprintln!("team store: 8 writers sent {sent} change sets, all {sent} landed (0 lost)");
+}
+
+/// Projects added by the benchmark so far.
+fn admin_count(url: &str) -> i64 {
+    postgres::Client::connect(url, postgres::NoTls)
+        .unwrap()
+        .query_one(
+            "SELECT count(*) FROM projects WHERE name_zh LIKE '基准项目%'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}

@@ -504,7 +504,11 @@ impl super::ParkAtlasApp {
             let view = crate::ui::edit::PendingView {
                 pending: session.pending(),
                 can_redo: session.can_redo(),
-                folder: self.edit.data_dir.as_deref(),
+                folder: self.edit.data_dir.as_deref().or(self
+                    .edit
+                    .store_shown
+                    .as_deref()
+                    .map(std::path::Path::new)),
             };
             let parks = self.state.selection.parks(&self.atlas);
             let park = match parks.as_slice() {

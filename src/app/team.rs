@@ -305,6 +305,7 @@ impl super::ParkAtlasApp {
             .id(egui::Id::unique("conflicts"))
             .collapsible(false)
             .default_width(560.0)
+            .max_width(820.0)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
                 ui.label(lang.tr(
@@ -332,8 +333,8 @@ impl super::ParkAtlasApp {
                                 serde_json::Value::Null => lang.tr("unknown").to_owned(),
                                 other => other.to_string(),
                             };
-                            if t.chars().count() > 40 {
-                                format!("{}…", t.chars().take(40).collect::<String>())
+                            if t.chars().count() > 24 {
+                                format!("{}…", t.chars().take(24).collect::<String>())
                             } else {
                                 t
                             }
@@ -349,7 +350,8 @@ impl super::ParkAtlasApp {
                                 .park_index(&c.park)
                                 .map(|p| self.atlas.parks[p].name(lang.is_zh()).to_owned())
                                 .unwrap_or_else(|| c.park.clone());
-                            ui.label(name);
+                            ui.label(short(&serde_json::Value::String(name)))
+                                .on_hover_text(&c.park);
                             ui.label(&c.field);
                             ui.label(short(&c.expected));
                             ui.label(egui::RichText::new(short(&c.found)).strong());

@@ -100,8 +100,18 @@ impl Address {
             kept.join(" ")
         };
         let mut config = Config::from_str(&rest).map_err(|e| BadAddress(e.to_string()))?;
+        // As libpq: no host is the local server's socket, no user the system user.
         if config.get_hosts().is_empty() {
-            config.host("localhost");
+            let socket = std::path::Path::new("/var/run/postgresql");
+            if socket.is_dir() {
+                config.host_path(socket);
+            } else {
+                config.host("localhost");
+            }
+        }
+        if config.get_user().is_none() {
+            let user = user_of(&config);
+            config.user(&user);
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
