@@ -8,7 +8,7 @@ packages=(libgl1-mesa-dri libegl1 libglx-mesa0 libxkbcommon-x11-0 libxcursor1 li
 # (ogrinfo opens the GeoPackage exports), poppler (pdftotext reads the PDF briefs) and
 # PostgreSQL 15 + PostGIS 3 (the team store's tests run against a throwaway server).
 [[ ${1:-} == --ci ]] && packages+=(xvfb xauth iproute2 util-linux gdal-bin poppler-utils
-  postgresql-15 postgresql-15-postgis-3)
+  postgresql-15 postgresql-15-postgis-3 openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

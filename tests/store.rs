@@ -535,3 +535,109 @@ fn eight_clients_released_at_once_on_one_field_exactly_one_wins() {
         .count();
     assert_eq!((won, conflicts), (1, 7), "{results:?}");
 }
+
+#[test]
+fn tls_require_and_verify_full_encrypt_and_an_unknown_authority_is_refused() {
+    let Some(url) = pg::zhanjiang_db("tls") else {
+        return;
+    };
+    // The test server has a self-signed certificate (scripts/pg-test-server.sh).
+    let Ok(ca) = std::env::var("PARK_ATLAS_TEST_PG_CA") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true: PARK_ATLAS_TEST_PG_CA missing"
+        );
+        eprintln!("skipped: the test server has no certificate (PARK_ATLAS_TEST_PG_CA)");
+        return;
+    };
+    for mode in [
+        "require",
+        format!("verify-full&sslrootcert={ca}").as_str(),
+        format!("verify-ca&sslrootcert={ca}").as_str(),
+    ] {
+        let with = format!("{url}?sslmode={mode}");
+        let mut store = Store::connect(&with).unwrap_or_else(|e| panic!("{mode}: {e}"));
+        assert_eq!(store.load().unwrap().atlas.parks.len(), 22);
+        let ssl: bool = pg::client(&url)
+            .query_one(
+                "SELECT bool_or(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+                 WHERE a.application_name = 'park-atlas' AND a.datname = current_database()",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(ssl, "{mode}: the connection is not encrypted");
+        drop(store);
+    }
+    // verify-full without the office's authority: the system's do not know the certificate.
+    match Store::connect(&format!("{url}?sslmode=verify-full")) {
+        Err(StoreError::Connect { reason, .. }) => {
+            assert!(reason.to_lowercase().contains("certificate"), "{reason}")
+        }
+        other => panic!("expected a certificate error, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_password_comes_from_the_password_file_and_its_absence_is_named() {
+    let Some(url) = pg::zhanjiang_db("password") else {
+        return;
+    };
+    // The test server asks this role for a password (scripts/pg-test-server.sh).
+    let mut c = pg::client(&url);
+    c.batch_execute(
+        "DO $$ BEGIN CREATE ROLE pa_password_user LOGIN PASSWORD 'pw-in-file' IN ROLE park_atlas_reader; \
+         EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+    )
+    .unwrap();
+    let as_user = url.replacen("postgres@", "pa_password_user@", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let pgpass = dir.path().join("pgpass");
+    let port = as_user
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cmd = |pgpass: Option<&std::path::Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_park-atlas"));
+        c.args(["--db", &as_user, "list"])
+            .env_remove("PGPASSWORD")
+            .env("LANG", "C")
+            .env(
+                "PGPASSFILE",
+                pgpass.unwrap_or(std::path::Path::new("/nonexistent")),
+            );
+        c.output().unwrap()
+    };
+    let out = cmd(None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("asks for a password"), "{err}");
+    std::fs::write(
+        &pgpass,
+        format!("# office\n127.0.0.1:{port}:*:pa_password_user:pw-in-file\n"),
+    )
+    .unwrap();
+    let out = cmd(Some(&pgpass));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("22 parks"));
+    std::fs::write(
+        &pgpass,
+        format!("127.0.0.1:{port}:*:pa_password_user:wrong\n"),
+    )
+    .unwrap();
+    let out = cmd(Some(&pgpass));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("password authentication failed") && !err.contains("wrong"),
+        "{err}"
+    );
+}

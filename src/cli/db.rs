@@ -42,9 +42,30 @@ impl Place {
     }
 }
 
-/// Connects to a store, the error said in the user's language.
+/// Connects to a store, the error said in the user's language. A server that asks for a
+/// password nobody gave gets a prompt when the program runs in a terminal.
 pub(crate) fn connect(url: &str, zh: bool) -> Result<Store> {
-    Store::connect(url).map_err(|e| store_error(e, zh))
+    connect_by(url, zh, Store::connect_with)
+}
+
+fn connect_by(
+    url: &str,
+    zh: bool,
+    how: fn(&str, Option<&str>) -> Result<Store, StoreError>,
+) -> Result<Store> {
+    use std::io::IsTerminal;
+    match how(url, None) {
+        Err(StoreError::NeedsPassword { address }) if std::io::stdin().is_terminal() => {
+            let prompt = if zh {
+                format!("{address} 的密码：")
+            } else {
+                format!("Password for {address}: ")
+            };
+            let password = rpassword::prompt_password(prompt)?;
+            how(url, Some(&password)).map_err(|e| store_error(e, zh))
+        }
+        other => other.map_err(|e| store_error(e, zh)),
+    }
 }
 
 /// A store error for the command line: the data's problems are printed, others returned.
@@ -69,7 +90,7 @@ pub(crate) fn store_error(e: StoreError, zh: bool) -> anyhow::Error {
 
 /// `db init [URL]`.
 pub(crate) fn init(url: &str, zh: bool) -> Result<ExitCode> {
-    let mut store = Store::connect_only(url).map_err(|e| store_error(e, zh))?;
+    let mut store = connect_by(url, zh, Store::connect_only_with)?;
     let (before, after) = store.init().map_err(|e| store_error(e, zh))?;
     if before == after {
         if zh {

@@ -224,7 +224,12 @@ impl Store {
     /// program knows, is refused. Fails within the address's `connect_timeout` (5 s by
     /// default) when the server does not answer.
     pub fn connect(address: &str) -> Result<Store, StoreError> {
-        let mut store = Store::connect_only(address)?;
+        Store::connect_with(address, None)
+    }
+
+    /// [`Store::connect`] with a password typed by the user (kept only in memory).
+    pub fn connect_with(address: &str, password: Option<&str>) -> Result<Store, StoreError> {
+        let mut store = Store::connect_only_with(address, password)?;
         match store.schema_version()? {
             None => Err(StoreError::NotInitialised {
                 address: store.address.shown.clone(),
@@ -251,7 +256,15 @@ impl Store {
 
     /// Connects without looking at the schema (for `db init`).
     pub fn connect_only(address: &str) -> Result<Store, StoreError> {
-        let address = Address::parse(address)?;
+        Store::connect_only_with(address, None)
+    }
+
+    /// [`Store::connect_only`] with a password typed by the user.
+    pub fn connect_only_with(address: &str, password: Option<&str>) -> Result<Store, StoreError> {
+        let mut address = Address::parse(address)?;
+        if let Some(p) = password {
+            address.config.password(p);
+        }
         let connector = tls::connector(&address)?;
         // The driver's timeout covers the TCP connection, not a server that accepts it and
         // never answers: the whole start-up is bounded here (the attempt is left behind).
