@@ -370,6 +370,16 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("Saving to the team store…", "正在保存到团队数据库…"),
     ("Conflicts", "冲突"),
+    ("Password", "密码"),
+    (
+        "The team store asks for the password of",
+        "团队数据库要求输入以下账户的密码：",
+    ),
+    (
+        "Kept in memory only, never saved. To skip this question, keep it in ~/.pgpass.",
+        "密码只保存在内存中，不会写入磁盘。若不想每次输入，可写在 ~/.pgpass 中。",
+    ),
+    ("Connect", "连接"),
     (
         "A colleague (or QGIS, or psql) saved these values after you started. Nothing was saved. Choose for each, then save again.",
         "在您开始编辑之后，同事（或 QGIS、psql）保存了这些值。本次未保存任何内容。请逐项选择，然后再次保存。",

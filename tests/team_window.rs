@@ -229,3 +229,54 @@ fn a_colleagues_change_is_flagged_at_once_and_use_mine_saves_over_it() {
         .get(0);
     assert_eq!(notes.as_deref(), Some("mine"));
 }
+
+#[test]
+fn the_window_asks_for_a_password_and_connects_with_it() {
+    let Some(url) = pg::zhanjiang_db("window_password") else {
+        return;
+    };
+    // The test server asks this role for a password (scripts/pg-test-server.sh).
+    pg::client(&url)
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE pa_password_user LOGIN PASSWORD 'pw-in-file' IN ROLE park_atlas_reader; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+        )
+        .unwrap();
+    if std::env::var_os("PGPASSWORD").is_some() || std::env::var_os("PGPASSFILE").is_some() {
+        eprintln!("skipped: a password is given by the environment");
+        return;
+    }
+    let as_user = url.replacen("postgres@", "pa_password_user@", 1);
+    let mut h = window(&as_user);
+    frames_until(
+        &mut h,
+        Duration::from_secs(20),
+        "the password question",
+        |a| {
+            a.store
+                .as_ref()
+                .is_some_and(|l| l.asking_password.is_some())
+        },
+    );
+    h.run();
+    use egui_kittest::kittest::Queryable;
+    h.get_by_role(egui::accesskit::Role::PasswordInput).click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::PasswordInput)
+        .type_text("pw-in-file");
+    h.run();
+    assert_eq!(
+        h.state().store.as_ref().unwrap().asking_password.as_deref(),
+        Some("pw-in-file")
+    );
+    h.get_by_label("Connect").click();
+    h.run();
+    frames_until(&mut h, Duration::from_secs(20), "the store's data", |a| {
+        a.atlas.parks.len() == 22
+    });
+    let link = h.state().store.as_ref().unwrap();
+    assert!(!link.can_edit, "a reader");
+    // Nothing of the password in what the window saves.
+    let saved = serde_json::to_string(&h.state().state).unwrap();
+    assert!(!saved.contains("pw-in-file"));
+}

@@ -527,6 +527,7 @@ impl super::ParkAtlasApp {
             );
         }
         self.conflicts_ui(ctx);
+        self.password_ui(ctx);
         if let Some((kind, path)) = &mut self.edit.asking {
             match crate::ui::edit::edit_file_ui(ctx, lang, *kind, path) {
                 Some(true) => out.push(Command::EditFile(*kind, PathBuf::from(path.trim()))),

@@ -28,6 +28,8 @@ pub enum Event {
     Loaded(Box<Loaded>, String, bool),
     /// The store cannot be used (not initialised, too new, bad data): why.
     Failed(String),
+    /// The server asks for a password nobody gave.
+    NeedsPassword,
     /// The server is away: why.
     Offline(String),
     /// A save's outcome.
@@ -59,20 +61,27 @@ pub struct StoreLink {
     pub loaded: bool,
     /// The selection saved from the last run, restored once the parks are read.
     pub selection: Option<crate::query::Selection>,
+    /// The password being typed, while the server asks for one.
+    pub asking_password: Option<String>,
+    address: String,
 }
 
 impl StoreLink {
     /// Starts the workers for `address`; `wake` asks for a frame when an event arrives.
-    pub fn start(address: &str, wake: impl Fn() + Send + Clone + 'static) -> StoreLink {
+    pub fn start(
+        address: &str,
+        password: Option<String>,
+        wake: impl Fn() + Send + Clone + 'static,
+    ) -> StoreLink {
         let shown = crate::store::Address::parse(address)
             .map(|a| a.shown)
             .unwrap_or_else(|_| "postgresql://…".to_owned());
         let (jobs, jobs_in) = channel();
         let (events_out, events) = channel();
-        let address = address.to_owned();
+        let owned = address.to_owned();
         let _ = std::thread::Builder::new()
             .name("store".into())
-            .spawn(move || worker(&address, &jobs_in, &events_out, wake));
+            .spawn(move || worker(&owned, password.as_deref(), &jobs_in, &events_out, wake));
         StoreLink {
             shown,
             jobs,
@@ -85,7 +94,20 @@ impl StoreLink {
             save_wanted: false,
             loaded: false,
             selection: None,
+            asking_password: None,
+            address: address.to_owned(),
         }
+    }
+
+    /// The link again with a password the user typed (kept in memory only).
+    pub fn with_password(
+        &self,
+        password: String,
+        wake: impl Fn() + Send + Clone + 'static,
+    ) -> StoreLink {
+        let mut link = StoreLink::start(&self.address, Some(password), wake);
+        link.selection = self.selection.clone();
+        link
     }
 
     /// The events that arrived since the last call.
@@ -107,6 +129,7 @@ impl StoreLink {
 /// The main worker: connect, load, serve saves, notice a lost server, connect again.
 fn worker(
     address: &str,
+    password: Option<&str>,
     jobs: &Receiver<Job>,
     events: &Sender<Event>,
     wake: impl Fn() + Send + Clone + 'static,
@@ -118,8 +141,12 @@ fn worker(
     };
     let mut listener_started = false;
     loop {
-        let mut store = match Store::connect(address) {
+        let mut store = match Store::connect_with(address, password) {
             Ok(s) => s,
+            Err(StoreError::NeedsPassword { .. }) => {
+                send(Event::NeedsPassword);
+                return;
+            }
             Err(e) => {
                 let lost = e.is_connection_lost();
                 let ok = if lost {
@@ -154,9 +181,12 @@ fn worker(
                     listener_started = true;
                     let (address, events, wake) =
                         (address.to_owned(), events.clone(), wake.clone());
+                    let password = password.map(str::to_owned);
                     let _ = std::thread::Builder::new()
                         .name("store-listen".into())
-                        .spawn(move || listen(&address, &taxonomy, &events, wake));
+                        .spawn(move || {
+                            listen(&address, password.as_deref(), &taxonomy, &events, wake)
+                        });
                 }
             }
             Err(e) => {
@@ -210,9 +240,16 @@ fn e_clone(e: &StoreError) -> StoreError {
 }
 
 /// The listening worker: colleagues' saves (NOTIFY) → the parks as they are now.
-fn listen(address: &str, taxonomy: &Taxonomy, events: &Sender<Event>, wake: impl Fn()) {
+fn listen(
+    address: &str,
+    password: Option<&str>,
+    taxonomy: &Taxonomy,
+    events: &Sender<Event>,
+    wake: impl Fn(),
+) {
     loop {
-        let mut store = match Store::connect(address).and_then(|mut s| s.listen().map(|()| s)) {
+        let connected = Store::connect_with(address, password);
+        let mut store = match connected.and_then(|mut s| s.listen().map(|()| s)) {
             Ok(s) => s,
             Err(_) => {
                 std::thread::sleep(Duration::from_secs(2));

@@ -11,7 +11,7 @@ impl super::ParkAtlasApp {
     /// Connects the window to a team store (`--db`): the data is read on a worker thread.
     pub fn connect_store(&mut self, address: &str, ctx: &egui::Context) {
         let ctx = ctx.clone();
-        let link = StoreLink::start(address, move || ctx.request_repaint());
+        let link = StoreLink::start(address, None, move || ctx.request_repaint());
         self.status = Some(Status::info(format!(
             "{} {}",
             self.state.lang.tr("Reading the team store"),
@@ -96,6 +96,10 @@ impl super::ParkAtlasApp {
                     self.saved(*result);
                 }
                 Event::Changed(ids, parks) => self.colleagues_changed(&ids, parks),
+                Event::NeedsPassword => {
+                    link.asking_password = Some(String::new());
+                    link.online = Some(false);
+                }
             }
         }
     }
@@ -288,6 +292,45 @@ impl super::ParkAtlasApp {
             let current = session.current().clone();
             self.set_atlas_keep_view(current);
             self.write_journal();
+        }
+    }
+
+    /// Asks for the store's password when the server wants one nobody gave; it is kept in
+    /// memory only.
+    pub(super) fn password_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        let Some(link) = &mut self.store else {
+            return;
+        };
+        let shown = link.shown.clone();
+        let Some(typed) = &mut link.asking_password else {
+            return;
+        };
+        let mut submit = false;
+        egui::Window::new(lang.tr("Password"))
+            .id(egui::Id::unique("store_password"))
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                let asked = ui.label(format!(
+                    "{} {shown}",
+                    lang.tr("The team store asks for the password of")
+                ));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(typed).password(true))
+                    .labelled_by(asked.id);
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.weak(lang.tr(
+                    "Kept in memory only, never saved. To skip this question, keep it in ~/.pgpass.",
+                ));
+                if ui.button(lang.tr("Connect")).clicked() || enter {
+                    submit = true;
+                }
+            });
+        if submit && let Some(password) = link.asking_password.take() {
+            let ctx = ctx.clone();
+            let new = link.with_password(password, move || ctx.request_repaint());
+            self.store = Some(new);
         }
     }
 
