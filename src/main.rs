@@ -479,6 +479,7 @@ fn run(cli: Cli, started: std::time::Instant) -> Result<ExitCode> {
                 lat,
                 crs: cli.crs,
                 sheet,
+                bbox: None,
             },
             lang.unwrap_or_else(system_lang) == Lang::Zh,
         ),

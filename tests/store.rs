@@ -641,3 +641,80 @@ fn a_password_comes_from_the_password_file_and_its_absence_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn a_postgis_table_opens_as_a_layer_read_for_the_view_through_its_index() {
+    let Some(url) = pg::fresh_db("table_layer") else {
+        return;
+    };
+    let mut c = pg::client(&url);
+    c.batch_execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        .unwrap();
+    // 10,000 parcels on a 100 × 100 grid over Zhanjiang, and the same in a projected system
+    // (CGCS2000 / 3-degree Gauss-Kruger CM 111E, as land bureaus deliver them).
+    c.batch_execute(
+        "CREATE TABLE parcels (gid serial PRIMARY KEY, land_use text, geom geometry(Polygon, 4326));
+         INSERT INTO parcels (land_use, geom)
+           SELECT CASE WHEN i % 2 = 0 THEN '工业用地' ELSE 'farmland' END,
+                  ST_MakeEnvelope(109.8 + (i % 100) * 0.01, 20.5 + (i / 100) * 0.01,
+                                  109.805 + (i % 100) * 0.01, 20.505 + (i / 100) * 0.01, 4326)
+           FROM generate_series(0, 9999) i;
+         CREATE INDEX parcels_geom ON parcels USING gist (geom);
+         CREATE SCHEMA land;
+         CREATE TABLE land.parcels_gk AS SELECT gid, land_use, ST_Transform(geom, 4547)::geometry(Polygon, 4547) AS shape FROM parcels;
+         CREATE INDEX ON land.parcels_gk USING gist (shape);",
+    )
+    .unwrap();
+    let atlas = park_atlas::io::load_embedded().unwrap().atlas;
+    let open = |table: &str, bbox: Option<[f64; 4]>| {
+        let path = std::path::PathBuf::from(format!("{url}?table={table}"));
+        let options = park_atlas::io::formats::ReadOptions {
+            bbox,
+            ..Default::default()
+        };
+        park_atlas::io::dataset::open_path_with_options(
+            &atlas,
+            &path,
+            &park_atlas::io::Progress::default(),
+            &options,
+        )
+    };
+    // The box holds parcels 10..20 across and 10..20 up: 10 × 10 = 100, plus those touching.
+    let bbox = Some([109.9001, 20.6001, 109.9999, 20.6999]);
+    for table in ["parcels", "land.parcels_gk"] {
+        let loaded = open(table, bbox).unwrap();
+        let layer = loaded.atlas.layers.last().unwrap();
+        assert_eq!(layer.len(), 100, "{table}");
+        let f = &loaded.atlas.others[layer.features.start];
+        assert!(f.properties.contains_key("land_use") && !f.properties.contains_key("geom"));
+        let rect = geo::BoundingRect::bounding_rect(f.geometry.as_ref().unwrap()).unwrap();
+        assert!(
+            rect.min().x > 109.89 && rect.max().y < 20.71,
+            "{table}: {rect:?} (in WGS-84)"
+        );
+    }
+    assert_eq!(
+        open("parcels", None)
+            .unwrap()
+            .atlas
+            .layers
+            .last()
+            .unwrap()
+            .len(),
+        10_000
+    );
+    // A table that is not there, or a name made to break out of the quotes, is a clear error.
+    for bad in ["nothing_here", "parcels\"; DROP TABLE parcels; --"] {
+        let problems = open(bad, bbox).unwrap_err();
+        assert!(
+            problems[0].msg.text(false).contains("no table"),
+            "{:?}",
+            problems[0]
+        );
+    }
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM parcels", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 10_000);
+}

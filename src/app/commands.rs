@@ -207,12 +207,24 @@ impl ParkAtlasApp {
         self.start_open_how(path, super::OpenHow::default(), ctx);
     }
 
-    fn start_open_how(
+    pub(super) fn start_open_how(
         &mut self,
         path: std::path::PathBuf,
         how: super::OpenHow,
         ctx: &egui::Context,
     ) {
+        let mut how = how;
+        if crate::store::layers::LayerAddress::is_table(&path) {
+            // A table is read for the view (with a margin), through its spatial index.
+            let view = self.map.last.map(|f| f.geo_bounds());
+            how.options.bbox = view.map(|r| {
+                let (w, h) = (r.width() * 0.5, r.height() * 0.5);
+                [r.min().x - w, r.min().y - h, r.max().x + w, r.max().y + h]
+            });
+            if let Some(b) = how.options.bbox {
+                self.table_boxes.insert(path.clone(), b);
+            }
+        }
         if let Some(old) = self.loading.take() {
             old.progress.cancel();
         }

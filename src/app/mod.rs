@@ -172,6 +172,10 @@ pub struct ParkAtlasApp {
     pub edit: edit::EditState,
     /// The team store the data comes from (`--db`), if any.
     pub store: Option<store_link::StoreLink>,
+    /// PostGIS tables open as layers: the box each was last read for, and when the view last
+    /// moved.
+    table_boxes: std::collections::HashMap<PathBuf, [f64; 4]>,
+    view_moved: Option<(geo::Rect<f64>, std::time::Instant)>,
 }
 
 type ChoroKey = (u64, u64, ChoroplethSpec);
@@ -263,6 +267,8 @@ impl ParkAtlasApp {
             choropleth: None,
             edit: edit::EditState::default(),
             store: None,
+            table_boxes: Default::default(),
+            view_moved: None,
         };
         if let Some(mut s) = saved {
             s.selection.retain_known(&app.atlas);
@@ -282,7 +288,9 @@ impl ParkAtlasApp {
     fn queue_saved_layers(&mut self) {
         let (found, missing): (Vec<_>, Vec<_>) = std::mem::take(&mut self.state.layers)
             .into_iter()
-            .partition(|l| l.path.exists());
+            .partition(|l| {
+                l.path.exists() || crate::store::layers::LayerAddress::is_table(&l.path)
+            });
         if !missing.is_empty() {
             let names: Vec<String> = missing
                 .iter()
@@ -315,7 +323,11 @@ impl ParkAtlasApp {
     /// [`Self::queue_files`] for files whose coordinates are in `crs` (`None`: found).
     pub fn queue_files_as(&mut self, files: Vec<PathBuf>, crs: Option<crate::io::crs::WebCrs>) {
         for f in files {
-            let f = std::path::absolute(&f).unwrap_or(f);
+            let f = if crate::store::layers::LayerAddress::is_table(&f) {
+                f
+            } else {
+                std::path::absolute(&f).unwrap_or(f)
+            };
             self.queued.retain(|q| q.0 != f);
             let how = OpenHow {
                 options: crate::io::formats::ReadOptions {
@@ -423,6 +435,7 @@ impl ParkAtlasApp {
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let (generation, was_loading) = (self.generation, self.is_loading());
         self.poll_store();
+        self.refresh_table_layers(ui.ctx());
         self.poll_loading(ui.ctx());
         self.poll_export(ui.ctx());
         self.refresh_shown();

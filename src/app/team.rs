@@ -22,6 +22,55 @@ impl super::ParkAtlasApp {
         self.store = Some(link);
     }
 
+    /// Reads PostGIS table layers again when the view left the box they were read for (once
+    /// the view has rested for 300 ms, and nothing else is being read).
+    pub(super) fn refresh_table_layers(&mut self, ctx: &egui::Context) {
+        use crate::store::layers::LayerAddress;
+        let Some(view) = self.map.last.map(|f| f.geo_bounds()) else {
+            return;
+        };
+        let now = std::time::Instant::now();
+        match self.view_moved {
+            Some((v, _)) if v == view => {}
+            _ => self.view_moved = Some((view, now)),
+        }
+        let rested = self
+            .view_moved
+            .is_some_and(|(_, at)| now.duration_since(at) >= std::time::Duration::from_millis(300));
+        if self.is_loading() {
+            return;
+        }
+        let stale: Vec<(std::path::PathBuf, crate::model::LayerStyle)> = self
+            .atlas
+            .layers
+            .iter()
+            .filter_map(|l| Some((l.path.clone()?, l.style)))
+            .filter(|(p, _)| LayerAddress::is_table(p))
+            .filter(|(p, _)| {
+                self.table_boxes.get(p).is_none_or(|b| {
+                    view.min().x < b[0] || view.min().y < b[1] || view.max().x > b[2] || view.max().y > b[3]
+                        // Zoomed far in: a closer read gives what a full box left out.
+                        || (b[2] - b[0]) > 8.0 * view.width()
+                })
+            })
+            .collect();
+        if stale.is_empty() {
+            return;
+        }
+        if !rested {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        }
+        if let Some((path, style)) = stale.into_iter().next() {
+            let how = super::OpenHow {
+                fit: false,
+                style: Some(style),
+                options: Default::default(),
+            };
+            self.start_open_how(path, how, ctx);
+        }
+    }
+
     /// Whether the window works on a team store.
     pub fn is_on_store(&self) -> bool {
         self.store.is_some()

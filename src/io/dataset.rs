@@ -195,6 +195,12 @@ pub fn open_path_with_options(
     options: &super::formats::ReadOptions,
 ) -> Result<Loaded, Vec<Problem>> {
     let declared = options.crs;
+    if let Some(table) = path
+        .to_str()
+        .and_then(crate::store::layers::LayerAddress::parse)
+    {
+        return open_table(current, path, &table, options.bbox);
+    }
     if path.is_dir() {
         let files = DatasetFiles::from_dir(path)?;
         progress.set_total(super::progress::estimate_features(&files.parks));
@@ -325,6 +331,41 @@ pub fn parse_citywide(file: &str, bytes: &[u8]) -> (Option<Citywide>, Vec<Proble
             (None, problems)
         }
     }
+}
+
+/// A PostGIS table as a layer, read for `bbox` (the view); replaces the layer read from the
+/// same address before.
+fn open_table(
+    current: &Atlas,
+    path: &Path,
+    table: &crate::store::layers::LayerAddress,
+    bbox: Option<[f64; 4]>,
+) -> Result<Loaded, Vec<Problem>> {
+    let label = path.display().to_string();
+    let fail = |e: crate::store::StoreError| {
+        vec![Problem::file_level(
+            Severity::Error,
+            &label,
+            crate::msg!("cannot read the table: {}", e),
+        )]
+    };
+    let mut store = crate::store::Store::connect_only(&table.address).map_err(fail)?;
+    let read = crate::store::layers::read(&mut store, &table.table, bbox).map_err(fail)?;
+    let mut warnings = Vec::new();
+    if read.truncated {
+        warnings.push(Problem::file_level(
+            Severity::Warning,
+            &label,
+            crate::msg!(
+                "more than {} features in view: the first {} are shown; zoom in for the rest",
+                crate::store::layers::LIMIT,
+                crate::store::layers::LIMIT
+            ),
+        ));
+    }
+    let mut atlas = current.clone();
+    atlas.add_layer(table.table.clone(), Some(path.to_path_buf()), read.features);
+    Ok(Loaded { atlas, warnings })
 }
 
 /// Loads a dataset from its files: every file is checked, then the references between them.

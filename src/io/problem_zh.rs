@@ -72,6 +72,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("{}", "{}"),
     ("", ""),
     ("cannot read the file: {}", "无法读取文件：{}"),
+    ("cannot read the table: {}", "无法读取数据表：{}"),
+    (
+        "more than {} features in view: the first {} are shown; zoom in for the rest",
+        "视野内要素超过 {} 个：只显示前 {} 个；放大可看到其余要素",
+    ),
     ("not a clusters file: {}", "不是产业集群文件：{}"),
     (
         "unknown source id {} (not in \"sources\")",

@@ -11,6 +11,7 @@
 //! Every value is bound as a parameter; only the fixed column names of [`rows`] are written
 //! into SQL text.
 
+pub mod layers;
 pub(crate) mod rows;
 pub mod schema;
 mod tls;

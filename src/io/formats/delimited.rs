@@ -19,7 +19,7 @@ use crate::io::progress::Progress;
 use crate::model::GenericFeature;
 
 /// What the user said about a file: its coordinate system, and a table's columns and sheet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct TableOptions {
     /// The longitude column's name, when the user chose it.
@@ -30,6 +30,9 @@ pub struct TableOptions {
     pub crs: Option<WebCrs>,
     /// The sheet of a workbook to read (else the first).
     pub sheet: Option<String>,
+    /// For a PostGIS table: the box to read (west, south, east, north; the map's view).
+    #[serde(skip)]
+    pub bbox: Option<[f64; 4]>,
 }
 
 /// Delimited text: `.csv`, `.tsv`, `.txt`.
