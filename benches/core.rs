@@ -317,6 +317,30 @@ fn team_store(c: &mut Criterion) {
             total
         })
     });
+    // A view of the city (about 900 parcels) from a table of 1,000,000 parcels and from one of
+    // 1,000 at the same density: the spatial index makes them cost the same.
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for (table, side) in [("parcels_1m", 1000), ("parcels_1k", 32)] {
+        c.batch_execute(&format!(
+            "DROP TABLE IF EXISTS {table};
+             CREATE TABLE {table} AS SELECT i AS gid, 'industrial' AS land_use,
+               ST_MakeEnvelope(109.8 + (i % {side}) * 0.001, 20.6 + (i / {side}) * 0.001,
+                               109.8009 + (i % {side}) * 0.001, 20.6009 + (i / {side}) * 0.001, 4326)::geometry(Polygon, 4326) AS geom
+             FROM generate_series(0, {side} * {side} - 1) i;
+             CREATE INDEX ON {table} USING gist (geom); ANALYZE {table};"
+        ))
+        .unwrap();
+    }
+    let view = Some([109.8, 20.6, 109.83, 20.63]);
+    for table in ["parcels_1m", "parcels_1k"] {
+        let n = park_atlas::store::layers::read(&mut store, table, view)
+            .unwrap()
+            .features
+            .len();
+        g.bench_function(format!("a view of {n} parcels from {table}"), |b| {
+            b.iter(|| park_atlas::store::layers::read(&mut store, table, view).unwrap())
+        });
+    }
     g.finish();
     let after = admin_count(&url);
     assert_eq!(after - before, sent, "change sets lost");

@@ -95,8 +95,8 @@ pub enum Command {
     SaveEditsTo(PathBuf),
     /// Drop the pending changes.
     DiscardEdits,
-    /// A save's conflict (by position) resolved: `true` use mine, `false` keep theirs.
-    ResolveConflict(usize, bool),
+    /// A save's conflict (by position) resolved.
+    ResolveConflict(usize, ConflictChoice),
     /// Take back (`true`) or drop the changes journaled when Park Atlas last stopped.
     RestoreJournal(bool),
     /// Close the window, pending changes left in the journal.
@@ -173,4 +173,15 @@ pub enum Picture {
     /// SVG with text as outlines (paths): looks the same in every reader, with or without
     /// Chinese fonts, e.g. at a print shop; the text can no longer be edited or searched.
     SvgOutlined,
+}
+
+/// What to do with a value a colleague changed meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictChoice {
+    /// Drop my change.
+    KeepTheirs,
+    /// Make my change on their value.
+    UseMine,
+    /// Drop my change and put my value in the form, to edit from theirs.
+    Edit,
 }

@@ -391,6 +391,11 @@ const ZH: &[(&str, &str)] = &[
     ("Mine", "我的值"),
     ("Keep theirs", "保留他人的"),
     ("Use mine", "使用我的"),
+    ("Edit…", "编辑…"),
+    (
+        "Drop my change and put my value in the form, to change their value",
+        "放弃我的修改，并把我的值填入表单，在他人的值上修改",
+    ),
     (
         "Read only: the role may only view this store; editing needs a role in park_atlas_editor. Role:",
         "只读：此角色只能查看该数据库；编辑需要 park_atlas_editor 中的角色。角色：",

@@ -228,6 +228,34 @@ fn a_colleagues_change_is_flagged_at_once_and_use_mine_saves_over_it() {
         .unwrap()
         .get(0);
     assert_eq!(notes.as_deref(), Some("mine"));
+
+    // Again, and this time "Edit…": my change is dropped, my value waits in the form.
+    let change = note_change(&h, "lianjiang_htz", "mine again");
+    h.state_mut().push(change);
+    h.step();
+    pg::client(&url)
+        .execute(
+            "UPDATE parks SET notes = 'theirs again' WHERE id = 'lianjiang_htz'",
+            &[],
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    h.state_mut().push(Command::SaveEdits);
+    frames_until(
+        &mut h,
+        Duration::from_secs(10),
+        "the second conflict",
+        |a| !a.edit.conflicts.is_empty(),
+    );
+    h.run();
+    h.get_by_label("Edit…").click();
+    h.run();
+    let app = h.state();
+    assert!(app.edit.conflicts.is_empty() && !app.edit.is_dirty());
+    assert_eq!(app.edit.form.value, "mine again");
+    assert_eq!(app.state.selection.parks(&app.atlas).len(), 1);
+    let park = &app.atlas.parks[app.atlas.park_index("lianjiang_htz").unwrap()];
+    assert_eq!(park.text("notes"), Some("theirs again"));
 }
 
 #[test]

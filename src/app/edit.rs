@@ -143,7 +143,7 @@ impl super::ParkAtlasApp {
                 }
             }
             Command::SaveEdits if self.store.is_some() => self.save_to_store(),
-            Command::ResolveConflict(n, mine) => self.resolve_conflict(*n, *mine),
+            Command::ResolveConflict(n, choice) => self.resolve_conflict(*n, *choice),
             Command::SaveEdits => match self.edit.data_dir.clone() {
                 Some(dir) => self.save_edits(dir),
                 None if self.edit.is_dirty() => self.edit.save_to = Some(String::new()),

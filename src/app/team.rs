@@ -3,7 +3,7 @@
 
 use super::store_link::{Event, StoreLink};
 use crate::changes::Conflict;
-use crate::command::Command;
+use crate::command::{Command, ConflictChoice};
 use crate::store::StoreError;
 use crate::ui::Status;
 
@@ -315,11 +315,24 @@ impl super::ParkAtlasApp {
 
     /// "Keep theirs" (drop my change) or "use mine" (my change, made on theirs) for one
     /// conflict.
-    pub(super) fn resolve_conflict(&mut self, conflict: usize, mine: bool) {
+    pub(super) fn resolve_conflict(&mut self, conflict: usize, choice: ConflictChoice) {
         if conflict >= self.edit.conflicts.len() {
             return;
         }
+        let mine = choice == ConflictChoice::UseMine;
         let c: Conflict = self.edit.conflicts.remove(conflict);
+        if choice == ConflictChoice::Edit
+            && let Some(session) = &self.edit.session
+            && let Some(crate::changes::Change::Set { field, to, .. }) =
+                session.pending().get(c.change)
+            && let Some(i) = self.atlas.park_index(&c.park)
+        {
+            // The form shows my value on the park as it is now (theirs), to edit from there.
+            let (field, to) = (field.clone(), to.clone());
+            let park = self.atlas.parks[i].clone();
+            self.state.selection.select_only(&park.id);
+            self.edit.form.prefill(&park, &field, &to);
+        }
         if let Some(session) = &mut self.edit.session {
             let with = if mine {
                 session
@@ -450,10 +463,17 @@ impl super::ParkAtlasApp {
                             ui.label(short(&mine));
                             ui.horizontal(|ui| {
                                 if ui.button(lang.tr("Keep theirs")).clicked() {
-                                    out.push(Command::ResolveConflict(i, false));
+                                    out.push(Command::ResolveConflict(i, ConflictChoice::KeepTheirs));
                                 }
                                 if ui.button(lang.tr("Use mine")).clicked() {
-                                    out.push(Command::ResolveConflict(i, true));
+                                    out.push(Command::ResolveConflict(i, ConflictChoice::UseMine));
+                                }
+                                if ui
+                                    .button(lang.tr("Edit…"))
+                                    .on_hover_text(lang.tr("Drop my change and put my value in the form, to change their value"))
+                                    .clicked()
+                                {
+                                    out.push(Command::ResolveConflict(i, ConflictChoice::Edit));
                                 }
                             });
                             ui.end_row();

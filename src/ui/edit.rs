@@ -73,6 +73,18 @@ pub struct EditForm {
 }
 
 impl EditForm {
+    /// Fills the property form with `value` for `field` of `park` (to edit a value that met a
+    /// colleague's); `false` when the form has no such property.
+    pub fn prefill(&mut self, park: &Park, field: &str, value: &Value) -> bool {
+        let Some(i) = FIELDS.iter().position(|f| *f == field) else {
+            return false;
+        };
+        self.reset_for(park);
+        self.field = i;
+        self.value = current_text(&serde_json::json!({ field: value }), field);
+        true
+    }
+
     fn reset_for(&mut self, p: &Park) {
         *self = EditForm {
             drawing: self.drawing,
