@@ -191,6 +191,7 @@ fn a_colleagues_change_is_flagged_at_once_and_use_mine_saves_over_it() {
     });
     h.state_mut().push(Command::ToggleEditing);
     h.step();
+    h.state_mut().state.selection.select_only("suixi_eco_park");
     let change = note_change(&h, "lianjiang_htz", "mine");
     h.state_mut().push(change);
     h.step();
@@ -206,6 +207,9 @@ fn a_colleagues_change_is_flagged_at_once_and_use_mine_saves_over_it() {
             s.text.contains("Changed by a colleague") && s.text.contains("lianjiang_htz")
         })
     });
+    // The viewer's selection and pending edit stayed.
+    assert_eq!(h.state().state.selection.parks(&h.state().atlas).len(), 1);
+    assert!(h.state().edit.is_dirty());
     h.state_mut().push(Command::SaveEdits);
     frames_until(&mut h, Duration::from_secs(10), "the conflict", |a| {
         !a.edit.conflicts.is_empty()
