@@ -23,7 +23,6 @@ pub(crate) fn load(place: &super::db::Place) -> Result<Atlas> {
         Place::Db(url) => {
             let zh = system_lang() == Lang::Zh;
             let mut store = super::db::connect(url, zh)?;
-            store.load().map_err(|e| super::db::store_error(e, zh))?;
             return store
                 .load()
                 .map(|l| {

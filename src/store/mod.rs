@@ -414,7 +414,7 @@ impl Store {
     /// FeatureCollection (properties from the columns and `extra`), and the other files.
     pub fn files(&mut self) -> Result<DatasetFiles, StoreError> {
         let mut tx = self.client.build_transaction().read_only(true).start()?;
-        let (features, _) = read_parks(&mut tx, None, false)?;
+        let (parks, _) = read_parks(&mut tx, None, false, false)?;
         let mut others: [Option<Vec<u8>>; 4] = Default::default();
         for row in tx.query("SELECT name, body FROM dataset_files", &[])? {
             let name: String = row.get(0);
@@ -423,8 +423,17 @@ impl Store {
             }
         }
         tx.commit()?;
-        let collection = json!({"type": "FeatureCollection", "features": features});
-        let parks = serde_json::to_vec(&collection).map_err(|e| StoreError::Db(e.to_string()))?;
+        let mut bytes = Vec::with_capacity(parks.len() * 4096);
+        bytes.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[\n");
+        for (i, p) in parks.into_iter().enumerate() {
+            if i > 0 {
+                bytes.extend_from_slice(b",\n");
+            }
+            p.write(&mut bytes)
+                .map_err(|e| StoreError::Db(e.to_string()))?;
+        }
+        bytes.extend_from_slice(b"\n]}\n");
+        let parks = bytes;
         let shown = &self.address.shown;
         let [counties, clusters, citywide, land] = others;
         Ok(DatasetFiles {
@@ -458,8 +467,9 @@ impl Store {
         taxonomy: &crate::model::Taxonomy,
     ) -> Result<Vec<crate::model::Park>, StoreError> {
         let mut tx = self.client.build_transaction().read_only(true).start()?;
-        let (features, _) = read_parks(&mut tx, Some(ids), false)?;
+        let (parks, _) = read_parks(&mut tx, Some(ids), false, false)?;
         tx.commit()?;
+        let features = parks.into_iter().map(ParkOut::feature).collect();
         parse_parks(&self.address.shown, features, taxonomy)
     }
 
@@ -504,7 +514,8 @@ impl Store {
             "SELECT 1 FROM parks WHERE id = ANY($1) ORDER BY id FOR UPDATE",
             &[&ids],
         )?;
-        let (features, mut old_rows) = read_parks(&mut tx, Some(&ids), true)?;
+        let (parks, mut old_rows) = read_parks(&mut tx, Some(&ids), true, true)?;
+        let features = parks.into_iter().map(ParkOut::feature).collect();
         let fresh = parse_parks(&self.address.shown, features, &base.taxonomy)?;
         let mut atlas = base;
         for id in &ids {
@@ -612,13 +623,50 @@ impl Store {
     }
 }
 
-/// Reads parks (all, or those in `ids`) as GeoJSON features, with their rows for a save.
+/// A park as read: its id, its properties (projects, targets and sources included, in the
+/// order they were given) and its geometry as the GeoJSON text the server wrote.
+struct ParkOut {
+    id: String,
+    props: Map<String, Value>,
+    geometry: Option<String>,
+}
+
+impl ParkOut {
+    /// The park as a GeoJSON feature (values moved, not copied).
+    fn feature(self) -> Value {
+        let geometry = self
+            .geometry
+            .and_then(|g| serde_json::from_str(&g).ok())
+            .unwrap_or(Value::Null);
+        let mut f = Map::new();
+        f.insert("type".into(), Value::from("Feature"));
+        f.insert("id".into(), Value::from(self.id));
+        f.insert("properties".into(), Value::Object(self.props));
+        f.insert("geometry".into(), geometry);
+        Value::Object(f)
+    }
+
+    /// Writes the park as a GeoJSON feature (the geometry's text as the server wrote it).
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+        serde_json::to_writer(&mut *out, &self.id)?;
+        out.extend_from_slice(b",\"properties\":");
+        serde_json::to_writer(&mut *out, &self.props)?;
+        out.extend_from_slice(b",\"geometry\":");
+        out.extend_from_slice(self.geometry.as_deref().unwrap_or("null").as_bytes());
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// Reads parks (all, or those in `ids`); with `keep_rows`, also their rows for a save.
 /// `lock`: lock the rows read until the transaction ends.
 fn read_parks(
     tx: &mut Transaction<'_>,
     ids: Option<&[String]>,
     lock: bool,
-) -> Result<(Vec<Value>, HashMap<String, ParkRows>), StoreError> {
+    keep_rows: bool,
+) -> Result<(Vec<ParkOut>, HashMap<String, ParkRows>), StoreError> {
     let (filter_park, filter_child) = if ids.is_some() {
         (" WHERE id = ANY($1)", " WHERE park_id = ANY($1)")
     } else {
@@ -632,88 +680,99 @@ fn read_parks(
     } else {
         vec![&ids]
     };
-    let parks = tx.query(
+    let parks = json_rows(
+        tx,
         &format!(
-            "SELECT to_json(x) FROM (SELECT {}, ST_AsGeoJSON(geom, 17) AS geojson FROM parks{filter_park} \
-             ORDER BY position, id{lock}) x",
+            "SELECT {}, ST_AsGeoJSON(geom, 17) AS geojson FROM parks{filter_park} \
+             ORDER BY position, id{lock}",
             select_columns(&PARKS)
         ),
         &params,
     )?;
-    let mut rows: HashMap<String, ParkRows> = HashMap::with_capacity(parks.len());
-    let mut order = Vec::with_capacity(parks.len());
-    for r in &parks {
-        let Value::Object(mut row) = r.get::<_, Value>(0) else {
-            continue;
+    let mut rows: HashMap<String, ParkRows> = HashMap::new();
+    let mut outs = Vec::with_capacity(parks.len());
+    let mut keys = Vec::with_capacity(parks.len());
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(parks.len());
+    for mut row in parks {
+        let geometry = match row.remove("geojson") {
+            Some(Value::String(g)) => Some(g),
+            _ => None,
         };
-        let geometry = row
-            .remove("geojson")
-            .and_then(|g| g.as_str().and_then(|g| serde_json::from_str(g).ok()))
-            .unwrap_or(Value::Null);
         let id = row
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        order.push(id.clone());
-        rows.insert(
+        if keep_rows {
+            let parsed = geometry
+                .as_deref()
+                .and_then(|g| serde_json::from_str(g).ok())
+                .unwrap_or(Value::Null);
+            rows.insert(
+                id.clone(),
+                ParkRows {
+                    row: row.clone(),
+                    geometry: parsed,
+                    ..ParkRows::default()
+                },
+            );
+        }
+        keys.push(row.remove("keys"));
+        at.insert(id.clone(), outs.len());
+        outs.push(ParkOut {
+            props: rows::into_props(row, &PARKS),
             id,
-            ParkRows {
-                row,
-                geometry,
-                ..ParkRows::default()
-            },
-        );
+            geometry,
+        });
     }
+    // Each park's projects, targets and sources, in order.
+    let mut lists: Vec<[Vec<Value>; 2]> = vec![[Vec::new(), Vec::new()]; outs.len()];
     for (table, which) in [(&PROJECTS, 0), (&TARGETS, 1)] {
-        let children = tx.query(
+        let children = json_rows(
+            tx,
             &format!(
-                "SELECT to_json(x) FROM (SELECT {} FROM {}{filter_child} \
-                 ORDER BY park_id, position, row_id{lock}) x",
+                "SELECT {} FROM {}{filter_child} ORDER BY park_id, position, row_id{lock}",
                 select_columns(table),
                 table.name
             ),
             &params,
         )?;
-        for r in &children {
-            let Value::Object(row) = r.get::<_, Value>(0) else {
-                continue;
-            };
+        for row in children {
             let park = row
                 .get("park_id")
                 .and_then(Value::as_str)
-                .unwrap_or_default();
-            let row_id = row
-                .get("row_id")
-                .and_then(Value::as_i64)
-                .unwrap_or_default();
-            let position = row
-                .get("position")
-                .and_then(Value::as_f64)
-                .unwrap_or_default();
-            if let Some(p) = rows.get_mut(park) {
+                .unwrap_or_default()
+                .to_owned();
+            let Some(&i) = at.get(&park) else { continue };
+            if let Some(p) = rows.get_mut(&park) {
+                let row_id = row
+                    .get("row_id")
+                    .and_then(Value::as_i64)
+                    .unwrap_or_default();
+                let position = row
+                    .get("position")
+                    .and_then(Value::as_f64)
+                    .unwrap_or_default();
                 let list = if which == 0 {
                     &mut p.projects
                 } else {
                     &mut p.targets
                 };
-                list.push((row_id, position, row));
+                list.push((row_id, position, row.clone()));
             }
+            lists[i][which].push(Value::Object(rows::into_props(row, table)));
         }
     }
-    let sources = tx.query(
+    let sources = json_rows(
+        tx,
         &format!(
-            "SELECT to_json(x) FROM (SELECT {} FROM sources{filter_child} \
-             ORDER BY park_id, position, key{lock}) x",
+            "SELECT {} FROM sources{filter_child} ORDER BY park_id, position, key{lock}",
             select_columns(&SOURCES)
         ),
         &params,
     )?;
-    let mut source_order: HashMap<String, Vec<String>> = HashMap::new();
-    for r in &sources {
-        let Value::Object(row) = r.get::<_, Value>(0) else {
-            continue;
-        };
+    let mut source_maps: Vec<Map<String, Value>> = vec![Map::new(); outs.len()];
+    for row in sources {
         let park = row
             .get("park_id")
             .and_then(Value::as_str)
@@ -724,51 +783,77 @@ fn read_parks(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
+        let Some(&i) = at.get(&park) else { continue };
         if let Some(p) = rows.get_mut(&park) {
-            source_order.entry(park).or_default().push(key.clone());
-            p.sources.insert(key, row);
+            p.sources.insert(key.clone(), row.clone());
         }
+        source_maps[i].insert(key, Value::Object(rows::into_props(row, &SOURCES)));
     }
-    let mut features = Vec::with_capacity(order.len());
-    for id in &order {
-        let Some(p) = rows.get(id) else { continue };
-        let mut props = rows::from_row(&p.row, &PARKS);
-        props.insert(
-            "projects".into(),
-            Value::Array(
-                p.projects
-                    .iter()
-                    .map(|(_, _, r)| Value::Object(rows::in_order(rows::from_row(r, &PROJECTS), r)))
-                    .collect(),
-            ),
-        );
-        props.insert(
-            "targets".into(),
-            Value::Array(
-                p.targets
-                    .iter()
-                    .map(|(_, _, r)| Value::Object(rows::in_order(rows::from_row(r, &TARGETS), r)))
-                    .collect(),
-            ),
-        );
-        let mut sources = Map::new();
-        for key in source_order.get(id).into_iter().flatten() {
-            if let Some(r) = p.sources.get(key) {
-                sources.insert(
-                    key.clone(),
-                    Value::Object(rows::in_order(rows::from_row(r, &SOURCES), r)),
-                );
-            }
-        }
+    for (((out, [projects, targets]), sources), keys) in
+        outs.iter_mut().zip(lists).zip(source_maps).zip(keys)
+    {
+        out.props.insert("projects".into(), Value::Array(projects));
+        out.props.insert("targets".into(), Value::Array(targets));
         if !sources.is_empty() {
-            props.insert("sources".into(), Value::Object(sources));
+            out.props.insert("sources".into(), Value::Object(sources));
         }
-        let props = rows::in_order(props, &p.row);
-        features.push(
-            json!({"type": "Feature", "id": id, "properties": props, "geometry": p.geometry}),
-        );
+        let mut order = Map::new();
+        if let Some(k) = keys {
+            order.insert("keys".into(), k);
+        }
+        out.props = rows::in_order(std::mem::take(&mut out.props), &order);
     }
-    Ok((features, rows))
+    Ok((outs, rows))
+}
+
+/// The rows of a query as JSON objects of their columns, read in the driver's binary form by
+/// each column's type (no JSON text made by the server and parsed again) and as they arrive.
+fn json_rows(
+    tx: &mut Transaction<'_>,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<Vec<Map<String, Value>>, StoreError> {
+    use postgres::fallible_iterator::FallibleIterator;
+    use postgres::types::Type;
+    let mut out = Vec::new();
+    let mut it = tx.query_raw(sql, params.iter().copied())?;
+    while let Some(row) = it.next()? {
+        let mut m = Map::with_capacity(row.len());
+        for (i, c) in row.columns().iter().enumerate() {
+            let v = match *c.type_() {
+                Type::TEXT | Type::VARCHAR => row
+                    .get::<_, Option<String>>(i)
+                    .map_or(Value::Null, Value::String),
+                Type::FLOAT8 => row
+                    .get::<_, Option<f64>>(i)
+                    .map_or(Value::Null, Value::from),
+                Type::INT4 => row
+                    .get::<_, Option<i32>>(i)
+                    .map_or(Value::Null, Value::from),
+                Type::INT8 => row
+                    .get::<_, Option<i64>>(i)
+                    .map_or(Value::Null, Value::from),
+                Type::TEXT_ARRAY => row
+                    .get::<_, Option<Vec<String>>>(i)
+                    .map_or(Value::Null, |a| {
+                        Value::Array(a.into_iter().map(Value::String).collect())
+                    }),
+                Type::JSON | Type::JSONB => row.get::<_, Option<Value>>(i).unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
+            m.insert(c.name().to_owned(), v);
+        }
+        out.push(m);
+    }
+    Ok(out)
+}
+
+/// Features as a GeoJSON FeatureCollection (moved in, not copied).
+fn collection(features: Vec<Value>) -> Value {
+    let mut c = Map::new();
+    c.insert("type".into(), Value::from("FeatureCollection"));
+    c.insert("features".into(), Value::Array(features));
+    Value::Object(c)
 }
 
 /// Parks read from features with the park reader's rules.
@@ -777,8 +862,8 @@ fn parse_parks(
     features: Vec<Value>,
     taxonomy: &crate::model::Taxonomy,
 ) -> Result<Vec<crate::model::Park>, StoreError> {
-    let bytes = serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features}))
-        .map_err(|e| StoreError::Db(e.to_string()))?;
+    let bytes =
+        serde_json::to_vec(&collection(features)).map_err(|e| StoreError::Db(e.to_string()))?;
     let (parsed, problems) =
         crate::io::read::parse_geojson(&format!("{shown} parks"), &bytes, Some(taxonomy));
     if problems

@@ -191,6 +191,7 @@ pub(crate) fn in_order(props: Map<String, Value>, row: &Map<String, Value>) -> M
 }
 
 /// A row of `table` back as properties: its columns that are not null, then its `extra`.
+#[cfg(test)]
 pub(crate) fn from_row(row: &Map<String, Value>, table: &Table) -> Map<String, Value> {
     let mut props = Map::new();
     for (c, _) in table.columns {
@@ -210,6 +211,34 @@ pub(crate) fn from_row(row: &Map<String, Value>, table: &Table) -> Map<String, V
         }
     }
     props
+}
+
+/// A row of `table` as properties, its values moved (not copied): [`from_row`], then in the
+/// order of its `keys`.
+pub(crate) fn into_props(mut row: Map<String, Value>, table: &Table) -> Map<String, Value> {
+    let keys = row.remove("keys");
+    let extra = row.remove("extra");
+    let mut props = Map::new();
+    for (c, _) in table.columns {
+        match row.remove(*c) {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                props.insert((*c).to_owned(), v);
+            }
+        }
+    }
+    if let Some(Value::Object(extra)) = extra {
+        for (k, v) in extra {
+            if !(v.is_null() && props.contains_key(&k)) {
+                props.insert(k, v);
+            }
+        }
+    }
+    let mut order = Map::new();
+    if let Some(k) = keys {
+        order.insert("keys".into(), k);
+    }
+    in_order(props, &order)
 }
 
 /// The columns (and `extra`) whose values differ between two rows of `table`.
@@ -258,6 +287,11 @@ mod tests {
         assert_eq!(&from_row(&row, &PROJECTS), props);
         let ordered = in_order(from_row(&row, &PROJECTS), &row);
         assert!(ordered.keys().eq(props.keys()), "{ordered:?}");
+        let moved = into_props(row.clone(), &PROJECTS);
+        assert!(
+            moved.keys().eq(props.keys()) && &moved == props,
+            "{moved:?}"
+        );
         // A column set later (by QGIS) wins over the null kept for it.
         let mut edited = row.clone();
         edited.insert("note".into(), json!("set in QGIS"));
