@@ -183,18 +183,7 @@ impl super::ParkAtlasApp {
             Some(s) => s.base().clone(),
             None => (*self.atlas).clone(),
         };
-        for id in ids {
-            let now = parks.iter().find(|p| &p.id == id);
-            match (base.park_index(id), now) {
-                (Some(i), Some(p)) => base.parks[i] = p.clone(),
-                (None, Some(p)) => base.parks.push(p.clone()),
-                (Some(i), None) => {
-                    base.parks.remove(i);
-                }
-                (None, None) => {}
-            }
-            base.ids = Default::default();
-        }
+        base.put_parks(ids, &parks);
         let editing: Vec<&String> = ids
             .iter()
             .filter(|id| !saving.contains(id))

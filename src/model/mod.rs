@@ -488,6 +488,23 @@ impl Clone for IdIndex {
 }
 
 impl Atlas {
+    /// Puts the parks with these ids as they are in `parks`: replaced in place, added at the
+    /// end, or, for an id `parks` lacks, removed (what a store says of them now).
+    pub fn put_parks(&mut self, ids: &[String], parks: &[Park]) {
+        for id in ids {
+            let now = parks.iter().find(|p| &p.id == id);
+            match (self.park_index(id), now) {
+                (Some(i), Some(p)) => self.parks[i] = p.clone(),
+                (None, Some(p)) => self.parks.push(p.clone()),
+                (Some(i), None) => {
+                    self.parks.remove(i);
+                }
+                (None, None) => {}
+            }
+            self.ids = IdIndex::default();
+        }
+    }
+
     /// Index of the park with this id (the first, if several have it).
     pub fn park_index(&self, id: &str) -> Option<usize> {
         let map = self.ids.0.get_or_init(|| {

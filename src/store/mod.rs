@@ -518,18 +518,7 @@ impl Store {
         let features = parks.into_iter().map(ParkOut::feature).collect();
         let fresh = parse_parks(&self.address.shown, features, &base.taxonomy)?;
         let mut atlas = base;
-        for id in &ids {
-            let now = fresh.iter().find(|p| &p.id == id);
-            match (atlas.park_index(id), now) {
-                (Some(i), Some(p)) => atlas.parks[i] = p.clone(),
-                (None, Some(p)) => atlas.parks.push(p.clone()),
-                (Some(i), None) => {
-                    atlas.parks.remove(i);
-                }
-                (None, None) => {}
-            }
-            atlas.ids = Default::default();
-        }
+        atlas.put_parks(&ids, &fresh);
         let applied = apply_owned(atlas, set, label).map_err(|e| StoreError::Refused(e.1))?;
         let next_position: f64 = tx
             .query_one("SELECT coalesce(max(position), 0) + 1 FROM parks", &[])?
