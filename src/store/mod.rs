@@ -520,9 +520,17 @@ impl Store {
         let mut atlas = base;
         atlas.put_parks(&ids, &fresh);
         let applied = apply_owned(atlas, set, label).map_err(|e| StoreError::Refused(e.1))?;
-        let next_position: f64 = tx
-            .query_one("SELECT coalesce(max(position), 0) + 1 FROM parks", &[])?
-            .get(0);
+        // Only a new park needs the next place in the order (a scan of the parks).
+        let next_position: f64 = if set
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::AddPark { .. }))
+        {
+            tx.query_one("SELECT coalesce(max(position), 0) + 1 FROM parks", &[])?
+                .get(0)
+        } else {
+            0.0
+        };
         let mut new_parks = 0.0;
         for id in &ids {
             let changes: Vec<&Change> = set.changes.iter().filter(|c| c.park() == id).collect();
