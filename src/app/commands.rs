@@ -215,6 +215,13 @@ impl ParkAtlasApp {
     ) {
         let mut how = how;
         if crate::store::layers::LayerAddress::is_table(&path) {
+            // Read for the view: once the map has drawn a frame.
+            if self.map.last.is_none() {
+                self.queued.push_front((path, how));
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                return;
+            }
+            how.fit = false;
             // A table is read for the view (with a margin), through its spatial index.
             let view = self.map.last.map(|f| f.geo_bounds());
             how.options.bbox = view.map(|r| {
@@ -303,6 +310,26 @@ impl ParkAtlasApp {
         let lang = self.state.lang;
         match result {
             Ok(mut loaded) => {
+                // A table's features go onto the data as it is now (the store's parks may have
+                // arrived while they were read).
+                if crate::store::layers::LayerAddress::is_table(path)
+                    && let Some(l) = loaded
+                        .atlas
+                        .layers
+                        .iter()
+                        .find(|l| l.path.as_deref() == Some(path))
+                        .cloned()
+                {
+                    let features = loaded
+                        .atlas
+                        .others
+                        .get(l.features.clone())
+                        .unwrap_or_default()
+                        .to_vec();
+                    let mut atlas = (*self.atlas).clone();
+                    atlas.add_layer(l.name, l.path, features);
+                    loaded.atlas = atlas;
+                }
                 let layer = (!path.is_dir())
                     .then(|| {
                         let a = &loaded.atlas;
