@@ -178,6 +178,16 @@ fn the_window_keeps_working_while_the_server_is_away_and_saves_when_it_is_back()
         .unwrap()
         .get(0);
     assert_eq!(saved.as_deref(), Some("edited while the server was away"));
+    // The park's history in the details panel has it.
+    assert!(
+        h.state()
+            .edit
+            .history
+            .iter()
+            .any(|e| e.park == "suixi_eco_park"
+                && e.field == "notes"
+                && e.to == json!("edited while the server was away"))
+    );
 }
 
 #[test]

@@ -24,8 +24,9 @@ pub enum Job {
 
 /// What the workers tell the window.
 pub enum Event {
-    /// Connected (again) and read the whole dataset.
-    Loaded(Box<Loaded>, String, bool),
+    /// Connected (again) and read the whole dataset, the role, whether it may edit, and the
+    /// changes applied so far (the parks' history).
+    Loaded(Box<Loaded>, String, bool, Vec<crate::changes::LogEntry>),
     /// The store cannot be used (not initialised, too new, bad data): why.
     Failed(String),
     /// The server asks for a password nobody gave.
@@ -170,10 +171,12 @@ fn worker(
         match store.load() {
             Ok(loaded) => {
                 let taxonomy = loaded.atlas.taxonomy.clone();
+                let history = store.history(10_000).unwrap_or_default();
                 if !send(Event::Loaded(
                     Box::new(loaded),
                     store.role.clone(),
                     store.can_edit,
+                    history,
                 )) {
                     return;
                 }

@@ -88,7 +88,8 @@ impl super::ParkAtlasApp {
                 return;
             };
             match event {
-                Event::Loaded(loaded, role, can_edit) => {
+                Event::Loaded(loaded, role, can_edit, history) => {
+                    self.edit.history = history;
                     let first = !link.loaded;
                     link.loaded = true;
                     link.online = Some(true);
@@ -218,6 +219,7 @@ impl super::ParkAtlasApp {
         match result {
             Ok(applied) => {
                 let n = applied.log.len();
+                self.edit.history.extend(applied.log.iter().cloned());
                 if let Some(s) = &mut self.edit.session {
                     *s = crate::changes::session::Session::new(applied.atlas.clone());
                 }

@@ -597,25 +597,16 @@ impl Store {
         self.client.is_valid(Duration::from_secs(3)).is_ok()
     }
 
-    /// The last `limit` applied changes of a park (oldest first), from `edits`.
-    pub fn history(
-        &mut self,
-        park: &str,
-        limit: i64,
-    ) -> Result<Vec<(String, crate::changes::LogEntry)>, StoreError> {
+    /// The last `limit` changes Park Atlas applied (oldest first), from `edits`: what the
+    /// details panel shows as each park's history.
+    pub fn history(&mut self, limit: i64) -> Result<Vec<crate::changes::LogEntry>, StoreError> {
         let rows = self.client.query(
-            "SELECT who, entry FROM (SELECT seq, who, entry FROM edits WHERE entry ->> 'park' = $1 \
-             ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
-            &[&park, &limit],
+            "SELECT entry FROM (SELECT seq, entry FROM edits ORDER BY seq DESC LIMIT $1) e ORDER BY seq",
+            &[&limit],
         )?;
         Ok(rows
             .iter()
-            .filter_map(|r| {
-                let who: String = r.get(0);
-                serde_json::from_value(r.get::<_, Value>(1))
-                    .ok()
-                    .map(|e| (who, e))
-            })
+            .filter_map(|r| serde_json::from_value(r.get::<_, Value>(0)).ok())
             .collect())
     }
 }
