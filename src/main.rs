@@ -53,7 +53,10 @@ struct Cli {
     crs: Option<park_atlas::io::crs::WebCrs>,
 
     /// Open the window, save a PNG screenshot of it as it opens, and exit (for docs and CI).
-    /// With a tile basemap it waits until the visible tiles arrived or failed (at most 10 s).
+    /// It waits until the files named and the team store (--db) are read and the view's shapes
+    /// are ready (at most 120 s, then it says what it was waiting for), and, with a tile
+    /// basemap, until the visible tiles arrived or failed (at most 10 s).
+    /// With PARK_ATLAS_TIMING=1 it prints the time to the complete picture.
     #[arg(long, value_name = "FILE.png")]
     screenshot: Option<PathBuf>,
 

@@ -222,6 +222,12 @@ impl ParkAtlasApp {
         }
         app.queue_files_as(options.files, options.crs);
         app.screenshot = options.screenshot.map(ScreenshotJob::new);
+        let timing = options
+            .started
+            .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some());
+        if let Some(job) = &mut app.screenshot {
+            job.timing = timing;
+        }
         let basemap = options
             .basemap
             .clone()
@@ -354,6 +360,28 @@ impl ParkAtlasApp {
             })
         });
         self.state.layers = layers.collect();
+    }
+
+    /// What the data on screen is still waiting for (a file being read or queued, the team
+    /// store, the view's shapes), in words; `None` when the picture is complete.
+    pub fn waiting_for(&self) -> Option<String> {
+        if let Some(job) = &self.loading {
+            return Some(job.path.display().to_string());
+        }
+        if let Some((path, _)) = self.queued.front() {
+            return Some(path.display().to_string());
+        }
+        if let Some(link) = self
+            .store
+            .as_ref()
+            .filter(|l| !l.loaded && l.reason.is_none())
+        {
+            return Some(link.shown.clone());
+        }
+        if self.map.is_building() {
+            return Some("the view's shapes".to_owned());
+        }
+        None
     }
 
     /// The result of a screenshot job, once it has one.
@@ -670,11 +698,10 @@ impl eframe::App for ParkAtlasApp {
                 t.elapsed().as_millis()
             );
         }
-        let settled = self.map.tiles.as_ref().is_none_or(|t| t.status.settled())
-            && !self.map.is_building()
-            && !self.is_loading();
+        let tiles = self.map.tiles.as_ref().is_none_or(|t| t.status.settled());
+        let waiting_for = self.waiting_for();
         if let Some(job) = &mut self.screenshot {
-            job.step(ui.ctx(), settled);
+            job.step(ui.ctx(), tiles, waiting_for);
         }
     }
 

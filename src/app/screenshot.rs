@@ -36,6 +36,17 @@ const AFTER_FRAMES: u32 = 4;
 const MAX_FRAMES: u32 = 6000;
 /// Wait at most this long for tiles.
 const TILE_WAIT: Duration = Duration::from_secs(10);
+/// Wait at most this long for the data: files named on the command line, the team store, the
+/// view's shapes.
+pub const DATA_WAIT: Duration = Duration::from_secs(120);
+
+/// Whether to take the picture now: after a few frames, once the data is in (or after
+/// [`DATA_WAIT`]) and the tiles arrived (or after [`TILE_WAIT`]).
+pub fn ready(frames: u32, waited: Duration, tiles_settled: bool, data_ready: bool) -> bool {
+    frames >= AFTER_FRAMES
+        && (data_ready || waited >= DATA_WAIT)
+        && (tiles_settled || waited >= TILE_WAIT)
+}
 
 /// Where a screenshot job stands; shared with the screenshot callback.
 #[derive(Debug, Default)]
@@ -50,6 +61,9 @@ pub struct ScreenshotJob {
     pub started: Option<Instant>,
     /// Set by the callback: Ok(()) when saved.
     pub result: ScreenshotSlot,
+    /// When the program started, to print the time to the complete picture
+    /// (`PARK_ATLAS_TIMING=1`).
+    pub timing: Option<Instant>,
 }
 
 impl ScreenshotJob {
@@ -62,8 +76,9 @@ impl ScreenshotJob {
     }
 
     /// Called once per frame: requests the picture when the window is ready (`settled`: the
-    /// visible tiles arrived or failed) and closes the window once it is saved.
-    pub fn step(&mut self, ctx: &egui::Context, settled: bool) {
+    /// visible tiles arrived or failed; `waiting_for`: the data still being read, if any) and
+    /// closes the window once it is saved.
+    pub fn step(&mut self, ctx: &egui::Context, settled: bool, waiting_for: Option<String>) {
         self.frames += 1;
         let done = self.result.lock().map(|r| r.is_some()).unwrap_or(true);
         if done || self.frames > MAX_FRAMES {
@@ -74,9 +89,21 @@ impl ScreenshotJob {
             return;
         }
         let started = *self.started.get_or_insert_with(Instant::now);
-        let waited_enough = started.elapsed() >= TILE_WAIT;
-        if self.frames >= AFTER_FRAMES && (settled || waited_enough) && !self.requested {
+        let waited = started.elapsed();
+        if !self.requested && ready(self.frames, waited, settled, waiting_for.is_none()) {
             self.requested = true;
+            if let Some(what) = &waiting_for {
+                eprintln!(
+                    "park-atlas: screenshot taken after {} s while still waiting for {what}",
+                    DATA_WAIT.as_secs()
+                );
+            }
+            if let Some(t) = self.timing {
+                eprintln!(
+                    "park-atlas: complete picture {} ms after start",
+                    t.elapsed().as_millis()
+                );
+            }
             let path = self.path.clone();
             let result = self.result.clone();
             let repaint = ctx.clone();
@@ -109,4 +136,27 @@ pub fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), ScreenshotE
         path: path.to_owned(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picture_waits_for_the_data_up_to_two_minutes_and_for_tiles_up_to_ten_seconds() {
+        let s = Duration::from_secs;
+        assert!(!ready(2, s(0), true, true), "a few frames first");
+        assert!(ready(4, s(0), true, true));
+        // A file named on the command line still being read: no picture, even after the
+        // tiles' 10 s.
+        assert!(!ready(400, s(11), true, false));
+        assert!(!ready(4000, s(119), true, false));
+        assert!(
+            ready(4000, s(120), true, false),
+            "then it is taken, and says why"
+        );
+        // Tiles: at most 10 s.
+        assert!(!ready(40, s(5), false, true));
+        assert!(ready(40, s(10), false, true));
+    }
 }
