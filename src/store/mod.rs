@@ -106,15 +106,30 @@ pub enum StoreError {
     /// A change set was refused: conflicts or invalid values; nothing was written.
     #[error("refused: {} conflict(s), {} other problem(s)", .0.conflicts.len(), .0.problems.len())]
     Refused(Refused),
-    /// The server failed a statement (or the connection broke); the transaction was rolled
-    /// back, nothing of it was written.
+    /// The server refused a statement; the transaction was rolled back, nothing of it was
+    /// written.
     #[error("the store failed: {0}")]
     Db(String),
+    /// The connection broke (the server stopped, the network failed); the transaction was
+    /// rolled back, nothing of it was written.
+    #[error("the connection to the store was lost: {0}")]
+    Lost(String),
 }
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
-        StoreError::Db(describe(&e))
+        // No answer from the server (a broken or closed connection, a timeout), or the server
+        // ending the session (SQLSTATE classes 08 and 57): the connection is gone. Anything
+        // else is the server refusing a statement.
+        let gone = match e.as_db_error() {
+            None => true,
+            Some(db) => matches!(db.code().code().get(..2), Some("08" | "57")),
+        };
+        if gone {
+            StoreError::Lost(describe(&e))
+        } else {
+            StoreError::Db(describe(&e))
+        }
     }
 }
 
@@ -147,8 +162,7 @@ impl StoreError {
     /// Whether the connection itself is gone (the server stopped, the network broke), as
     /// opposed to the server refusing a statement.
     pub fn is_connection_lost(&self) -> bool {
-        matches!(self, StoreError::Connect { .. })
-            || matches!(self, StoreError::Db(m) if m.contains("connection") || m.contains("closed") || m.contains("timed out") || m.contains("terminating"))
+        matches!(self, StoreError::Connect { .. } | StoreError::Lost(_))
     }
 
     /// The reason in the user's language (Chinese, or English).
@@ -188,6 +202,7 @@ impl StoreError {
                 r.problems.len()
             ),
             StoreError::Db(m) => format!("数据库出错：{m}"),
+            StoreError::Lost(m) => format!("与数据库的连接已断开：{m}"),
         }
     }
 }

@@ -190,31 +190,8 @@ pub(crate) fn in_order(props: Map<String, Value>, row: &Map<String, Value>) -> M
     out
 }
 
-/// A row of `table` back as properties: its columns that are not null, then its `extra`.
-#[cfg(test)]
-pub(crate) fn from_row(row: &Map<String, Value>, table: &Table) -> Map<String, Value> {
-    let mut props = Map::new();
-    for (c, _) in table.columns {
-        match row.get(*c) {
-            None | Some(Value::Null) => {}
-            Some(v) => {
-                props.insert((*c).to_owned(), v.clone());
-            }
-        }
-    }
-    if let Some(Value::Object(extra)) = row.get("extra") {
-        for (k, v) in extra {
-            // A null kept for a member does not hide a value set in its column since (QGIS).
-            if !(v.is_null() && props.contains_key(k)) {
-                props.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    props
-}
-
-/// A row of `table` as properties, its values moved (not copied): [`from_row`], then in the
-/// order of its `keys`.
+/// A row of `table` as properties, its values moved (not copied): its columns that are not
+/// null, then its `extra`, in the order of its `keys`.
 pub(crate) fn into_props(mut row: Map<String, Value>, table: &Table) -> Map<String, Value> {
     let keys = row.remove("keys");
     let extra = row.remove("extra");
@@ -284,9 +261,6 @@ mod tests {
         assert_eq!(row["extra"]["year"], json!(2024.5));
         assert_eq!(row["extra"]["clusters"], json!(["a", 1]));
         assert_eq!(row["extra"]["position"], json!(3));
-        assert_eq!(&from_row(&row, &PROJECTS), props);
-        let ordered = in_order(from_row(&row, &PROJECTS), &row);
-        assert!(ordered.keys().eq(props.keys()), "{ordered:?}");
         let moved = into_props(row.clone(), &PROJECTS);
         assert!(
             moved.keys().eq(props.keys()) && &moved == props,
@@ -295,7 +269,7 @@ mod tests {
         // A column set later (by QGIS) wins over the null kept for it.
         let mut edited = row.clone();
         edited.insert("note".into(), json!("set in QGIS"));
-        assert_eq!(from_row(&edited, &PROJECTS)["note"], json!("set in QGIS"));
+        assert_eq!(into_props(edited, &PROJECTS)["note"], json!("set in QGIS"));
         let mut other = row.clone();
         other.insert("currency".into(), json!("CNY"));
         assert_eq!(changed_columns(&row, &other, &PROJECTS), vec!["currency"]);
