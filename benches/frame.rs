@@ -17,7 +17,6 @@ use park_atlas::Atlas;
 use park_atlas::app::ParkAtlasApp;
 use park_atlas::app::state::{STATE_VERSION, SavedState, View};
 use park_atlas::io;
-use park_atlas::model::GenericFeature;
 use park_atlas::synth::{self, SynthOptions};
 use park_atlas::ui::table::Tab;
 
@@ -139,8 +138,7 @@ fn frame(c: &mut Criterion) {
     let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
     let mut with_parcels = embedded.clone();
     with_parcels.add_layer("parcels".into(), None, parsed.others);
-    let others: &Vec<GenericFeature> = &with_parcels.others;
-    assert_eq!(others.len(), 100_000);
+    assert_eq!(with_parcels.others.len(), 100_000);
     for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
         bench_view(
             c,

@@ -101,8 +101,8 @@ pub fn numeric_properties(atlas: &Atlas, layer: usize) -> Vec<String> {
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
-    for f in atlas.others.get(l.features.clone()).unwrap_or_default() {
-        for (k, v) in &f.properties {
+    for i in l.features.clone() {
+        for (k, v) in &atlas.others.properties(i) {
             if v.is_number() && !out.contains(k) {
                 out.push(k.clone());
             }
@@ -162,7 +162,7 @@ fn layer_sum(atlas: &Atlas, layer: &str, property: &str) -> (Vec<Option<f64>>, u
         .map(|c| c.geometry.as_ref().and_then(PreparedArea::new))
         .collect();
     let mut skipped = 0;
-    for f in atlas.others.get(l.features.clone()).unwrap_or_default() {
+    for f in l.features.clone().filter_map(|i| atlas.others.get(i)) {
         let value = f
             .properties
             .get(property)

@@ -1,6 +1,8 @@
 //! An R-tree over park and county geometries: "what is at this point" (point-in-polygon for
 //! areas, a distance tolerance for points and lines) and "what is in this box".
 
+use std::borrow::Cow;
+
 use geo::BoundingRect;
 use geo::{
     Closest, ClosestPoint, Contains, Distance, Geometry, Haversine, Intersects, Point, Rect,
@@ -48,28 +50,30 @@ const METRES_PER_DEGREE: f64 = 111_320.0;
 impl SpatialIndex {
     /// Indexes every park, county and other feature that has a geometry.
     pub fn build(atlas: &Atlas) -> SpatialIndex {
+        let rect = |g: Option<&Geometry<f64>>| {
+            let r = g?.bounding_rect()?;
+            Some([r.min().x, r.min().y, r.max().x, r.max().y])
+        };
         let parks = atlas
             .parks
             .iter()
             .enumerate()
-            .map(|(i, p)| (Layer::Park, i, p.geometry.as_ref()));
+            .map(|(i, p)| (Layer::Park, i, rect(p.geometry.as_ref())));
         let counties = atlas
             .counties
             .iter()
             .enumerate()
-            .map(|(i, c)| (Layer::County, i, c.geometry.as_ref()));
-        let others = atlas
-            .others
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (Layer::Other, i, f.geometry.as_ref()));
+            .map(|(i, c)| (Layer::County, i, rect(c.geometry.as_ref())));
+        // The features of opened layers: their boxes straight from the flat coordinates.
+        let others = (0..atlas.others.len())
+            .map(|i| (Layer::Other, i, atlas.others.flat(i).and_then(|g| g.bbox())));
         let entries: Vec<Entry> = parks
             .chain(counties)
             .chain(others)
-            .filter_map(|(layer, i, g)| {
-                let r = g?.bounding_rect()?;
+            .filter_map(|(layer, i, b)| {
+                let [x0, y0, x1, y1] = b?;
                 Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    Rectangle::from_corners([x0, y0], [x1, y1]),
                     (layer, i),
                 ))
             })
@@ -167,11 +171,11 @@ impl SpatialIndex {
             .filter_map(|e| {
                 let (layer, index) = e.data;
                 let g = match layer {
-                    Layer::Park => atlas.parks.get(index)?.geometry.as_ref()?,
-                    Layer::County => atlas.counties.get(index)?.geometry.as_ref()?,
-                    Layer::Other => atlas.others.get(index)?.geometry.as_ref()?,
+                    Layer::Park => Cow::Borrowed(atlas.parks.get(index)?.geometry.as_ref()?),
+                    Layer::County => Cow::Borrowed(atlas.counties.get(index)?.geometry.as_ref()?),
+                    Layer::Other => Cow::Owned(atlas.others.geometry(index)?),
                 };
-                let d = distance_m(g, here)?;
+                let d = distance_m(&g, here)?;
                 (d <= tolerance_m).then_some(Hit {
                     layer,
                     index,

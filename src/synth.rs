@@ -217,7 +217,7 @@ pub fn parks(base: &Atlas, options: SynthOptions) -> Atlas {
     Atlas {
         counties: base.counties.clone(),
         parks,
-        others: Vec::new(),
+        others: Default::default(),
         layers: Vec::new(),
         taxonomy: base.taxonomy.clone(),
         citywide: None,

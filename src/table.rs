@@ -275,10 +275,14 @@ pub fn features_table(atlas: &Atlas, layer: usize) -> Table {
     let Some(l) = atlas.layers.get(layer) else {
         return Table::default();
     };
-    let features = atlas.others.get(l.features.clone()).unwrap_or_default();
+    let features: Vec<crate::model::GenericFeature> = l
+        .features
+        .clone()
+        .filter_map(|i| atlas.others.get(i))
+        .collect();
     let mut columns: Vec<String> = vec!["id".into()];
     let mut seen = std::collections::HashMap::new();
-    for f in features {
+    for f in &features {
         for k in f.properties.keys() {
             if !seen.contains_key(k) {
                 seen.insert(k.clone(), columns.len());

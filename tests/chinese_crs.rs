@@ -147,7 +147,7 @@ fn the_window_opens_a_table_declared_as_gcj02_where_it_belongs() {
     ));
     h.run();
     common::wait_loaded(&mut h);
-    let f = h.state().atlas.others.last().unwrap();
+    let f = h.state().atlas.others.iter().last().unwrap();
     let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
     assert!(
         (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
@@ -203,7 +203,7 @@ fn a_quantized_topojson_of_gcj02_counties_replaces_the_counties_in_place() {
     // The feature without a geometry is kept, without a location.
     let layer = loaded.atlas.layers.last().unwrap();
     assert_eq!(layer.features.len(), 1);
-    let f = &loaded.atlas.others[layer.features.start];
+    let f = &loaded.atlas.others.get(layer.features.start).unwrap();
     assert!(f.geometry.is_none());
     assert_eq!(f.properties["name"], "未定位的要素");
 }
@@ -286,7 +286,7 @@ fn an_echarts_compressed_map_is_decoded_and_found_in_gcj02() {
     };
     let loaded = open(None);
     let layer = loaded.atlas.layers.last().unwrap();
-    let features = &loaded.atlas.others[layer.features.clone()];
+    let features = &loaded.atlas.others.to_vec(layer.features.clone());
     assert_eq!(features.len(), 1);
     assert_eq!(features[0].properties["name"], "湛江市");
     let said: Vec<&str> = loaded.warnings.iter().map(|p| p.message.as_str()).collect();
@@ -305,12 +305,7 @@ fn an_echarts_compressed_map_is_decoded_and_found_in_gcj02() {
     let converted = median_to_outlines(features[0].geometry.as_ref().unwrap());
     let as_is = open(Some(WebCrs::Wgs84));
     let layer = as_is.atlas.layers.last().unwrap();
-    let shifted = median_to_outlines(
-        as_is.atlas.others[layer.features.clone()][0]
-            .geometry
-            .as_ref()
-            .unwrap(),
-    );
+    let shifted = median_to_outlines(&as_is.atlas.others.geometry(layer.features.start).unwrap());
     assert!(converted < 80.0, "{converted} m");
     assert!(shifted > 3.0 * converted && shifted > 150.0, "{shifted} m");
 }
@@ -351,7 +346,7 @@ fn the_open_dialog_takes_a_tables_columns_and_the_next_start_remembers_them() {
     h.get_by_label("Open").click();
     h.run();
     common::wait_loaded(&mut h);
-    let f = h.state().atlas.others.last().unwrap();
+    let f = h.state().atlas.others.iter().last().unwrap();
     let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
     assert!(
         (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
@@ -369,7 +364,7 @@ fn the_open_dialog_takes_a_tables_columns_and_the_next_start_remembers_them() {
     state.layers = saved;
     let mut again = common::harness(Some(state));
     common::wait_loaded(&mut again);
-    let f = again.state().atlas.others.last().unwrap();
+    let f = again.state().atlas.others.iter().last().unwrap();
     let p = f.geometry.as_ref().unwrap().coords_iter().next().unwrap();
     assert!(
         (p.x - lon).abs() < 1e-9 && (p.y - lat).abs() < 1e-9,
@@ -432,6 +427,14 @@ fn files_dropped_on_the_window_or_named_on_the_command_line_open_as_layers() {
         .collect();
     assert_eq!(names, ["echarts-zhanjiang.json", "enterprises.xlsx"]);
     let gcj = h.state().atlas.layers[0].features.clone();
-    let g = h.state().atlas.others[gcj][0].geometry.clone().unwrap();
+    let g = h
+        .state()
+        .atlas
+        .others
+        .get(gcj.start)
+        .unwrap()
+        .geometry
+        .clone()
+        .unwrap();
     assert!(median_to_outlines(&g) < 80.0, "converted from GCJ-02");
 }

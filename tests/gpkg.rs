@@ -226,7 +226,7 @@ fn a_geopackage_opens_as_a_layer_with_its_features_and_columns() {
     assert_eq!(loaded.atlas.parks.len(), a.parks.len());
     let layer = loaded.atlas.layers.last().unwrap();
     assert_eq!(layer.name, "all.gpkg");
-    let features = &loaded.atlas.others[layer.features.clone()];
+    let features = &loaded.atlas.others.to_vec(layer.features.clone());
     assert_eq!(features.len(), 22);
     for f in features {
         let id = f.properties["id"].as_str().unwrap();
@@ -255,7 +255,7 @@ fn a_geopackage_opens_as_a_layer_with_its_features_and_columns() {
     ogr2ogr(&["-update", "-nln", "extra", p, fixture.to_str().unwrap()]);
     let loaded = io::open_path(&a, &path).unwrap();
     let layer = loaded.atlas.layers.last().unwrap();
-    let features = &loaded.atlas.others[layer.features.clone()];
+    let features = &loaded.atlas.others.to_vec(layer.features.clone());
     assert!(features.len() > 22);
     assert_eq!(
         features
@@ -384,7 +384,7 @@ fn shapefile(dir: &Path, name: &str, extra: &[&str]) -> std::path::PathBuf {
 
 fn layer_of(loaded: &io::Loaded) -> Vec<park_atlas::model::GenericFeature> {
     let layer = loaded.atlas.layers.last().unwrap();
-    loaded.atlas.others[layer.features.clone()].to_vec()
+    loaded.atlas.others.to_vec(layer.features.clone())
 }
 
 #[test]

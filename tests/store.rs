@@ -685,7 +685,7 @@ fn a_postgis_table_opens_as_a_layer_read_for_the_view_through_its_index() {
         let loaded = open(table, bbox).unwrap();
         let layer = loaded.atlas.layers.last().unwrap();
         assert_eq!(layer.len(), 100, "{table}");
-        let f = &loaded.atlas.others[layer.features.start];
+        let f = &loaded.atlas.others.get(layer.features.start).unwrap();
         assert!(f.properties.contains_key("land_use") && !f.properties.contains_key("geom"));
         let rect = geo::BoundingRect::bounding_rect(f.geometry.as_ref().unwrap()).unwrap();
         assert!(

@@ -120,8 +120,7 @@ impl ParkAtlasApp {
                 let point = self
                     .atlas
                     .others
-                    .get(i)
-                    .and_then(|f| f.geometry.as_ref())
+                    .geometry(i)
                     .and_then(|g| g.interior_point());
                 if let Some(p) = point {
                     self.map.fly_to(Position::new(p.x(), p.y()), 12.0);
@@ -183,8 +182,12 @@ impl ParkAtlasApp {
 
     fn layer_bounds(&self, i: usize) -> Option<geo::Rect<f64>> {
         let layer = self.atlas.layers.get(i)?;
-        let features = self.atlas.others.get(layer.features.clone())?;
-        crate::map::projection::bounds_of(features.iter().filter_map(|f| f.geometry.as_ref()))
+        let geometries: Vec<geo::Geometry<f64>> = layer
+            .features
+            .clone()
+            .filter_map(|i| self.atlas.others.geometry(i))
+            .collect();
+        crate::map::projection::bounds_of(geometries.iter())
     }
 
     /// Replaces the data on screen (new index, new generation, selection kept where the ids
@@ -320,12 +323,7 @@ impl ParkAtlasApp {
                         .find(|l| l.path.as_deref() == Some(path))
                         .cloned()
                 {
-                    let features = loaded
-                        .atlas
-                        .others
-                        .get(l.features.clone())
-                        .unwrap_or_default()
-                        .to_vec();
+                    let features = loaded.atlas.others.slice(l.features.clone());
                     let mut atlas = (*self.atlas).clone();
                     atlas.add_layer(l.name, l.path, features);
                     loaded.atlas = atlas;

@@ -207,10 +207,10 @@ pub fn open_path_with_options(
         let mut loaded = load_files_with(&files, progress)?;
         // The user's layers stay over a new dataset.
         for l in &current.layers {
-            let features = current.others.get(l.features.clone()).unwrap_or_default();
+            let features = current.others.slice(l.features.clone());
             let at = loaded
                 .atlas
-                .add_layer(l.name.clone(), l.path.clone(), features.to_vec());
+                .add_layer(l.name.clone(), l.path.clone(), features);
             if let Some(new) = loaded.atlas.layers.get_mut(at) {
                 new.style = l.style;
             }
@@ -437,10 +437,10 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
     } = parks_file;
     atlas.parks = parks;
     atlas.counties = counties;
-    atlas.others = others;
+    atlas.others = others.into();
     if let Some(cf) = counties_file {
         atlas.counties.extend(cf.counties);
-        atlas.others.extend(cf.others);
+        atlas.others.extend(&cf.others);
         atlas.parks.extend(cf.parks);
     }
     let name = std::path::Path::new(parks_label)

@@ -37,7 +37,7 @@ use walkers::{Map, MapMemory, MercatorProjection, Position};
 
 use crate::command::{Command, toggle_held};
 use crate::i18n::Lang;
-use crate::model::Atlas;
+use crate::model::{Atlas, Features};
 use crate::query::Selection;
 use crate::spatial::{Layer, SpatialIndex};
 use basemap::{CacheKey, CachedShapes, build_shapes, outline_mesh, place_mesh};
@@ -397,6 +397,7 @@ impl MapView {
             generation: input.generation,
             level: zoom.round() as i32,
             gcj,
+            region: None,
         };
         let ctx = ui.ctx().clone();
         let parks_of = &input.atlas.parks;
@@ -408,12 +409,9 @@ impl MapView {
         );
         let others_of = &input.atlas.others;
         if !others_of.is_empty() {
-            self.other_shapes.ensure(
-                key,
-                city_center,
-                &|| others_of.iter().map(|f| f.geometry.as_ref()).collect(),
-                &ctx,
-            );
+            let region = self.others_region(key, zoom, others_of);
+            self.other_shapes
+                .ensure_flat(ShapeKey { region, ..key }, city_center, others_of, &ctx);
         }
         let building = self.park_shapes.is_building() || self.other_shapes.is_building();
         let park_shapes = self.park_shapes.usable(key);
@@ -811,6 +809,30 @@ impl MapView {
             })
             .collect();
         self.county_labels = Some((input.generation, labels));
+    }
+
+    /// The region the opened layers' shapes are built for at `key`'s level: the one drawn or
+    /// being built while the view stays inside it, else the view grown by its own size on
+    /// every side (so that panning reuses it). None (everything) for small layers and before
+    /// the first frame.
+    fn others_region(&self, key: ShapeKey, zoom: f64, others: &Features) -> Option<[i32; 4]> {
+        if others.vertex_count() < shapes::REGION_VERTICES {
+            return None;
+        }
+        let frame = self.last?;
+        let view = MapFrame { zoom, ..frame }.geo_bounds();
+        let v = [view.min().x, view.min().y, view.max().x, view.max().y];
+        if let Some(k) = self.other_shapes.latest_key()
+            && (k.level, k.generation, k.gcj) == (key.level, key.generation, key.gcj)
+        {
+            match k.region {
+                None => return None,
+                Some(r) if shapes::holds(r, shapes::region_of(v)) => return Some(r),
+                Some(_) => {}
+            }
+        }
+        let (w, h) = (v[2] - v[0], v[3] - v[1]);
+        Some(shapes::region_of([v[0] - w, v[1] - h, v[2] + w, v[3] + h]))
     }
 
     fn ensure_caches(&mut self, input: &MapInput<'_>, zoom: f64, reference: Position, gcj: bool) {

@@ -18,12 +18,16 @@ use walkers::{MercatorProjection, Position, Projection};
 
 pub use super::mesh::{MeshBuffers, mitres, push_disc, push_segment, push_strip};
 use super::projection::shift;
+use crate::model::Features;
 
 /// A polygon whose bounding box is smaller than this on screen (points) is drawn as a marker.
 pub const SMALL_PX: f32 = 10.0;
 
 /// Above this many source vertices the cache is built on a worker thread.
 const BACKGROUND_VERTICES: usize = 40_000;
+
+/// Above this many source vertices only the features around the view are built.
+pub const REGION_VERTICES: usize = 400_000;
 
 /// What kind of geometry an item is, for drawing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,6 +80,31 @@ pub struct ShapeKey {
     pub level: i32,
     /// Shifted to GCJ-02.
     pub gcj: bool,
+    /// Only features meeting this WGS-84 box are built (millionths of a degree: west, south,
+    /// east, north); None: all of them.
+    pub region: Option<[i32; 4]>,
+}
+
+impl ShapeKey {
+    /// The region as degrees.
+    pub fn region_degrees(&self) -> Option<[f64; 4]> {
+        self.region.map(|r| r.map(|v| f64::from(v) / 1e6))
+    }
+}
+
+/// A WGS-84 box (west, south, east, north) as a [`ShapeKey::region`], rounded outwards.
+pub fn region_of(b: [f64; 4]) -> [i32; 4] {
+    let q = |v: f64, up: bool| {
+        let m = v * 1e6;
+        (if up { m.ceil() } else { m.floor() }).clamp(f64::from(i32::MIN), f64::from(i32::MAX))
+            as i32
+    };
+    [q(b[0], false), q(b[1], false), q(b[2], true), q(b[3], true)]
+}
+
+/// True when box `a` holds box `b` (both west, south, east, north).
+pub fn holds(a: [i32; 4], b: [i32; 4]) -> bool {
+    a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3]
 }
 
 /// Tessellated features at one zoom level.
@@ -142,26 +171,9 @@ impl ShapeCache {
                 y: p.y() - o.y(),
             }
         };
-        let mut cache = ShapeCache {
-            key,
-            origin,
-            items: Vec::with_capacity(geometries.len()),
-            fill_pos: Vec::new(),
-            fill_idx: Vec::new(),
-            line_pos: Vec::new(),
-            line_mitre: Vec::new(),
-            rings: Vec::new(),
-            points: Vec::new(),
-            source_vertices: 0,
-        };
+        let mut cache = ShapeCache::empty(key, origin, geometries.len());
         for g in geometries {
-            let mut item = Item {
-                fill_v: cache.fill_pos.len() as u32..cache.fill_pos.len() as u32,
-                fill_i: cache.fill_idx.len() as u32..cache.fill_idx.len() as u32,
-                rings: cache.rings.len() as u32..cache.rings.len() as u32,
-                points: cache.points.len() as u32..cache.points.len() as u32,
-                ..Item::default()
-            };
+            let mut item = cache.next_item();
             if let Some(g) = g {
                 cache.source_vertices += vertex_count(g);
                 let px = g.map_coords(to_px);
@@ -174,13 +186,107 @@ impl ShapeCache {
                     item.anchor = Pos2::new(c.x as f32, c.y as f32);
                 }
             }
-            item.fill_v.end = cache.fill_pos.len() as u32;
-            item.fill_i.end = cache.fill_idx.len() as u32;
-            item.rings.end = cache.rings.len() as u32;
-            item.points.end = cache.points.len() as u32;
-            cache.items.push(item);
+            cache.close_item(item);
         }
         cache
+    }
+
+    /// Tessellates the features of opened layers straight from their compact store: only
+    /// those meeting the key's region, and those too small to be more than a marker at this
+    /// level only get their anchor and size (a city view of a million parcels needs no
+    /// triangles).
+    pub fn build_flat(features: &Features, key: ShapeKey, origin: Position) -> Self {
+        let zoom = f64::from(key.level);
+        let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
+        let to_px = |c: Coord<f64>| {
+            let p = MercatorProjection.project(shift(Position::new(c.x, c.y), key.gcj), zoom);
+            Coord {
+                x: p.x() - o.x(),
+                y: p.y() - o.y(),
+            }
+        };
+        let region = key.region_degrees();
+        let mut cache = ShapeCache::empty(key, origin, features.len());
+        for i in 0..features.len() {
+            let mut item = cache.next_item();
+            if let Some(g) = features.flat(i) {
+                cache.source_vertices += g.coords().len();
+                let b = g.bbox().filter(|b| {
+                    region.is_none_or(|r| {
+                        b[0] <= r[2] && b[2] >= r[0] && b[1] <= r[3] && b[3] >= r[1]
+                    })
+                });
+                if let Some(b) = b {
+                    let nw = to_px(Coord { x: b[0], y: b[3] });
+                    let se = to_px(Coord { x: b[2], y: b[1] });
+                    item.size_px = ((se.x - nw.x).abs().max((se.y - nw.y).abs())) as f32;
+                    item.anchor =
+                        Pos2::new(((nw.x + se.x) / 2.0) as f32, ((nw.y + se.y) / 2.0) as f32);
+                    // Within half a level of this one a feature grows at most √2 times.
+                    if item.size_px * 1.5 < SMALL_PX {
+                        item.kind = match g.dimension() {
+                            0 => Kind::Point,
+                            1 => Kind::Line,
+                            _ => Kind::Area,
+                        };
+                        if item.kind == Kind::Point {
+                            let start = cache.points.len();
+                            cache.points.extend(g.coords().iter().map(|c| {
+                                let p = to_px(Coord { x: c[0], y: c[1] });
+                                Pos2::new(p.x as f32, p.y as f32)
+                            }));
+                            if cache.points.len() - start > 1 {
+                                // Many points in a tiny box: one marker is what shows.
+                                cache.points.truncate(start + 1);
+                            }
+                        }
+                    } else {
+                        let px = g.to_geo().map_coords(to_px);
+                        cache.add(&px, &mut item);
+                        if item.kind == Kind::Area
+                            && let Some(p) = px.interior_point()
+                        {
+                            item.anchor = Pos2::new(p.x() as f32, p.y() as f32);
+                        }
+                    }
+                }
+            }
+            cache.close_item(item);
+        }
+        cache
+    }
+
+    fn empty(key: ShapeKey, origin: Position, n: usize) -> ShapeCache {
+        ShapeCache {
+            key,
+            origin,
+            items: Vec::with_capacity(n),
+            fill_pos: Vec::new(),
+            fill_idx: Vec::new(),
+            line_pos: Vec::new(),
+            line_mitre: Vec::new(),
+            rings: Vec::new(),
+            points: Vec::new(),
+            source_vertices: 0,
+        }
+    }
+
+    fn next_item(&self) -> Item {
+        Item {
+            fill_v: self.fill_pos.len() as u32..self.fill_pos.len() as u32,
+            fill_i: self.fill_idx.len() as u32..self.fill_idx.len() as u32,
+            rings: self.rings.len() as u32..self.rings.len() as u32,
+            points: self.points.len() as u32..self.points.len() as u32,
+            ..Item::default()
+        }
+    }
+
+    fn close_item(&mut self, mut item: Item) {
+        item.fill_v.end = self.fill_pos.len() as u32;
+        item.fill_i.end = self.fill_idx.len() as u32;
+        item.rings.end = self.rings.len() as u32;
+        item.points.end = self.points.len() as u32;
+        self.items.push(item);
     }
 
     fn add(&mut self, g: &Geometry<f64>, item: &mut Item) {
@@ -351,6 +457,8 @@ impl ShapeCache {
     pub fn is_marker(&self, item: &Item, pl: Placement) -> bool {
         match item.kind {
             Kind::Point => true,
+            // Not tessellated (too small at the cache's level): a marker at any scale.
+            Kind::Area | Kind::Line if item.rings.is_empty() => true,
             Kind::Area | Kind::Line => item.size_px * pl.scale < SMALL_PX,
             Kind::None => false,
         }
@@ -391,6 +499,50 @@ impl LayerShapes {
         geometries: &dyn Fn() -> Vec<Option<&'g Geometry<f64>>>,
         ctx: &egui::Context,
     ) {
+        if self.needs(key) {
+            let borrowed = geometries();
+            let vertices: usize = borrowed.iter().flatten().map(|g| vertex_count(g)).sum();
+            if vertices < BACKGROUND_VERTICES {
+                self.current = Some(ShapeCache::build(&borrowed, key, origin));
+                self.pending = None;
+            } else {
+                let owned: Vec<Option<Geometry<f64>>> =
+                    borrowed.iter().map(|g| g.cloned()).collect();
+                self.spawn(key, ctx, move || {
+                    let refs: Vec<Option<&Geometry<f64>>> =
+                        owned.iter().map(Option::as_ref).collect();
+                    ShapeCache::build(&refs, key, origin)
+                });
+            }
+        }
+        self.keep_polling(ctx);
+    }
+
+    /// Like [`LayerShapes::ensure`] for the features of opened layers, built from their
+    /// compact store (shared with the worker thread, not copied).
+    pub fn ensure_flat(
+        &mut self,
+        key: ShapeKey,
+        origin: Position,
+        features: &Features,
+        ctx: &egui::Context,
+    ) {
+        if self.needs(key) {
+            if features.vertex_count() < BACKGROUND_VERTICES {
+                self.current = Some(ShapeCache::build_flat(features, key, origin));
+                self.pending = None;
+            } else {
+                let features = features.clone();
+                self.spawn(key, ctx, move || {
+                    ShapeCache::build_flat(&features, key, origin)
+                });
+            }
+        }
+        self.keep_polling(ctx);
+    }
+
+    /// Takes a finished build; true when a cache for `key` is neither there nor on its way.
+    fn needs(&mut self, key: ShapeKey) -> bool {
         if let Some((k, rx)) = &self.pending {
             match rx.try_recv() {
                 Ok(cache) if *k == key => {
@@ -403,29 +555,37 @@ impl LayerShapes {
         }
         let fresh = self.current.as_ref().is_some_and(|c| c.key == key);
         let building = self.pending.as_ref().is_some_and(|(k, _)| *k == key);
-        if !fresh && !building {
-            let borrowed = geometries();
-            let vertices: usize = borrowed.iter().flatten().map(|g| vertex_count(g)).sum();
-            if vertices < BACKGROUND_VERTICES {
-                self.current = Some(ShapeCache::build(&borrowed, key, origin));
-                self.pending = None;
-            } else {
-                let owned: Vec<Option<Geometry<f64>>> =
-                    borrowed.iter().map(|g| g.cloned()).collect();
-                let (tx, rx) = channel();
-                let repaint = ctx.clone();
-                std::thread::spawn(move || {
-                    let refs: Vec<Option<&Geometry<f64>>> =
-                        owned.iter().map(Option::as_ref).collect();
-                    let _ = tx.send(ShapeCache::build(&refs, key, origin));
-                    repaint.request_repaint();
-                });
-                self.pending = Some((key, rx));
-            }
-        }
+        !fresh && !building
+    }
+
+    fn spawn(
+        &mut self,
+        key: ShapeKey,
+        ctx: &egui::Context,
+        job: impl FnOnce() -> ShapeCache + Send + 'static,
+    ) {
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(job());
+            repaint.request_repaint();
+        });
+        self.pending = Some((key, rx));
+    }
+
+    fn keep_polling(&self, ctx: &egui::Context) {
         if self.pending.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// The key of the cache drawn now or being built (where a region is kept while the view
+    /// stays inside it).
+    pub fn latest_key(&self) -> Option<ShapeKey> {
+        self.pending
+            .as_ref()
+            .map(|(k, _)| *k)
+            .or(self.current.as_ref().map(|c| c.key))
     }
 
     /// The cache to draw from for `key`: one of the same data and datum, possibly of another
@@ -452,6 +612,7 @@ mod tests {
             generation: 1,
             level,
             gcj: false,
+            region: None,
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Atlas, GenericFeature};
+use super::{Atlas, Features};
 
 /// How a layer is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -84,7 +84,7 @@ impl Atlas {
         &mut self,
         name: String,
         path: Option<PathBuf>,
-        features: Vec<GenericFeature>,
+        features: impl Into<Features>,
     ) -> usize {
         let old = path
             .as_ref()
@@ -94,7 +94,7 @@ impl Atlas {
             None => (self.next_style(), self.layers.len()),
         };
         let start = self.others.len();
-        self.others.extend(features);
+        self.others.append(&features.into());
         self.layers.insert(
             at,
             FeatureLayer {
@@ -117,7 +117,7 @@ impl Atlas {
         let r = layer.features.clone();
         let end = r.end.min(self.others.len());
         let start = r.start.min(end);
-        self.others.drain(start..end);
+        self.others.remove(start..end);
         let n = end - start;
         for l in &mut self.layers {
             if l.features.start >= end {
@@ -164,6 +164,7 @@ impl Atlas {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GenericFeature;
     use serde_json::json;
 
     fn features(tag: &str, n: usize) -> Vec<GenericFeature> {
@@ -177,7 +178,9 @@ mod tests {
     }
 
     fn ids(atlas: &Atlas, layer: usize) -> Vec<String> {
-        atlas.others[atlas.layers[layer].features.clone()]
+        atlas
+            .others
+            .to_vec(atlas.layers[layer].features.clone())
             .iter()
             .filter_map(|f| f.id.as_ref()?.as_str().map(str::to_owned))
             .collect()
@@ -222,7 +225,7 @@ mod tests {
     #[test]
     fn loose_features_get_a_layer() {
         let mut atlas = Atlas {
-            others: features("x", 2),
+            others: features("x", 2).into(),
             ..Atlas::default()
         };
         atlas.adopt_loose_features("parks.geojson", None);

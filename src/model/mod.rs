@@ -2,6 +2,7 @@
 //! city-wide figures. Nothing here knows about files, egui or the map.
 
 mod bilingual;
+mod features;
 mod layers;
 mod taxonomy;
 
@@ -9,6 +10,7 @@ pub use bilingual::{
     CLAIM_TEXTS, COMPONENT_TEXTS, FACT_TEXTS, FIGURE_TEXTS, PARK_TEXTS, PROJECT_TEXTS,
     TARGET_TEXTS, has_chinese, member_text, needs_chinese, untranslated,
 };
+pub use features::{Features, FlatGeometry, Part, PolygonRings};
 pub use layers::{FeatureLayer, LAYER_COLORS, LayerStyle};
 
 pub use taxonomy::{Cluster, ClusterGroup, Taxonomy, parse_hex_color, taxonomy_check};
@@ -462,7 +464,7 @@ pub struct Atlas {
     /// Parks, zones and sites, in file order.
     pub parks: Vec<Park>,
     /// Features that follow neither schema, from any loaded file (each in one of `layers`).
-    pub others: Vec<GenericFeature>,
+    pub others: Features,
     /// The opened files' features as layers, in drawing order (bottom first).
     pub layers: Vec<FeatureLayer>,
     /// Industry clusters.

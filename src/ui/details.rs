@@ -44,7 +44,7 @@ impl DetailsPanel {
                 match parks.as_slice() {
                     [] if feature.is_some() => {
                         if let Some(f) = feature {
-                            feature_ui(ui, f, lang);
+                            feature_ui(ui, &f, lang);
                         }
                     }
                     [] => self.overview.ui(ui, view),

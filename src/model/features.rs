@@ -1,0 +1,794 @@
+//! The features of opened layers, kept compact: a million parcels must fit in a few hundred
+//! megabytes, where a `geo::Geometry` and a JSON map per feature took two gigabytes.
+//!
+//! All coordinates of all features sit in one flat buffer; each feature's geometry is a short
+//! run of tokens (its type and counts, in the order WKB would write them) pointing into it, so
+//! every geometry type — holes, multi-parts, collections (nested too), empty ones — comes back
+//! exactly as it went in. The `id` and properties of a feature are kept as one compact JSON
+//! text, parsed again when a feature is shown, tabled or exported.
+//!
+//! The buffers sit behind an `Arc`: a copy of the layers (for a worker thread, or for the
+//! atlas a team-store reload builds) costs nothing until one of them is changed.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use geo::{
+    Coord, Geometry, GeometryCollection, Line, LineString, MultiLineString, MultiPoint,
+    MultiPolygon, Point, Polygon, Rect, Triangle,
+};
+use serde_json::Value;
+
+use super::{Extra, GenericFeature};
+
+const POINT: u32 = 1;
+const LINE_STRING: u32 = 2;
+const POLYGON: u32 = 3;
+const MULTI_POINT: u32 = 4;
+const MULTI_LINE_STRING: u32 = 5;
+const MULTI_POLYGON: u32 = 6;
+const COLLECTION: u32 = 7;
+const LINE: u32 = 8;
+const RECT: u32 = 9;
+const TRIANGLE: u32 = 10;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Buffers {
+    /// Every coordinate, feature after feature.
+    coords: Vec<[f64; 2]>,
+    /// Geometry tokens: a type, then its counts (see `encode`).
+    tokens: Vec<u32>,
+    /// `id` and properties as JSON text, `[id,{…}]`, feature after feature.
+    text: String,
+    /// Per feature, where its coordinates, tokens and text end (the previous one's end is where
+    /// they start).
+    ends: Vec<End>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct End {
+    coords: usize,
+    tokens: usize,
+    text: usize,
+}
+
+/// The features of the opened layers, in one compact store (see the module's notes).
+#[derive(Debug, Clone, Default)]
+pub struct Features(Arc<Buffers>);
+
+impl PartialEq for Features {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+/// One feature's geometry as it sits in the store: read it without building a
+/// `geo::Geometry` (drawing and indexing walk the rings this way).
+#[derive(Debug, Clone, Copy)]
+pub struct FlatGeometry<'a> {
+    coords: &'a [[f64; 2]],
+    tokens: &'a [u32],
+}
+
+/// A piece of a flat geometry, in order: what drawing needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part<'a> {
+    /// A point.
+    Point([f64; 2]),
+    /// An open line.
+    Line(&'a [[f64; 2]]),
+    /// A polygon: its rings, exterior first, each closed as stored.
+    Polygon(PolygonRings<'a>),
+    /// A rectangle or triangle (never read from a file), as the polygon it is.
+    Shape(Polygon<f64>),
+}
+
+/// The rings of one polygon in the store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PolygonRings<'a> {
+    coords: &'a [[f64; 2]],
+    counts: &'a [u32],
+}
+
+impl<'a> PolygonRings<'a> {
+    /// Its rings, exterior first.
+    pub fn rings(&self) -> impl Iterator<Item = &'a [[f64; 2]]> + 'a {
+        let coords = self.coords;
+        self.counts.iter().scan(0usize, move |at, &n| {
+            let start = *at;
+            *at += n as usize;
+            coords.get(start..*at)
+        })
+    }
+
+    /// The exterior ring (empty for an empty polygon).
+    pub fn exterior(&self) -> &'a [[f64; 2]] {
+        self.rings().next().unwrap_or_default()
+    }
+}
+
+impl Features {
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.0.ends.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.ends.is_empty()
+    }
+
+    fn start(&self, i: usize) -> End {
+        if i == 0 {
+            End::default()
+        } else {
+            self.0.ends.get(i - 1).copied().unwrap_or_default()
+        }
+    }
+
+    /// Appends one feature.
+    pub fn push(&mut self, f: &GenericFeature) {
+        let b = Arc::make_mut(&mut self.0);
+        if let Some(g) = &f.geometry {
+            encode(g, &mut b.tokens, &mut b.coords);
+        }
+        // A JSON value always serialises.
+        let _ = serde_json::to_writer(
+            string_writer(&mut b.text),
+            &(&f.id, &f.properties),
+        );
+        b.ends.push(End {
+            coords: b.coords.len(),
+            tokens: b.tokens.len(),
+            text: b.text.len(),
+        });
+    }
+
+    /// Appends features.
+    pub fn extend<'f>(&mut self, features: impl IntoIterator<Item = &'f GenericFeature>) {
+        for f in features {
+            self.push(f);
+        }
+    }
+
+    /// Appends all features of another store.
+    pub fn append(&mut self, other: &Features) {
+        if other.is_empty() {
+            return;
+        }
+        if self.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        let b = Arc::make_mut(&mut self.0);
+        let base = b.ends.last().copied().unwrap_or_default();
+        b.coords.extend_from_slice(&other.0.coords);
+        b.tokens.extend_from_slice(&other.0.tokens);
+        b.text.push_str(&other.0.text);
+        b.ends.extend(other.0.ends.iter().map(|e| End {
+            coords: base.coords + e.coords,
+            tokens: base.tokens + e.tokens,
+            text: base.text + e.text,
+        }));
+    }
+
+    /// Removes the features in `range` (later ones move down).
+    pub fn remove(&mut self, range: Range<usize>) {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        if start == end {
+            return;
+        }
+        let (from, to) = (self.start(start), self.start(end));
+        let b = Arc::make_mut(&mut self.0);
+        b.coords.drain(from.coords..to.coords);
+        b.tokens.drain(from.tokens..to.tokens);
+        b.text.replace_range(from.text..to.text, "");
+        b.ends.drain(start..end);
+        for e in b.ends.get_mut(start..).unwrap_or_default() {
+            e.coords -= to.coords - from.coords;
+            e.tokens -= to.tokens - from.tokens;
+            e.text -= to.text - from.text;
+        }
+    }
+
+    /// The features in `range`, as a store of their own.
+    pub fn slice(&self, range: Range<usize>) -> Features {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        if start == 0 && end == self.len() {
+            return self.clone();
+        }
+        let (from, to) = (self.start(start), self.start(end));
+        let b = &self.0;
+        Features(Arc::new(Buffers {
+            coords: b
+                .coords
+                .get(from.coords..to.coords)
+                .unwrap_or_default()
+                .to_vec(),
+            tokens: b
+                .tokens
+                .get(from.tokens..to.tokens)
+                .unwrap_or_default()
+                .to_vec(),
+            text: b
+                .text
+                .get(from.text..to.text)
+                .unwrap_or_default()
+                .to_owned(),
+            ends: b.ends[start..end]
+                .iter()
+                .map(|e| End {
+                    coords: e.coords - from.coords,
+                    tokens: e.tokens - from.tokens,
+                    text: e.text - from.text,
+                })
+                .collect(),
+        }))
+    }
+
+    /// The geometry of feature `i` as stored (None when it has none or `i` is out of range).
+    pub fn flat(&self, i: usize) -> Option<FlatGeometry<'_>> {
+        let end = *self.0.ends.get(i)?;
+        let start = self.start(i);
+        let tokens = self.0.tokens.get(start.tokens..end.tokens)?;
+        if tokens.is_empty() {
+            return None;
+        }
+        Some(FlatGeometry {
+            coords: self.0.coords.get(start.coords..end.coords)?,
+            tokens,
+        })
+    }
+
+    /// The geometry of feature `i`, built.
+    pub fn geometry(&self, i: usize) -> Option<Geometry<f64>> {
+        self.flat(i).map(|g| g.to_geo())
+    }
+
+    fn text(&self, i: usize) -> Option<(Option<Value>, Extra)> {
+        let end = self.0.ends.get(i)?.text;
+        let text = self.0.text.get(self.start(i).text..end)?;
+        serde_json::from_str(text).ok()
+    }
+
+    /// The properties of feature `i` (empty when out of range).
+    pub fn properties(&self, i: usize) -> Extra {
+        self.text(i).map(|(_, p)| p).unwrap_or_default()
+    }
+
+    /// Feature `i`, built.
+    pub fn get(&self, i: usize) -> Option<GenericFeature> {
+        let (id, properties) = self.text(i)?;
+        Some(GenericFeature {
+            id,
+            properties,
+            geometry: self.geometry(i),
+        })
+    }
+
+    /// The features in `range`, built (an empty list when the range is out of bounds).
+    pub fn to_vec(&self, range: Range<usize>) -> Vec<GenericFeature> {
+        let end = range.end.min(self.len());
+        (range.start.min(end)..end)
+            .filter_map(|i| self.get(i))
+            .collect()
+    }
+
+    /// All features, built one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = GenericFeature> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Bytes held by the buffers (coordinates, tokens, text, offsets).
+    pub fn heap_bytes(&self) -> usize {
+        let b = &self.0;
+        b.coords.capacity() * 16
+            + b.tokens.capacity() * 4
+            + b.text.capacity()
+            + b.ends.capacity() * std::mem::size_of::<End>()
+    }
+
+    /// Number of coordinates stored.
+    pub fn vertex_count(&self) -> usize {
+        self.0.coords.len()
+    }
+
+    /// Gives back memory reserved beyond what is held.
+    pub fn shrink_to_fit(&mut self) {
+        let b = Arc::make_mut(&mut self.0);
+        b.coords.shrink_to_fit();
+        b.tokens.shrink_to_fit();
+        b.text.shrink_to_fit();
+        b.ends.shrink_to_fit();
+    }
+
+    /// Changes every coordinate in place (a datum conversion).
+    pub fn map_coords(&mut self, mut f: impl FnMut([f64; 2]) -> [f64; 2]) {
+        let b = Arc::make_mut(&mut self.0);
+        for c in &mut b.coords {
+            *c = f(*c);
+        }
+    }
+}
+
+impl From<Vec<GenericFeature>> for Features {
+    fn from(v: Vec<GenericFeature>) -> Features {
+        let mut f = Features::default();
+        f.extend(&v);
+        f.shrink_to_fit();
+        f
+    }
+}
+
+impl From<&[GenericFeature]> for Features {
+    fn from(v: &[GenericFeature]) -> Features {
+        let mut f = Features::default();
+        f.extend(v);
+        f.shrink_to_fit();
+        f
+    }
+}
+
+/// `serde_json::to_writer` wants an `io::Write`; this one appends to a `String` (serde_json
+/// writes only UTF-8).
+fn string_writer(s: &mut String) -> impl std::io::Write + '_ {
+    struct W<'s>(&'s mut String);
+    impl std::io::Write for W<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let t = std::str::from_utf8(buf)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            self.0.push_str(t);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    W(s)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn put(coords: &mut Vec<[f64; 2]>, c: &Coord<f64>) {
+    coords.push([c.x, c.y]);
+}
+
+fn put_polygon(p: &Polygon<f64>, tokens: &mut Vec<u32>, coords: &mut Vec<[f64; 2]>) {
+    tokens.push(POLYGON);
+    tokens.push(count(1 + p.interiors().len()));
+    for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+        tokens.push(count(ring.0.len()));
+        ring.0.iter().for_each(|c| put(coords, c));
+    }
+}
+
+fn put_line_string(l: &LineString<f64>, tokens: &mut Vec<u32>, coords: &mut Vec<[f64; 2]>) {
+    tokens.push(LINE_STRING);
+    tokens.push(count(l.0.len()));
+    l.0.iter().for_each(|c| put(coords, c));
+}
+
+/// Writes a geometry's tokens and coordinates.
+fn encode(g: &Geometry<f64>, tokens: &mut Vec<u32>, coords: &mut Vec<[f64; 2]>) {
+    match g {
+        Geometry::Point(p) => {
+            tokens.push(POINT);
+            put(coords, &p.0);
+        }
+        Geometry::LineString(l) => put_line_string(l, tokens, coords),
+        Geometry::Polygon(p) => put_polygon(p, tokens, coords),
+        Geometry::MultiPoint(m) => {
+            tokens.push(MULTI_POINT);
+            tokens.push(count(m.0.len()));
+            m.0.iter().for_each(|p| put(coords, &p.0));
+        }
+        Geometry::MultiLineString(m) => {
+            tokens.push(MULTI_LINE_STRING);
+            tokens.push(count(m.0.len()));
+            m.0.iter().for_each(|l| put_line_string(l, tokens, coords));
+        }
+        Geometry::MultiPolygon(m) => {
+            tokens.push(MULTI_POLYGON);
+            tokens.push(count(m.0.len()));
+            m.0.iter().for_each(|p| put_polygon(p, tokens, coords));
+        }
+        Geometry::GeometryCollection(c) => {
+            tokens.push(COLLECTION);
+            tokens.push(count(c.0.len()));
+            c.0.iter().for_each(|g| encode(g, tokens, coords));
+        }
+        Geometry::Line(l) => {
+            tokens.push(LINE);
+            put(coords, &l.start);
+            put(coords, &l.end);
+        }
+        Geometry::Rect(r) => {
+            tokens.push(RECT);
+            put(coords, &r.min());
+            put(coords, &r.max());
+        }
+        Geometry::Triangle(t) => {
+            tokens.push(TRIANGLE);
+            put(coords, &t.v1());
+            put(coords, &t.v2());
+            put(coords, &t.v3());
+        }
+    }
+}
+
+/// Reads tokens and coordinates back; stops quietly on a short buffer (cannot happen for
+/// what `encode` wrote).
+struct Reader<'a> {
+    tokens: &'a [u32],
+    coords: &'a [[f64; 2]],
+    t: usize,
+    c: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn token(&mut self) -> u32 {
+        let v = self.tokens.get(self.t).copied().unwrap_or(0);
+        self.t += 1;
+        v
+    }
+
+    fn coords(&mut self, n: usize) -> &'a [[f64; 2]] {
+        let end = (self.c + n).min(self.coords.len());
+        let s = self.coords.get(self.c..end).unwrap_or_default();
+        self.c = end;
+        s
+    }
+
+    fn coord(&mut self) -> Coord<f64> {
+        let c = self.coords(1).first().copied().unwrap_or_default();
+        Coord { x: c[0], y: c[1] }
+    }
+
+    fn line_string(&mut self) -> LineString<f64> {
+        let n = self.token() as usize;
+        LineString::new(
+            self.coords(n)
+                .iter()
+                .map(|c| Coord { x: c[0], y: c[1] })
+                .collect(),
+        )
+    }
+
+    fn polygon(&mut self) -> Polygon<f64> {
+        let rings = self.token() as usize;
+        let mut all: Vec<LineString<f64>> = (0..rings).map(|_| self.line_string()).collect();
+        let exterior = if all.is_empty() {
+            LineString::new(Vec::new())
+        } else {
+            all.remove(0)
+        };
+        Polygon::new(exterior, all)
+    }
+
+    fn geometry(&mut self) -> Geometry<f64> {
+        match self.token() {
+            POINT => Point(self.coord()).into(),
+            LINE_STRING => self.line_string().into(),
+            POLYGON => self.polygon().into(),
+            MULTI_POINT => {
+                let n = self.token() as usize;
+                MultiPoint::new((0..n).map(|_| Point(self.coord())).collect()).into()
+            }
+            MULTI_LINE_STRING => {
+                let n = self.token() as usize;
+                MultiLineString::new(
+                    (0..n)
+                        .map(|_| {
+                            self.token();
+                            self.line_string()
+                        })
+                        .collect(),
+                )
+                .into()
+            }
+            MULTI_POLYGON => {
+                let n = self.token() as usize;
+                MultiPolygon::new(
+                    (0..n)
+                        .map(|_| {
+                            self.token();
+                            self.polygon()
+                        })
+                        .collect(),
+                )
+                .into()
+            }
+            COLLECTION => {
+                let n = self.token() as usize;
+                Geometry::GeometryCollection(GeometryCollection::new_from(
+                    (0..n).map(|_| self.geometry()).collect(),
+                ))
+            }
+            LINE => {
+                let (a, b) = (self.coord(), self.coord());
+                Line::new(a, b).into()
+            }
+            RECT => {
+                let (a, b) = (self.coord(), self.coord());
+                Rect::new(a, b).into()
+            }
+            TRIANGLE => {
+                let (a, b, c) = (self.coord(), self.coord(), self.coord());
+                Triangle::new(a, b, c).into()
+            }
+            _ => Geometry::GeometryCollection(GeometryCollection::default()),
+        }
+    }
+
+    /// The parts of the geometry at the reader's position, in order.
+    fn parts(&mut self, out: &mut Vec<Part<'a>>) {
+        let pt = |c: &[[f64; 2]]| c.first().copied().unwrap_or_default();
+        match self.token() {
+            POINT => out.push(Part::Point(pt(self.coords(1)))),
+            LINE_STRING => {
+                let n = self.token() as usize;
+                out.push(Part::Line(self.coords(n)));
+            }
+            POLYGON => {
+                let rings = self.token() as usize;
+                let counts = self
+                    .tokens
+                    .get(self.t..(self.t + rings).min(self.tokens.len()))
+                    .unwrap_or_default();
+                self.t += rings;
+                let total: usize = counts.iter().map(|&n| n as usize).sum();
+                out.push(Part::Polygon(PolygonRings {
+                    coords: self.coords(total),
+                    counts,
+                }));
+            }
+            MULTI_POINT => {
+                let n = self.token() as usize;
+                out.extend(self.coords(n).iter().map(|&c| Part::Point(c)));
+            }
+            MULTI_LINE_STRING | MULTI_POLYGON | COLLECTION => {
+                let n = self.token() as usize;
+                for _ in 0..n {
+                    self.parts(out);
+                }
+            }
+            LINE => out.push(Part::Line(self.coords(2))),
+            RECT => {
+                let (a, b) = (self.coord(), self.coord());
+                out.push(Part::Shape(Rect::new(a, b).to_polygon()));
+            }
+            TRIANGLE => {
+                let (a, b, c) = (self.coord(), self.coord(), self.coord());
+                out.push(Part::Shape(Triangle::new(a, b, c).to_polygon()));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'a> FlatGeometry<'a> {
+    /// The `geo` geometry.
+    pub fn to_geo(&self) -> Geometry<f64> {
+        Reader {
+            tokens: self.tokens,
+            coords: self.coords,
+            t: 0,
+            c: 0,
+        }
+        .geometry()
+    }
+
+    /// 0 for points, 1 for lines, 2 for areas (the highest of a collection's members).
+    pub fn dimension(&self) -> u8 {
+        match self.tokens.first() {
+            Some(&(POINT | MULTI_POINT)) => 0,
+            Some(&(LINE_STRING | MULTI_LINE_STRING | LINE)) => 1,
+            Some(&COLLECTION) => self
+                .parts()
+                .iter()
+                .map(|p| match p {
+                    Part::Point(_) => 0,
+                    Part::Line(_) => 1,
+                    Part::Polygon(_) | Part::Shape(_) => 2,
+                })
+                .max()
+                .unwrap_or(0),
+            _ => 2,
+        }
+    }
+
+    /// Its coordinates, all of them.
+    pub fn coords(&self) -> &'a [[f64; 2]] {
+        self.coords
+    }
+
+    /// Its points, lines and polygons, in order (multi-parts and collections flattened).
+    pub fn parts(&self) -> Vec<Part<'a>> {
+        let mut out = Vec::new();
+        Reader {
+            tokens: self.tokens,
+            coords: self.coords,
+            t: 0,
+            c: 0,
+        }
+        .parts(&mut out);
+        out
+    }
+
+    /// The box around it: (min x, min y, max x, max y); None when it has no coordinates.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        let first = self.coords.first()?;
+        let mut b = [first[0], first[1], first[0], first[1]];
+        for c in self.coords {
+            b[0] = b[0].min(c[0]);
+            b[1] = b[1].min(c[1]);
+            b[2] = b[2].max(c[0]);
+            b[3] = b[3].max(c[1]);
+        }
+        Some(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{line_string, point, polygon};
+    use serde_json::json;
+
+    fn every_kind() -> Vec<Option<Geometry<f64>>> {
+        let square =
+            polygon![(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0), (x: 0.0, y: 4.0)];
+        let with_hole = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)],
+            interiors: [
+                [(x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0)],
+                [(x: 5.0, y: 5.0), (x: 6.0, y: 5.0), (x: 6.0, y: 6.0)],
+            ],
+        );
+        let line = line_string![(x: 1.5, y: -2.25), (x: 3.0, y: 4.0), (x: 110.123456789, y: 21.1)];
+        vec![
+            Some(point!(x: 110.3, y: 21.2).into()),
+            None,
+            Some(line.clone().into()),
+            Some(square.clone().into()),
+            Some(with_hole.clone().into()),
+            Some(MultiPoint::new(vec![point!(x: 1.0, y: 2.0), point!(x: 3.0, y: 4.0)]).into()),
+            Some(MultiLineString::new(vec![line.clone(), LineString::new(vec![])]).into()),
+            Some(MultiPolygon::new(vec![square.clone(), with_hole.clone()]).into()),
+            Some(Geometry::GeometryCollection(GeometryCollection::new_from(
+                vec![
+                    point!(x: 9.0, y: 9.0).into(),
+                    MultiPolygon::new(vec![with_hole]).into(),
+                    Geometry::GeometryCollection(GeometryCollection::new_from(vec![line.into()])),
+                ],
+            ))),
+            // Empty ones.
+            Some(LineString::<f64>::new(vec![]).into()),
+            Some(Polygon::<f64>::new(LineString::new(vec![]), vec![]).into()),
+            Some(MultiPolygon::<f64>::new(vec![]).into()),
+            Some(MultiPoint::<f64>::new(vec![]).into()),
+            Some(Geometry::GeometryCollection(GeometryCollection::default())),
+            Some(Line::new(Coord { x: 0.0, y: 1.0 }, Coord { x: 2.0, y: 3.0 }).into()),
+            Some(Rect::new(Coord { x: 0.0, y: 1.0 }, Coord { x: 2.0, y: 3.0 }).into()),
+            Some(
+                Triangle::new(
+                    Coord { x: 0.0, y: 0.0 },
+                    Coord { x: 1.0, y: 0.0 },
+                    Coord { x: 0.0, y: 1.0 },
+                )
+                .into(),
+            ),
+            Some(point!(x: f64::MIN_POSITIVE, y: -0.0).into()),
+        ]
+    }
+
+    fn features() -> Vec<GenericFeature> {
+        every_kind()
+            .into_iter()
+            .enumerate()
+            .map(|(i, geometry)| GenericFeature {
+                id: (i % 3 == 0).then(|| json!(i)),
+                properties: json!({"名称": format!("地块{i}"), "n": i as f64 / 3.0, "z": null, "list": [1, "a"]})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+                geometry,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_geometry_type_comes_back_exactly() {
+        let input = features();
+        let store = Features::from(input.clone());
+        assert_eq!(store.len(), input.len());
+        for (i, f) in input.iter().enumerate() {
+            assert_eq!(store.get(i).as_ref(), Some(f), "feature {i}");
+            assert_eq!(store.geometry(i), f.geometry, "feature {i}");
+        }
+        assert_eq!(store.get(input.len()), None);
+        assert_eq!(store.to_vec(0..99), input);
+        // -0.0 stays -0.0.
+        let last = store.geometry(input.len() - 1);
+        assert!(matches!(last, Some(Geometry::Point(p)) if p.y().is_sign_negative()));
+    }
+
+    #[test]
+    fn slices_appends_and_removals_keep_the_right_features() {
+        let input = features();
+        let store = Features::from(input.clone());
+        let middle = store.slice(3..9);
+        assert_eq!(middle.to_vec(0..6), input[3..9]);
+        let mut joined = store.slice(0..3);
+        joined.append(&store.slice(3..input.len()));
+        assert_eq!(joined, store);
+        let mut cut = store.clone();
+        cut.remove(2..5);
+        let mut expected = input.clone();
+        expected.drain(2..5);
+        assert_eq!(cut.to_vec(0..99), expected);
+        // The original is untouched by changes to its copy.
+        assert_eq!(store.to_vec(0..99), input);
+        cut.remove(50..60);
+        assert_eq!(cut.len(), expected.len());
+    }
+
+    #[test]
+    fn parts_walk_rings_without_building_geometry() {
+        let store = Features::from(features());
+        let parts = store.flat(4).map(|g| g.parts()).unwrap_or_default();
+        let [Part::Polygon(p)] = parts.as_slice() else {
+            panic!("one polygon expected, got {parts:?}");
+        };
+        let rings: Vec<usize> = p.rings().map(<[_]>::len).collect();
+        assert_eq!(rings, [5, 4, 4], "closed rings as stored");
+        assert_eq!(p.exterior()[2], [10.0, 10.0]);
+        // The nested collection flattens to point, polygon, line.
+        let parts = store.flat(8).map(|g| g.parts()).unwrap_or_default();
+        assert!(matches!(
+            parts.as_slice(),
+            [Part::Point(_), Part::Polygon(_), Part::Line(l)] if l.len() == 3
+        ));
+        assert!(store.flat(1).is_none());
+        assert_eq!(
+            store.flat(3).and_then(|g| g.bbox()),
+            Some([0.0, 0.0, 4.0, 4.0])
+        );
+    }
+
+    #[test]
+    fn a_parcel_takes_little_more_than_its_coordinates() {
+        let parcels: Vec<GenericFeature> = (0..1000)
+            .map(|i| GenericFeature {
+                id: None,
+                properties:
+                    json!({"parcel": format!("P{i:07}"), "use": "industrial", "area_m2": 97510.0})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default(),
+                geometry: Some(
+                    Polygon::new(
+                        LineString::new(
+                            (0..13)
+                                .map(|k| Coord {
+                                    x: 110.0 + f64::from(k) * 1e-4,
+                                    y: 21.0 + f64::from(i) * 1e-4,
+                                })
+                                .collect(),
+                        ),
+                        vec![],
+                    )
+                    .into(),
+                ),
+            })
+            .collect();
+        let store = Features::from(parcels);
+        let per_feature = store.heap_bytes() / store.len();
+        // 13 coordinates (208 bytes), 3 tokens, ~70 bytes of text, 24 bytes of offsets.
+        assert!(per_feature < 330, "{per_feature} bytes per parcel");
+    }
+}
