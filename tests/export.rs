@@ -80,9 +80,9 @@ fn a_qgis_style_file_keeps_its_generic_features_and_members() {
         parse_geojson("qgis_export.geojson", &std::fs::read(path).unwrap(), None);
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(parsed.others.len(), 2);
-    assert_eq!(parsed.others[0].properties["名称"], "湛江港");
-    assert_eq!(parsed.others[0].properties["fid"], 1);
-    assert!(parsed.others[1].geometry.is_none());
+    assert_eq!(parsed.others.get(0).unwrap().properties["名称"], "湛江港");
+    assert_eq!(parsed.others.get(0).unwrap().properties["fid"], 1);
+    assert!(parsed.others.get(1).unwrap().geometry.is_none());
     assert_eq!(parsed.foreign_members["name"], "ports");
     assert!(parsed.foreign_members.contains_key("crs"));
 }

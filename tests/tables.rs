@@ -19,7 +19,7 @@ fn read(path: &std::path::Path) -> (Vec<park_atlas::model::GenericFeature>, Vec<
         .expect("a table is a layer file")
         .unwrap_or_else(|p| panic!("{p:#?}"));
     (
-        features,
+        features.to_vec(0..features.len()),
         warnings.iter().map(|w| w.message.clone()).collect(),
     )
 }

@@ -162,7 +162,7 @@ pub(crate) fn validate(
             }
         } else {
             match std::fs::read(path) {
-                Ok(bytes) => io::validate_file(&label, &bytes, &taxonomy),
+                Ok(bytes) => io::validate_bytes(&label, bytes, &taxonomy),
                 Err(e) => vec![Problem::file_level(
                     Severity::Error,
                     &label,

@@ -22,7 +22,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
     let label = path.display().to_string();
     let progress = Progress::default();
     if let Some(read) = super::dataset::read_layer_file_as(path, &label, &progress, options) {
-        return read;
+        return read.map(|(f, w)| (f.to_vec(0..f.len()), w));
     }
     let bytes = super::formats::read_file(path, &label)?;
     let json = super::dataset::as_geojson(&label, bytes)?;
@@ -68,7 +68,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
             }
         })
         .collect();
-    features.extend(parsed.others);
+    features.extend(parsed.others.iter());
     Ok((features, problems))
 }
 

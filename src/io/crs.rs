@@ -75,10 +75,15 @@ impl WebCrs {
 }
 
 /// Converts every feature's geometry from `crs` to WGS-84.
-pub fn convert_features(features: &mut [crate::model::GenericFeature], crs: WebCrs) {
-    for g in features.iter_mut().filter_map(|f| f.geometry.as_mut()) {
-        crs.convert(g);
+pub fn convert_features(features: &mut crate::model::Features, crs: WebCrs) {
+    if crs == WebCrs::Wgs84 {
+        return;
     }
+    features.map_coords(|[x, y]| {
+        let (x, y) = crs.to_wgs84(x, y);
+        [x, y]
+    });
+    {}
 }
 
 /// What was found about a file's coordinate system, and why.

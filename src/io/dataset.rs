@@ -412,14 +412,18 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
         Some(b) => {
             let (f, p) = parse_geojson(land_label, b, None);
             problems.extend(p);
-            f.others.into_iter().filter_map(|g| g.geometry).collect()
+            (0..f.others.len())
+                .filter_map(|i| f.others.geometry(i))
+                .collect()
         }
-        None => parse_geojson("embedded:land.geojson", embedded::LAND.as_bytes(), None)
-            .0
-            .others
-            .into_iter()
-            .filter_map(|g| g.geometry)
-            .collect(),
+        None => {
+            let others = parse_geojson("embedded:land.geojson", embedded::LAND.as_bytes(), None)
+                .0
+                .others;
+            (0..others.len())
+                .filter_map(|i| others.geometry(i))
+                .collect()
+        }
     };
 
     let mut atlas = Atlas {
@@ -437,10 +441,10 @@ pub fn load_files_with(files: &DatasetFiles, progress: &Progress) -> Result<Load
     } = parks_file;
     atlas.parks = parks;
     atlas.counties = counties;
-    atlas.others = others.into();
+    atlas.others = others;
     if let Some(cf) = counties_file {
         atlas.counties.extend(cf.counties);
-        atlas.others.extend(&cf.others);
+        atlas.others.append(&cf.others);
         atlas.parks.extend(cf.parks);
     }
     let name = std::path::Path::new(parks_label)
@@ -722,7 +726,12 @@ pub fn guess_kind(bytes: &[u8]) -> FileKind {
 /// Validates one file on its own (against `taxonomy` for cluster ids), as `park-atlas validate`
 /// does: every problem, errors and warnings.
 pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Problem> {
-    let json = match as_geojson(label, bytes.to_vec()) {
+    validate_bytes(label, bytes.to_vec(), taxonomy)
+}
+
+/// [`validate_file`] on bytes it may keep (no copy of a big file).
+pub fn validate_bytes(label: &str, bytes: Vec<u8>, taxonomy: &Taxonomy) -> Vec<Problem> {
+    let json = match as_geojson(label, bytes) {
         Ok(json) => json,
         Err(problems) => return problems,
     };

@@ -32,8 +32,9 @@ const LINE: u32 = 8;
 const RECT: u32 = 9;
 const TRIANGLE: u32 = 10;
 
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Buffers {
+/// A block of consecutive features: its own coordinates, tokens and text.
+#[derive(Debug, Clone, Default)]
+struct Chunk {
     /// Every coordinate, feature after feature.
     coords: Vec<[f64; 2]>,
     /// Geometry tokens: a type, then its counts (see `encode`).
@@ -45,6 +46,9 @@ struct Buffers {
     ends: Vec<End>,
 }
 
+/// One feature as stored: its coordinates, geometry tokens and text.
+type Raw<'a> = (&'a [[f64; 2]], &'a [u32], &'a str);
+
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct End {
     coords: usize,
@@ -52,13 +56,81 @@ struct End {
     text: usize,
 }
 
-/// The features of the opened layers, in one compact store (see the module's notes).
+/// Features per chunk: big enough that the chunk list stays short, small enough that growing
+/// one never copies much (a million parcels are 62 chunks of about 4 MB).
+const CHUNK: usize = 16_384;
+
+impl Chunk {
+    fn start(&self, i: usize) -> End {
+        if i == 0 {
+            End::default()
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or_default()
+        }
+    }
+
+    /// Feature `i`'s coordinates, tokens and text.
+    fn raw(&self, i: usize) -> Option<Raw<'_>> {
+        let end = *self.ends.get(i)?;
+        let start = self.start(i);
+        Some((
+            self.coords.get(start.coords..end.coords)?,
+            self.tokens.get(start.tokens..end.tokens)?,
+            self.text.get(start.text..end.text)?,
+        ))
+    }
+
+    fn close_feature(&mut self) {
+        self.ends.push(End {
+            coords: self.coords.len(),
+            tokens: self.tokens.len(),
+            text: self.text.len(),
+        });
+    }
+
+    fn push(&mut self, f: &GenericFeature) {
+        if let Some(g) = &f.geometry {
+            encode(g, &mut self.tokens, &mut self.coords);
+        }
+        // A JSON value always serialises.
+        let _ = serde_json::to_writer(string_writer(&mut self.text), &(&f.id, &f.properties));
+        self.close_feature();
+    }
+
+    /// Copies features `range` of another chunk to the end of this one.
+    fn copy_from(&mut self, other: &Chunk, range: Range<usize>) {
+        for i in range {
+            if let Some((c, t, x)) = other.raw(i) {
+                self.coords.extend_from_slice(c);
+                self.tokens.extend_from_slice(t);
+                self.text.push_str(x);
+                self.close_feature();
+            }
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.coords.shrink_to_fit();
+        self.tokens.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+/// The features of the opened layers, in one compact store (see the module's notes): a list
+/// of shared chunks, so that joining two stores (the halves a file is read in, a layer added)
+/// moves no feature and a copy shares them all.
 #[derive(Debug, Clone, Default)]
-pub struct Features(Arc<Buffers>);
+pub struct Features {
+    chunks: Vec<Arc<Chunk>>,
+    /// Index of each chunk's first feature.
+    starts: Vec<usize>,
+    len: usize,
+}
 
 impl PartialEq for Features {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        self.len == other.len && (0..self.len).all(|i| self.raw(i) == other.raw(i))
     }
 }
 
@@ -110,38 +182,63 @@ impl<'a> PolygonRings<'a> {
 impl Features {
     /// Number of features.
     pub fn len(&self) -> usize {
-        self.0.ends.len()
+        self.len
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.ends.is_empty()
+        self.len == 0
     }
 
-    fn start(&self, i: usize) -> End {
-        if i == 0 {
-            End::default()
-        } else {
-            self.0.ends.get(i - 1).copied().unwrap_or_default()
+    /// The chunk holding feature `i` and its place in it.
+    fn locate(&self, i: usize) -> Option<(&Chunk, usize)> {
+        if i >= self.len {
+            return None;
         }
+        let c = self.starts.partition_point(|&s| s <= i).checked_sub(1)?;
+        Some((self.chunks.get(c)?, i - self.starts.get(c)?))
+    }
+
+    fn raw(&self, i: usize) -> Option<Raw<'_>> {
+        let (chunk, k) = self.locate(i)?;
+        chunk.raw(k)
+    }
+
+    /// The chunk new features go to (a new one when the last is full or shared).
+    fn tail(&mut self) -> &mut Chunk {
+        let full = self
+            .chunks
+            .last()
+            .is_none_or(|c| c.ends.len() >= CHUNK || Arc::strong_count(c) > 1);
+        if full {
+            if let Some(last) = self.chunks.last_mut().and_then(Arc::get_mut) {
+                last.shrink_to_fit();
+            }
+            self.starts.push(self.len);
+            self.chunks.push(Arc::new(Chunk::default()));
+        }
+        let last = self.chunks.len() - 1;
+        Arc::make_mut(&mut self.chunks[last])
     }
 
     /// Appends one feature.
     pub fn push(&mut self, f: &GenericFeature) {
-        let b = Arc::make_mut(&mut self.0);
-        if let Some(g) = &f.geometry {
-            encode(g, &mut b.tokens, &mut b.coords);
-        }
-        // A JSON value always serialises.
-        let _ = serde_json::to_writer(
-            string_writer(&mut b.text),
-            &(&f.id, &f.properties),
-        );
-        b.ends.push(End {
-            coords: b.coords.len(),
-            tokens: b.tokens.len(),
-            text: b.text.len(),
-        });
+        self.tail().push(f);
+        self.len += 1;
+    }
+
+    /// Appends one feature whose `id` and properties are JSON text already (a reader's fast
+    /// path: `properties` must be a JSON object, `id` any JSON value).
+    pub fn push_raw(&mut self, geometry: &Geometry<f64>, id: Option<&str>, properties: &str) {
+        let c = self.tail();
+        encode(geometry, &mut c.tokens, &mut c.coords);
+        c.text.push('[');
+        c.text.push_str(id.unwrap_or("null"));
+        c.text.push(',');
+        c.text.push_str(properties);
+        c.text.push(']');
+        c.close_feature();
+        self.len += 1;
     }
 
     /// Appends features.
@@ -151,95 +248,60 @@ impl Features {
         }
     }
 
-    /// Appends all features of another store.
+    /// Appends all features of another store (its chunks are shared, not copied).
     pub fn append(&mut self, other: &Features) {
-        if other.is_empty() {
-            return;
+        for c in other.chunks.iter().filter(|c| !c.ends.is_empty()) {
+            self.starts.push(self.len);
+            self.chunks.push(c.clone());
+            self.len += c.ends.len();
         }
-        if self.is_empty() {
-            *self = other.clone();
-            return;
-        }
-        let b = Arc::make_mut(&mut self.0);
-        let base = b.ends.last().copied().unwrap_or_default();
-        b.coords.extend_from_slice(&other.0.coords);
-        b.tokens.extend_from_slice(&other.0.tokens);
-        b.text.push_str(&other.0.text);
-        b.ends.extend(other.0.ends.iter().map(|e| End {
-            coords: base.coords + e.coords,
-            tokens: base.tokens + e.tokens,
-            text: base.text + e.text,
-        }));
     }
 
     /// Removes the features in `range` (later ones move down).
     pub fn remove(&mut self, range: Range<usize>) {
-        let end = range.end.min(self.len());
+        let end = range.end.min(self.len);
         let start = range.start.min(end);
         if start == end {
             return;
         }
-        let (from, to) = (self.start(start), self.start(end));
-        let b = Arc::make_mut(&mut self.0);
-        b.coords.drain(from.coords..to.coords);
-        b.tokens.drain(from.tokens..to.tokens);
-        b.text.replace_range(from.text..to.text, "");
-        b.ends.drain(start..end);
-        for e in b.ends.get_mut(start..).unwrap_or_default() {
-            e.coords -= to.coords - from.coords;
-            e.tokens -= to.tokens - from.tokens;
-            e.text -= to.text - from.text;
-        }
+        let mut kept = self.slice(0..start);
+        kept.append(&self.slice(end..self.len));
+        *self = kept;
     }
 
-    /// The features in `range`, as a store of their own.
+    /// The features in `range`, as a store of their own (whole chunks shared, the ends
+    /// copied).
     pub fn slice(&self, range: Range<usize>) -> Features {
-        let end = range.end.min(self.len());
+        let end = range.end.min(self.len);
         let start = range.start.min(end);
-        if start == 0 && end == self.len() {
-            return self.clone();
+        let mut out = Features::default();
+        for (c, &s) in self.chunks.iter().zip(&self.starts) {
+            let (a, b) = (start.max(s), end.min(s + c.ends.len()));
+            if a >= b {
+                continue;
+            }
+            if a == s && b == s + c.ends.len() {
+                out.starts.push(out.len);
+                out.chunks.push(c.clone());
+                out.len += b - a;
+            } else {
+                let mut part = Chunk::default();
+                part.copy_from(c, a - s..b - s);
+                out.starts.push(out.len);
+                out.chunks.push(Arc::new(part));
+                out.len += b - a;
+            }
         }
-        let (from, to) = (self.start(start), self.start(end));
-        let b = &self.0;
-        Features(Arc::new(Buffers {
-            coords: b
-                .coords
-                .get(from.coords..to.coords)
-                .unwrap_or_default()
-                .to_vec(),
-            tokens: b
-                .tokens
-                .get(from.tokens..to.tokens)
-                .unwrap_or_default()
-                .to_vec(),
-            text: b
-                .text
-                .get(from.text..to.text)
-                .unwrap_or_default()
-                .to_owned(),
-            ends: b.ends[start..end]
-                .iter()
-                .map(|e| End {
-                    coords: e.coords - from.coords,
-                    tokens: e.tokens - from.tokens,
-                    text: e.text - from.text,
-                })
-                .collect(),
-        }))
+        out
     }
 
     /// The geometry of feature `i` as stored (None when it has none or `i` is out of range).
     pub fn flat(&self, i: usize) -> Option<FlatGeometry<'_>> {
-        let end = *self.0.ends.get(i)?;
-        let start = self.start(i);
-        let tokens = self.0.tokens.get(start.tokens..end.tokens)?;
+        let (coords, tokens, _) = self.raw(i)?;
         if tokens.is_empty() {
             return None;
         }
-        Some(FlatGeometry {
-            coords: self.0.coords.get(start.coords..end.coords)?,
-            tokens,
-        })
+        Some(FlatGeometry { coords, tokens })
     }
 
     /// The geometry of feature `i`, built.
@@ -248,9 +310,7 @@ impl Features {
     }
 
     fn text(&self, i: usize) -> Option<(Option<Value>, Extra)> {
-        let end = self.0.ends.get(i)?.text;
-        let text = self.0.text.get(self.start(i).text..end)?;
-        serde_json::from_str(text).ok()
+        serde_json::from_str(self.raw(i)?.2).ok()
     }
 
     /// The properties of feature `i` (empty when out of range).
@@ -283,32 +343,35 @@ impl Features {
 
     /// Bytes held by the buffers (coordinates, tokens, text, offsets).
     pub fn heap_bytes(&self) -> usize {
-        let b = &self.0;
-        b.coords.capacity() * 16
-            + b.tokens.capacity() * 4
-            + b.text.capacity()
-            + b.ends.capacity() * std::mem::size_of::<End>()
+        self.chunks
+            .iter()
+            .map(|b| {
+                b.coords.capacity() * 16
+                    + b.tokens.capacity() * 4
+                    + b.text.capacity()
+                    + b.ends.capacity() * std::mem::size_of::<End>()
+            })
+            .sum()
     }
 
     /// Number of coordinates stored.
     pub fn vertex_count(&self) -> usize {
-        self.0.coords.len()
+        self.chunks.iter().map(|c| c.coords.len()).sum()
     }
 
     /// Gives back memory reserved beyond what is held.
     pub fn shrink_to_fit(&mut self) {
-        let b = Arc::make_mut(&mut self.0);
-        b.coords.shrink_to_fit();
-        b.tokens.shrink_to_fit();
-        b.text.shrink_to_fit();
-        b.ends.shrink_to_fit();
+        if let Some(last) = self.chunks.last_mut().and_then(Arc::get_mut) {
+            last.shrink_to_fit();
+        }
     }
 
     /// Changes every coordinate in place (a datum conversion).
     pub fn map_coords(&mut self, mut f: impl FnMut([f64; 2]) -> [f64; 2]) {
-        let b = Arc::make_mut(&mut self.0);
-        for c in &mut b.coords {
-            *c = f(*c);
+        for c in &mut self.chunks {
+            for xy in &mut Arc::make_mut(c).coords {
+                *xy = f(*xy);
+            }
         }
     }
 }
@@ -735,6 +798,45 @@ mod tests {
         assert_eq!(store.to_vec(0..99), input);
         cut.remove(50..60);
         assert_eq!(cut.len(), expected.len());
+    }
+
+    #[test]
+    fn many_chunks_behave_as_one_list() {
+        let point = |i: usize| GenericFeature {
+            id: Some(json!(i)),
+            properties: Extra::new(),
+            geometry: Some(point!(x: i as f64, y: -(i as f64)).into()),
+        };
+        let n = 2 * CHUNK + 100;
+        let mut a = Features::default();
+        a.extend(&(0..CHUNK + 7).map(point).collect::<Vec<_>>());
+        let mut b = Features::default();
+        b.extend(&(CHUNK + 7..n).map(point).collect::<Vec<_>>());
+        let mut all = a.clone();
+        all.append(&b);
+        assert_eq!(all.len(), n);
+        assert!(all.chunks.len() >= 3);
+        for i in [0, CHUNK - 1, CHUNK, CHUNK + 6, CHUNK + 7, 2 * CHUNK, n - 1] {
+            assert_eq!(all.get(i), Some(point(i)), "feature {i}");
+        }
+        assert_eq!(all.get(n), None);
+        // A slice across chunk edges, and a removal across them.
+        let s = all.slice(CHUNK - 5..2 * CHUNK + 5);
+        assert_eq!(s.len(), CHUNK + 10);
+        assert_eq!(s.get(0), Some(point(CHUNK - 5)));
+        assert_eq!(s.get(CHUNK + 9), Some(point(2 * CHUNK + 4)));
+        let mut cut = all.clone();
+        cut.remove(10..CHUNK + 20);
+        assert_eq!(cut.len(), n - (CHUNK + 10));
+        assert_eq!(cut.get(9), Some(point(9)));
+        assert_eq!(cut.get(10), Some(point(CHUNK + 20)));
+        // Pushing onto a copy leaves the original alone.
+        let mut more = all.clone();
+        more.push(&point(n));
+        assert_eq!((all.len(), more.len()), (n, n + 1));
+        assert_eq!(more.get(n), Some(point(n)));
+        assert_ne!(more, all);
+        assert_eq!(more.slice(0..n), all);
     }
 
     #[test]

@@ -425,6 +425,7 @@ impl Table {
                 more
             )));
         }
+        let mut features = crate::model::Features::from(features);
         match (options.crs, named_crs) {
             (Some(crs), _) if crs != WebCrs::Wgs84 => {
                 crate::io::crs::convert_features(&mut features, crs);

@@ -172,7 +172,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
     }
     progress.set_total(total);
     let several = tables.len() > 1;
-    let mut features = Vec::with_capacity(total);
+    let mut features = crate::model::Features::default();
     for (t, reproject) in tables.iter().zip(&reprojections) {
         let mut st = db
             .prepare(&format!("SELECT * FROM {}", quote(&t.name)))
@@ -227,13 +227,14 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
                     bad.1
                 )));
             }
-            features.push(GenericFeature {
+            features.push(&GenericFeature {
                 id,
                 properties,
                 geometry,
             });
         }
     }
+    features.shrink_to_fit();
     Ok((features, warnings))
 }
 

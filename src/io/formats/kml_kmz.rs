@@ -251,6 +251,5 @@ pub fn read_kml(path: &Path, label: &str, progress: &Progress) -> super::LayerRe
             ),
         ));
     }
-    let features = walk.features;
-    Ok((features, warnings))
+    Ok((walk.features.into(), warnings))
 }

@@ -51,8 +51,13 @@ pub(crate) fn to_wgs84(
                         .counties
                         .iter()
                         .map(|c| &c.extra)
-                        .chain(parsed.others.iter().map(|f| &f.properties))
                         .find_map(detect_by_properties)
+                        .or_else(|| {
+                            // DataV and others name their columns on every feature: the first
+                            // thousand tell.
+                            (0..parsed.others.len().min(1000))
+                                .find_map(|i| detect_by_properties(&parsed.others.properties(i)))
+                        })
                 })?;
             (
                 found.crs,
@@ -76,16 +81,16 @@ pub(crate) fn to_wgs84(
                 .counties
                 .iter_mut()
                 .filter_map(|c| c.geometry.as_mut()),
-        )
-        .chain(parsed.others.iter_mut().filter_map(|f| f.geometry.as_mut()));
+        );
     for g in geometries {
         crs.convert(g);
     }
+    super::crs::convert_features(&mut parsed.others, crs);
     Some(note)
 }
 
 /// A layer file's features and warnings, or the errors that refuse it.
-pub type LayerRead = Result<(Vec<crate::model::GenericFeature>, Vec<Problem>), Vec<Problem>>;
+pub type LayerRead = Result<(crate::model::Features, Vec<Problem>), Vec<Problem>>;
 
 /// What the user chose when opening a file: its coordinate system and, for a table, its
 /// coordinate columns and sheet.

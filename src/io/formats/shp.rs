@@ -100,7 +100,7 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::LayerRe
                 "some text does not decode in the encoding the .cpg names: shown with �"
             )));
         }
-        return Ok((features, warnings));
+        return Ok((features.into(), warnings));
     }
     // Not UTF-8 and no .cpg to say what it is: Chinese Windows saves GBK. Only the attributes
     // are read again; the shapes (reprojected already) stay.
@@ -122,7 +122,7 @@ pub fn read_shp(path: &Path, label: &str, progress: &Progress) -> super::LayerRe
     } else {
         crate::msg!("no .cpg and the attribute text is not UTF-8: read as GBK (GB18030), the encoding Chinese Windows saves")
     }));
-    Ok((features, warnings))
+    Ok((features.into(), warnings))
 }
 
 /// One pass over the file, its text decoded as the `.cpg` says, else as UTF-8. Also says

@@ -105,6 +105,93 @@ fn currency_ok(c: &Option<String>) -> bool {
 
 /// Reads one park feature from its text, or returns `false` (nothing recorded) when it needs
 /// the slow path.
+/// Members of properties that make a feature a park or a county (read by the other paths).
+const SCHEMA_KEYS: [&str; 4] = ["\"role\"", "\"clusters\"", "\"projects\"", "\"adcode\""];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainFeature<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(default, borrow)]
+    id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    properties: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    geometry: PlainGeometry<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainGeometry<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(borrow)]
+    coordinates: &'a serde_json::value::RawValue,
+}
+
+/// The fast path for a plain feature of a big layer (a parcel: neither park nor county): its
+/// properties are kept as the text they are, never built into a JSON map, and its geometry
+/// is read from typed arrays. Only a feature that passes every check of the slow path — a
+/// Point, LineString, Polygon or MultiPolygon of valid longitude/latitude pairs, rings
+/// closed and not crossing themselves — is taken; for anything else this returns `false`
+/// and the slow path reads it and reports what is wrong.
+pub(super) fn read_plain(out: &mut ParsedFile, text: &str) -> bool {
+    if SCHEMA_KEYS.iter().any(|k| text.contains(k)) {
+        return false;
+    }
+    let Ok(f) = serde_json::from_str::<PlainFeature<'_>>(text) else {
+        return false;
+    };
+    let props = f.properties.get().trim_start();
+    if f.kind != "Feature" || !props.starts_with('{') {
+        return false;
+    }
+    let ok = |c: &[f64; 2]| {
+        c[0].is_finite()
+            && c[1].is_finite()
+            && (-180.0..=180.0).contains(&c[0])
+            && (-90.0..=90.0).contains(&c[1])
+    };
+    let coord = |c: &[f64; 2]| geo::Coord { x: c[0], y: c[1] };
+    let polygon = |rings: Vec<Vec<[f64; 2]>>| -> Option<geo::Polygon<f64>> {
+        let closed = |r: &Vec<[f64; 2]>| r.len() >= 4 && r.first() == r.last() && r.iter().all(ok);
+        if rings.is_empty() || !rings.iter().all(closed) {
+            return None;
+        }
+        let mut it = rings
+            .into_iter()
+            .map(|r| geo::LineString::new(r.iter().map(coord).collect()));
+        let p = geo::Polygon::new(it.next()?, it.collect());
+        super::geometry::self_crossing(&p).is_none().then_some(p)
+    };
+    let raw = f.geometry.coordinates.get();
+    let geometry: Option<geo::Geometry<f64>> = match f.geometry.kind {
+        "Point" => serde_json::from_str::<[f64; 2]>(raw)
+            .ok()
+            .filter(ok)
+            .map(|c| geo::Point(coord(&c)).into()),
+        "LineString" => serde_json::from_str::<Vec<[f64; 2]>>(raw)
+            .ok()
+            .filter(|l| l.len() >= 2 && l.iter().all(ok))
+            .map(|l| geo::LineString::new(l.iter().map(coord).collect()).into()),
+        "Polygon" => serde_json::from_str(raw)
+            .ok()
+            .and_then(polygon)
+            .map(Into::into),
+        "MultiPolygon" => serde_json::from_str::<Vec<Vec<Vec<[f64; 2]>>>>(raw)
+            .ok()
+            .and_then(|ps| ps.into_iter().map(polygon).collect::<Option<Vec<_>>>())
+            .map(|ps| geo::MultiPolygon::new(ps).into()),
+        _ => None,
+    };
+    let Some(geometry) = geometry else {
+        return false;
+    };
+    out.others.push_raw(&geometry, f.id.map(|i| i.get()), props);
+    true
+}
+
 pub(super) fn read_fast(
     ctx: &mut Ctx<'_>,
     out: &mut ParsedFile,

@@ -254,9 +254,21 @@ pub(super) fn line(
     let coords = a
         .iter()
         .enumerate()
-        .map(|(i, p)| position(ctx, &format!("{path}[{i}]"), p))
+        .map(|(i, p)| valid_position(p).or_else(|| position(ctx, &format!("{path}[{i}]"), p)))
         .collect::<Option<Vec<_>>>()?;
     Some(LineString(coords))
+}
+
+/// A position that passes every check of [`position`], read without building the path a
+/// problem would name (millions of positions are read; a problem is reported by `position`).
+fn valid_position(v: &Value) -> Option<Coord<f64>> {
+    let Value::Array(a) = v else { return None };
+    if a.len() < 2 || a.iter().any(|x| !x.as_f64().is_some_and(f64::is_finite)) {
+        return None;
+    }
+    let (lon, lat) = (a.first()?.as_f64()?, a.get(1)?.as_f64()?);
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+        .then_some(Coord { x: lon, y: lat })
 }
 
 pub(super) fn polygon(ctx: &mut Ctx<'_>, path: &str, v: &Value) -> Option<Polygon<f64>> {

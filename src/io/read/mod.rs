@@ -38,7 +38,7 @@ pub struct ParsedFile {
     /// Features with an `adcode`.
     pub counties: Vec<County>,
     /// Every other feature, untouched.
-    pub others: Vec<GenericFeature>,
+    pub others: crate::model::Features,
     /// Members of the top-level object other than `type` and `features` (`name`, `crs`, …).
     pub foreign_members: Extra,
 }
@@ -216,7 +216,7 @@ pub fn parse_geojson_with(
         _ if GEOMETRY_TYPES.contains(&kind.as_str()) => {
             ctx.location = "geometry".into();
             let geometry = read_geometry(&mut ctx, "", &Value::Object(root));
-            out.others.push(GenericFeature { id: None, properties: Map::new(), geometry });
+            out.others.push(&GenericFeature { id: None, properties: Map::new(), geometry });
         }
         other => ctx.error("type", crate::msg!("not GeoJSON: unknown type {} (expected FeatureCollection, Feature or a geometry type)", format!("{:?}", other))),
     }
@@ -251,6 +251,10 @@ fn read_halves(
             }
             let i = first + k;
             let feature = text.get(span.clone())?;
+            if fast::read_plain(&mut out, feature) {
+                progress.step();
+                continue;
+            }
             let location = format!("features[{i}]");
             if !fast::read_fast(&mut ctx, &mut out, i, &location, feature, taxonomy) {
                 let value: Value = serde_json::from_str(feature).ok()?;
@@ -277,7 +281,7 @@ fn read_halves(
     out.parks.extend(b_out.parks);
     out.park_feature_index.extend(b_out.park_feature_index);
     out.counties.extend(b_out.counties);
-    out.others.extend(b_out.others);
+    out.others.append(&b_out.others);
     problems.extend(b_problems);
     Some((out, problems))
 }
@@ -483,7 +487,7 @@ fn read_feature(
             });
         }
     } else {
-        out.others.push(GenericFeature {
+        out.others.push(&GenericFeature {
             id: feature_id,
             properties: props,
             geometry,
