@@ -1,0 +1,153 @@
+//! Big layers (issue 21): what the compact store and the fast reading path give back is what
+//! the slow path gave, and hit-testing a big layer finds what a search of every feature finds.
+
+use geo::{Intersects, Point};
+use park_atlas::io;
+use park_atlas::model::{Atlas, GenericFeature};
+use park_atlas::spatial::SpatialIndex;
+use park_atlas::synth::{self, SynthOptions};
+
+fn embedded() -> Atlas {
+    io::load_embedded().unwrap().atlas
+}
+
+/// Parcels as GeoJSON features, one text each.
+fn parcel_texts(n: usize, seed: u64) -> Vec<String> {
+    let text = synth::parcels_geojson(
+        &embedded(),
+        SynthOptions {
+            features: n,
+            vertices: 12,
+            seed,
+            ..SynthOptions::default()
+        },
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
+}
+
+/// Reads one feature alone: a small file, read by the slow path only.
+fn slowly(text: &str) -> (Option<GenericFeature>, Vec<(String, String)>) {
+    let (parsed, problems) = io::parse_geojson("one", text.as_bytes(), None);
+    (
+        parsed.others.get(0),
+        problems
+            .iter()
+            .map(|p| (p.field.clone(), p.message.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn features_read_fast_are_the_features_read_slowly() {
+    let mut texts = parcel_texts(4000, 7);
+    // Features the fast path must leave to the slow one, which reports what is wrong.
+    let odd = [
+        // Crosses itself: a warning.
+        r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[110,21],[110.01,21.01],[110.01,21],[110,21.01],[110,21]]]}}"#,
+        // Three numbers per position, a bbox member, null properties, an id.
+        r#"{"type":"Feature","id":7,"bbox":[110,21,110.1,21.1],"properties":null,"geometry":{"type":"Point","coordinates":[110.05,21.05,3.5]}}"#,
+        // A ring that is not closed: an error.
+        r#"{"type":"Feature","properties":{"n":3},"geometry":{"type":"Polygon","coordinates":[[[110,21],[110.01,21],[110.01,21.01],[110,21.01]]]}}"#,
+        // Latitude and longitude swapped: an error.
+        r#"{"type":"Feature","properties":{"n":4},"geometry":{"type":"Point","coordinates":[21.2,110.3]}}"#,
+        // A collection, and a feature without geometry.
+        r#"{"type":"Feature","properties":{"名称":"码头"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[110.4,21.2]},{"type":"LineString","coordinates":[[110.4,21.2],[110.5,21.3]]}]}}"#,
+        r#"{"type":"Feature","properties":{"n":6,"nested":{"a":[1,2.5,null]}},"geometry":null}"#,
+        // Plain, with an escaped string and a string id: the fast path takes these.
+        r#"{"type":"Feature","id":"p-1","properties":{"名称":"东海岛\"北\"","v":1e3},"geometry":{"type":"MultiPolygon","coordinates":[[[[110,21],[110.01,21],[110.01,21.01],[110,21],[110,21]]],[[[110.2,21],[110.21,21],[110.21,21.01],[110.2,21]]]]}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[110.4,21.2],[110.5,21.3]]}}"#,
+    ];
+    for (k, t) in odd.iter().enumerate() {
+        texts.insert(500 * k + 3, (*t).to_owned());
+    }
+    let file = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}",
+        texts.join(",\n")
+    );
+    assert!(file.len() > 1 << 20, "big enough to be read in halves");
+    let (parsed, problems) = io::parse_geojson("big", file.as_bytes(), None);
+
+    // Every feature the slow path keeps is kept, the same, in order; and every problem the
+    // slow path reports is reported, at the feature's place in the big file.
+    let mut kept = 0;
+    let mut expected_problems = 0;
+    for (i, t) in texts.iter().enumerate() {
+        let (f, p) = slowly(t);
+        for (field, message) in &p {
+            let reported = problems.iter().any(|q| {
+                q.location.starts_with(&format!("features[{i}]"))
+                    && &q.field == field
+                    && &q.message == message
+            });
+            assert!(
+                reported,
+                "feature {i}: {field}: {message} not in {problems:?}"
+            );
+            expected_problems += 1;
+        }
+        if let Some(f) = f {
+            assert_eq!(parsed.others.get(kept).as_ref(), Some(&f), "feature {i}");
+            kept += 1;
+        }
+    }
+    assert_eq!(parsed.others.len(), kept);
+    assert_eq!(problems.len(), expected_problems, "{problems:?}");
+    assert!(expected_problems >= 3);
+}
+
+#[test]
+fn hit_tests_on_a_big_layer_find_what_a_search_of_every_feature_finds() {
+    let n = 100_000;
+    let text = synth::parcels_geojson(
+        &embedded(),
+        SynthOptions {
+            features: n,
+            vertices: 12,
+            seed: 21,
+            ..SynthOptions::default()
+        },
+    );
+    let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
+    let mut atlas = embedded();
+    atlas.add_layer("parcels".into(), None, parsed.others);
+    assert_eq!(atlas.others.len(), n);
+    let index = SpatialIndex::build(&atlas);
+    let geometries: Vec<geo::Geometry<f64>> =
+        (0..n).map(|i| atlas.others.geometry(i).unwrap()).collect();
+    // Points on the parcels themselves (their first corner moved inside a little) and points
+    // anywhere in the city.
+    let mut seed = 99u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut points: Vec<Point<f64>> = (0..100)
+        .map(|_| Point::new(109.6 + 1.5 * next(), 20.2 + 1.8 * next()))
+        .collect();
+    for k in 0..100 {
+        let i = (k * 997) % n;
+        let c = geo::InteriorPoint::interior_point(&geometries[i]).unwrap();
+        points.push(c);
+    }
+    let mut found = 0;
+    for p in &points {
+        let mut hits: Vec<usize> = index
+            .others_at_point(&atlas, p.x(), p.y(), 0.0)
+            .iter()
+            .map(|h| h.index)
+            .collect();
+        hits.sort_unstable();
+        let all: Vec<usize> = (0..n).filter(|&i| geometries[i].intersects(p)).collect();
+        assert_eq!(hits, all, "at {p:?}");
+        found += all.len();
+    }
+    assert!(found >= 100, "each parcel's inner point hits it: {found}");
+}
