@@ -1,6 +1,7 @@
 //! Big layers (issue 21): what the compact store and the fast reading path give back is what
 //! the slow path gave, and hit-testing a big layer finds what a search of every feature finds.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use geo::{Intersects, Point};
 use park_atlas::io;
 use park_atlas::model::{Atlas, GenericFeature};
