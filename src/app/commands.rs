@@ -182,18 +182,14 @@ impl ParkAtlasApp {
 
     fn layer_bounds(&self, i: usize) -> Option<geo::Rect<f64>> {
         let layer = self.atlas.layers.get(i)?;
-        let geometries: Vec<geo::Geometry<f64>> = layer
-            .features
-            .clone()
-            .filter_map(|i| self.atlas.others.geometry(i))
-            .collect();
-        crate::map::projection::bounds_of(geometries.iter())
+        let [x0, y0, x1, y1] = self.atlas.others.bounds(layer.features.clone())?;
+        Some(geo::Rect::new((x0, y0), (x1, y1)))
     }
 
     /// Replaces the data on screen (new index, new generation, selection kept where the ids
     /// still exist, view fitted to the new data when `fit`).
-    fn set_atlas(&mut self, atlas: Atlas, fit: bool) {
-        self.index = SpatialIndex::build(&atlas);
+    fn set_atlas(&mut self, atlas: Atlas, fit: bool, index: Option<SpatialIndex>) {
+        self.index = index.unwrap_or_else(|| SpatialIndex::build(&atlas));
         self.atlas = Arc::new(atlas);
         self.generation += 1;
         self.state.selection.retain_known(&self.atlas);
@@ -245,8 +241,24 @@ impl ParkAtlasApp {
         let (p, job_path, repaint) = (progress.clone(), path.clone(), ctx.clone());
         let options = how.options.clone();
         std::thread::spawn(move || {
+            let t0 = std::time::Instant::now();
             let result = io::dataset::open_path_with_options(&base, &job_path, &p, &options);
-            let _ = tx.send(result);
+            let read = t0.elapsed();
+            // The index too, off the window's thread (a million features take a second).
+            let index = result
+                .as_ref()
+                .ok()
+                .filter(|_| !crate::store::layers::LayerAddress::is_table(&job_path))
+                .map(|l| SpatialIndex::build(&l.atlas));
+            if std::env::var_os("PARK_ATLAS_TIMING").is_some() {
+                eprintln!(
+                    "park-atlas: {} read in {} ms, indexed in {} ms",
+                    job_path.display(),
+                    read.as_millis(),
+                    (t0.elapsed() - read).as_millis()
+                );
+            }
+            let _ = tx.send((result, index));
             repaint.request_repaint();
         });
         self.loading = Some(super::LoadJob {
@@ -269,7 +281,7 @@ impl ParkAtlasApp {
             return;
         };
         match job.result.try_recv() {
-            Ok(result) => {
+            Ok((result, index)) => {
                 let (path, cancelled, how) = (
                     job.path.clone(),
                     job.progress.is_cancelled(),
@@ -284,7 +296,7 @@ impl ParkAtlasApp {
                         lang.tr("Loading cancelled; the data on screen was kept.")
                     )));
                 } else {
-                    self.finish_open(&path, result, how);
+                    self.finish_open(&path, result, how, index);
                 }
                 ctx.request_repaint();
             }
@@ -299,7 +311,7 @@ impl ParkAtlasApp {
     /// data on screen stays and the problems are listed.
     pub fn open(&mut self, path: &Path) {
         let result = io::open_path(&self.atlas, path);
-        self.finish_open(path, result, super::OpenHow::default());
+        self.finish_open(path, result, super::OpenHow::default(), None);
     }
 
     /// Shows what was opened, or why not.
@@ -308,6 +320,7 @@ impl ParkAtlasApp {
         path: &Path,
         result: Result<io::Loaded, Vec<io::Problem>>,
         how: super::OpenHow,
+        mut index: Option<SpatialIndex>,
     ) {
         let label = path.display().to_string();
         let lang = self.state.lang;
@@ -327,6 +340,7 @@ impl ParkAtlasApp {
                     let mut atlas = (*self.atlas).clone();
                     atlas.add_layer(l.name, l.path, features);
                     loaded.atlas = atlas;
+                    index = None;
                 }
                 let layer = (!path.is_dir())
                     .then(|| {
@@ -365,7 +379,11 @@ impl ParkAtlasApp {
                     self.edit.data_dir = Some(path.to_path_buf());
                     self.edit.reload_history();
                 }
-                self.set_atlas(loaded.atlas, how.fit && replaces_parks && layer.is_none());
+                self.set_atlas(
+                    loaded.atlas,
+                    how.fit && replaces_parks && layer.is_none(),
+                    index,
+                );
                 if how.fit
                     && let Some(b) = layer.and_then(|i| self.layer_bounds(i))
                 {

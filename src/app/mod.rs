@@ -91,6 +91,10 @@ pub struct ExportJob {
     pub result: std::sync::mpsc::Receiver<Result<Written, String>>,
 }
 
+/// What a background read sends back: the data (or why not) and its spatial index, built on
+/// the reading thread.
+pub type LoadResult = (Result<io::Loaded, Vec<io::Problem>>, Option<SpatialIndex>);
+
 /// A file or folder being read on a worker thread.
 pub struct LoadJob {
     /// What is read.
@@ -98,7 +102,7 @@ pub struct LoadJob {
     /// Features read, expected total, cancellation.
     pub progress: std::sync::Arc<io::Progress>,
     /// The outcome, when the reader is done.
-    pub result: std::sync::mpsc::Receiver<Result<io::Loaded, Vec<io::Problem>>>,
+    pub result: std::sync::mpsc::Receiver<LoadResult>,
     /// How to show it when it is read.
     pub how: OpenHow,
 }

@@ -34,6 +34,8 @@ pub type ScreenshotSlot = Arc<Mutex<Option<Result<(), ScreenshotError>>>>;
 const AFTER_FRAMES: u32 = 4;
 /// Give up on a screenshot after this many frames.
 const MAX_FRAMES: u32 = 6000;
+/// Time between frames while the data is still on its way.
+const WAITING_FRAME: Duration = Duration::from_millis(100);
 /// Wait at most this long for tiles.
 const TILE_WAIT: Duration = Duration::from_secs(10);
 /// Wait at most this long for the data: files named on the command line, the team store, the
@@ -115,7 +117,13 @@ impl ScreenshotJob {
                 repaint.request_repaint();
             });
         }
-        ctx.request_repaint();
+        if waiting_for.is_some() && !self.requested {
+            // Reading or building on other threads: a frame now and then is enough (every frame
+            // drawn would take a core from them), and what arrives asks for one anyway.
+            ctx.request_repaint_after(WAITING_FRAME);
+        } else {
+            ctx.request_repaint();
+        }
     }
 }
 

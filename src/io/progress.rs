@@ -54,8 +54,7 @@ impl Progress {
 /// A quick estimate of the number of features in GeoJSON text: the occurrences of the string
 /// `"Feature"` (which `"FeatureCollection"` does not match).
 pub fn estimate_features(text: &[u8]) -> usize {
-    const NEEDLE: &[u8] = b"\"Feature\"";
-    text.windows(NEEDLE.len()).filter(|w| *w == NEEDLE).count()
+    memchr::memmem::find_iter(text, b"\"Feature\"").count()
 }
 
 #[cfg(test)]

@@ -534,7 +534,16 @@ impl LayerShapes {
             } else {
                 let features = features.clone();
                 self.spawn(key, ctx, move || {
-                    ShapeCache::build_flat(&features, key, origin)
+                    let t0 = std::time::Instant::now();
+                    let c = ShapeCache::build_flat(&features, key, origin);
+                    if std::env::var_os("PARK_ATLAS_TIMING").is_some() {
+                        eprintln!(
+                            "park-atlas: layer shapes for zoom {} built in {} ms",
+                            key.level,
+                            t0.elapsed().as_millis()
+                        );
+                    }
+                    c
                 });
             }
         }

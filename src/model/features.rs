@@ -354,6 +354,19 @@ impl Features {
             .sum()
     }
 
+    /// The box around the features in `range` (west, south, east, north); None when none of
+    /// them has a coordinate.
+    pub fn bounds(&self, range: Range<usize>) -> Option<[f64; 4]> {
+        range.filter_map(|i| self.flat(i)?.bbox()).reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+    }
+
     /// Number of coordinates stored.
     pub fn vertex_count(&self) -> usize {
         self.chunks.iter().map(|c| c.coords.len()).sum()

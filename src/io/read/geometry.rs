@@ -1,6 +1,7 @@
 //! GeoJSON geometry objects → `geo` geometries, checking every coordinate, and a fast
 //! self-intersection check for polygon rings.
 
+use geo::line_intersection::line_intersection;
 use geo::sweep::Cross;
 use geo::{
     Coord, Geometry, GeometryCollection, Intersections, Line, LineIntersection, LineString,
@@ -137,6 +138,7 @@ impl Cross for Segment {
 /// touching each other at a single point are fine (OGC); crossings, overlaps and a ring
 /// touching itself are not.
 pub(super) fn self_crossing(poly: &Polygon<f64>) -> Option<Coord<f64>> {
+    const SMALL_RING: usize = 32;
     let mut segments = Vec::new();
     for (ring, ls) in std::iter::once(poly.exterior())
         .chain(poly.interiors())
@@ -151,19 +153,31 @@ pub(super) fn self_crossing(poly: &Polygon<f64>) -> Option<Coord<f64>> {
             ring_len,
         }));
     }
-    for (a, b, hit) in Intersections::from_iter(segments) {
+    let judge = |a: &Segment, b: &Segment, hit: LineIntersection<f64>| {
         let neighbours = a.ring == b.ring
             && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_len);
         match hit {
             LineIntersection::SinglePoint {
                 intersection,
                 is_proper,
-            } => {
-                if is_proper || (a.ring == b.ring && !neighbours) {
-                    return Some(intersection);
+            } => (is_proper || (a.ring == b.ring && !neighbours)).then_some(intersection),
+            LineIntersection::Collinear { intersection } => Some(intersection.start),
+        }
+    };
+    // A parcel's dozen edges: testing every pair is faster than setting up the sweep.
+    if segments.len() <= SMALL_RING {
+        for (i, a) in segments.iter().enumerate() {
+            for b in segments.get(i + 1..).unwrap_or_default() {
+                if let Some(c) = line_intersection(a.line, b.line).and_then(|h| judge(a, b, h)) {
+                    return Some(c);
                 }
             }
-            LineIntersection::Collinear { intersection } => return Some(intersection.start),
+        }
+        return None;
+    }
+    for (a, b, hit) in Intersections::from_iter(segments) {
+        if let Some(c) = judge(&a, &b, hit) {
+            return Some(c);
         }
     }
     None

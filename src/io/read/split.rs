@@ -42,6 +42,11 @@ pub(super) fn feature_spans(text: &str) -> Option<(Vec<Range<usize>>, Range<usiz
                     elem_start = Some(start);
                 }
             }
+            b'{' if in_features && depth == 2 && elem_start.is_none() => {
+                // A feature: jump to its closing brace.
+                elem_start = Some(i);
+                i = object_end(b, i)?;
+            }
             b'{' | b'[' => {
                 if in_features && depth == 2 && elem_start.is_none() {
                     elem_start = Some(i);
@@ -80,6 +85,43 @@ pub(super) fn feature_spans(text: &str) -> Option<(Vec<Range<usize>>, Range<usiz
         i += 1;
     }
     (done && depth == 0 && !in_features).then_some((spans, array))
+}
+
+/// The index of the `}` that closes the object opening at `start`, found by jumping from
+/// brace to quote to brace (SIMD search: the numbers that make up most of a feature are never
+/// looked at one by one). Brackets are not counted: a feature whose brackets do not balance
+/// does not parse, and the caller falls back to the one-pass reader.
+fn object_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    loop {
+        let k = i + memchr::memchr3(b'"', b'{', b'}', b.get(i..)?)?;
+        match b.get(k)? {
+            b'"' => {
+                let mut j = k + 1;
+                loop {
+                    let m = j + memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+                    if b.get(m)? == &b'\\' {
+                        j = m + 2;
+                    } else {
+                        i = m + 1;
+                        break;
+                    }
+                }
+            }
+            b'{' => {
+                depth += 1;
+                i = k + 1;
+            }
+            _ => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(k);
+                }
+                i = k + 1;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
