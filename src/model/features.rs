@@ -39,15 +39,15 @@ struct Chunk {
     coords: Vec<[f64; 2]>,
     /// Geometry tokens: a type, then its counts (see `encode`).
     tokens: Vec<u32>,
-    /// `id` and properties as JSON text, `[id,{…}]`, feature after feature.
-    text: String,
+    /// `id` and properties as JSON text (UTF-8), `[id,{…}]`, feature after feature.
+    text: Vec<u8>,
     /// Per feature, where its coordinates, tokens and text end (the previous one's end is where
     /// they start).
     ends: Vec<End>,
 }
 
 /// One feature as stored: its coordinates, geometry tokens and text.
-type Raw<'a> = (&'a [[f64; 2]], &'a [u32], &'a str);
+type Raw<'a> = (&'a [[f64; 2]], &'a [u32], &'a [u8]);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct End {
@@ -93,7 +93,7 @@ impl Chunk {
             encode(g, &mut self.tokens, &mut self.coords);
         }
         // A JSON value always serialises.
-        let _ = serde_json::to_writer(string_writer(&mut self.text), &(&f.id, &f.properties));
+        let _ = serde_json::to_writer(&mut self.text, &(&f.id, &f.properties));
         self.close_feature();
     }
 
@@ -103,7 +103,7 @@ impl Chunk {
             if let Some((c, t, x)) = other.raw(i) {
                 self.coords.extend_from_slice(c);
                 self.tokens.extend_from_slice(t);
-                self.text.push_str(x);
+                self.text.extend_from_slice(x);
                 self.close_feature();
             }
         }
@@ -229,14 +229,21 @@ impl Features {
 
     /// Appends one feature whose `id` and properties are JSON text already (a reader's fast
     /// path: `properties` must be a JSON object, `id` any JSON value).
-    pub fn push_raw(&mut self, geometry: &Geometry<f64>, id: Option<&str>, properties: &str) {
+    pub fn push_raw(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        id: Option<&str>,
+        properties: &str,
+    ) {
         let c = self.tail();
-        encode(geometry, &mut c.tokens, &mut c.coords);
-        c.text.push('[');
-        c.text.push_str(id.unwrap_or("null"));
-        c.text.push(',');
-        c.text.push_str(properties);
-        c.text.push(']');
+        if let Some(g) = geometry {
+            encode(g, &mut c.tokens, &mut c.coords);
+        }
+        c.text.push(b'[');
+        c.text.extend_from_slice(id.unwrap_or("null").as_bytes());
+        c.text.push(b',');
+        c.text.extend_from_slice(properties.as_bytes());
+        c.text.push(b']');
         c.close_feature();
         self.len += 1;
     }
@@ -310,7 +317,7 @@ impl Features {
     }
 
     fn text(&self, i: usize) -> Option<(Option<Value>, Extra)> {
-        serde_json::from_str(self.raw(i)?.2).ok()
+        serde_json::from_slice(self.raw(i)?.2).ok()
     }
 
     /// The properties of feature `i` (empty when out of range).
@@ -405,24 +412,6 @@ impl From<&[GenericFeature]> for Features {
         f.shrink_to_fit();
         f
     }
-}
-
-/// `serde_json::to_writer` wants an `io::Write`; this one appends to a `String` (serde_json
-/// writes only UTF-8).
-fn string_writer(s: &mut String) -> impl std::io::Write + '_ {
-    struct W<'s>(&'s mut String);
-    impl std::io::Write for W<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let t = std::str::from_utf8(buf)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            self.0.push_str(t);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    W(s)
 }
 
 fn count(n: usize) -> u32 {

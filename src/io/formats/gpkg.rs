@@ -7,12 +7,11 @@ use std::path::Path;
 use geozero::ToGeo;
 use geozero::wkb::GpkgWkb;
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::io::problem::{Msg, Problem, Severity};
 use crate::io::progress::Progress;
 use crate::io::reproject::{ToWgs84, cannot_convert, outside_lon_lat};
-use crate::model::GenericFeature;
 
 /// The first bytes of every SQLite database (and so of every GeoPackage).
 pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -174,17 +173,120 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
     let several = tables.len() > 1;
     let mut features = crate::model::Features::default();
     for (t, reproject) in tables.iter().zip(&reprojections) {
-        let mut st = db
-            .prepare(&format!("SELECT * FROM {}", quote(&t.name)))
-            .map_err(sql)?;
+        // A view has no rowid: it is read in one pass.
+        let span: Option<(Option<i64>, Option<i64>)> = db
+            .query_row(
+                &format!("SELECT min(rowid), max(rowid) FROM {}", quote(&t.name)),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok();
+        let rows = Rows {
+            table: t,
+            reproject: reproject.as_ref(),
+            several,
+            label,
+            progress,
+        };
+        let (first, last) = match span {
+            Some((Some(first), Some(last))) => (first, last),
+            Some(_) => continue,
+            None => (i64::MIN, i64::MAX),
+        };
+        // A big table is read in two halves of its rows, each on its own connection and core.
+        let mid = first + (last - first) / 2;
+        let (a, b) = if span.is_some() && last - first > PARALLEL_ROWS {
+            let before: i64 = db
+                .query_row(
+                    &format!("SELECT count(*) FROM {} WHERE rowid <= ?1", quote(&t.name)),
+                    [mid],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            std::thread::scope(|s| {
+                let second = s.spawn(|| {
+                    let db = Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .map_err(sql)?;
+                    rows.read(&db, mid + 1, last, before)
+                });
+                let a = rows.read(&db, first, mid, 0);
+                let b = second.join().unwrap_or_else(|_| {
+                    Err(error(crate::msg!(
+                        "internal error while reading the features"
+                    )))
+                });
+                (a, b)
+            })
+        } else {
+            (rows.read(&db, first, last, 0), Ok(Default::default()))
+        };
+        for (f, w) in [a?, b?] {
+            features.append(&f);
+            warnings.extend(w);
+        }
+    }
+    Ok((features, warnings))
+}
+
+/// Above this many rows a table is read on two threads.
+const PARALLEL_ROWS: i64 = 50_000;
+
+/// How the rows of one table are read.
+struct Rows<'a> {
+    table: &'a Table,
+    reproject: Option<&'a ToWgs84>,
+    several: bool,
+    label: &'a str,
+    progress: &'a Progress,
+}
+
+impl Rows<'_> {
+    /// Reads the rows with `first <= rowid <= last` (the first of them is row `before + 1` of
+    /// the table, for messages): each row's columns are written straight as the feature's
+    /// JSON text, its geometry decoded and brought to WGS 84.
+    fn read(
+        &self,
+        db: &Connection,
+        first: i64,
+        last: i64,
+        before: i64,
+    ) -> Result<(crate::model::Features, Vec<Problem>), Vec<Problem>> {
+        let (t, label) = (self.table, self.label);
+        let error = |msg: Msg| vec![Problem::file_level(Severity::Error, label, msg)];
+        let sql = |e: rusqlite::Error| error(crate::msg!("cannot read the GeoPackage: {}", e));
+        let mut warnings = Vec::new();
+        let mut features = crate::model::Features::default();
+        let whole = (first, last) == (i64::MIN, i64::MAX);
+        let query = if whole {
+            format!("SELECT * FROM {} WHERE ?1 < ?2", quote(&t.name))
+        } else {
+            format!(
+                "SELECT * FROM {} WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+                quote(&t.name)
+            )
+        };
+        let mut st = db.prepare(&query).map_err(sql)?;
         let names: Vec<String> = st.column_names().map(str::to_owned).collect();
-        let mut rows = st.query([]).map_err(sql)?;
+        // Column names as JSON strings, once.
+        let keys: Vec<String> = names
+            .iter()
+            .map(|n| Value::String(n.clone()).to_string())
+            .collect();
+        let table_member = format!(",\"gpkg_table\":{}", Value::String(t.name.clone()));
+        let mut rows = st.query([first, last]).map_err(sql)?;
+        let mut props = String::new();
+        let mut row_number = before;
         while let Some(row) = rows.next().map_err(sql)? {
-            if progress.is_cancelled() {
+            if self.progress.is_cancelled() {
                 return Err(error(crate::msg!("cancelled")));
             }
-            progress.step();
-            let mut properties = Map::new();
+            self.progress.step();
+            row_number += 1;
+            props.clear();
+            props.push('{');
             let mut geometry = None;
             let mut id = None;
             for (k, name) in names.iter().enumerate() {
@@ -193,7 +295,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
                     if let ValueRef::Blob(blob) = value {
                         match GpkgWkb(blob).to_geo() {
                             Ok(mut g) => {
-                                if let Some(r) = reproject {
+                                if let Some(r) = self.reproject {
                                     r.apply(&mut g).map_err(|why| {
                                         error(crate::msg!("{}: {}", format!("{:?}", t.name), why.msg()))
                                     })?;
@@ -203,7 +305,7 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
                             Err(e) => warnings.push(Problem::file_level(
                                 Severity::Warning,
                                 label,
-                                crate::msg!("{} row {}: the geometry does not decode ({}); the feature is kept without one", format!("{:?}", t.name), features.len() + 1, e),
+                                crate::msg!("{} row {}: the geometry does not decode ({}); the feature is kept without one", format!("{:?}", t.name), row_number, e),
                             )),
                         }
                     }
@@ -211,14 +313,24 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
                 }
                 let v = json(value);
                 if name.eq_ignore_ascii_case("fid") {
-                    id = Some(v);
+                    id = Some(v.to_string());
                     continue;
                 }
-                properties.insert(name.clone(), v);
+                if props.len() > 1 {
+                    props.push(',');
+                }
+                props.push_str(keys.get(k).map_or("\"\"", String::as_str));
+                props.push(':');
+                props.push_str(&v.to_string());
             }
-            if several {
-                properties.insert("gpkg_table".into(), Value::String(t.name.clone()));
+            if self.several {
+                props.push_str(if props.len() > 1 {
+                    &table_member
+                } else {
+                    &table_member[1..]
+                });
             }
+            props.push('}');
             if let Some(bad) = geometry.as_ref().and_then(outside_lon_lat) {
                 return Err(error(crate::msg!(
                     "{} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
@@ -227,15 +339,11 @@ pub fn read_gpkg(path: &Path, label: &str, progress: &Progress) -> super::LayerR
                     bad.1
                 )));
             }
-            features.push(&GenericFeature {
-                id,
-                properties,
-                geometry,
-            });
+            features.push_raw(geometry.as_ref(), id.as_deref(), &props);
         }
+        features.shrink_to_fit();
+        Ok((features, warnings))
     }
-    features.shrink_to_fit();
-    Ok((features, warnings))
 }
 
 /// An SQLite value as JSON (a BLOB other than the geometry as a note of its size).

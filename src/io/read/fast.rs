@@ -188,7 +188,8 @@ pub(super) fn read_plain(out: &mut ParsedFile, text: &str) -> bool {
     let Some(geometry) = geometry else {
         return false;
     };
-    out.others.push_raw(&geometry, f.id.map(|i| i.get()), props);
+    out.others
+        .push_raw(Some(&geometry), f.id.map(|i| i.get()), props);
     true
 }
 
