@@ -812,7 +812,7 @@ impl MapView {
     }
 
     /// The region the opened layers' shapes are built for at `key`'s level: the one drawn or
-    /// being built while the view stays inside it, else the view grown by its own size on
+    /// being built while the view stays inside it, else the view grown by half its size on
     /// every side (so that panning reuses it). None (everything) for small layers and before
     /// the first frame.
     fn others_region(&self, key: ShapeKey, zoom: f64, others: &Features) -> Option<[i32; 4]> {
@@ -831,7 +831,7 @@ impl MapView {
                 Some(_) => {}
             }
         }
-        let (w, h) = (v[2] - v[0], v[3] - v[1]);
+        let (w, h) = ((v[2] - v[0]) / 2.0, (v[3] - v[1]) / 2.0);
         Some(shapes::region_of([v[0] - w, v[1] - h, v[2] + w, v[3] + h]))
     }
 

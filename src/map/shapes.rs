@@ -7,6 +7,8 @@
 //! thread when the data is big, while the window keeps drawing.
 
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::epaint::{Color32, Mesh, Pos2, Vec2, Vertex, WHITE_UV};
@@ -196,6 +198,76 @@ impl ShapeCache {
     /// level only get their anchor and size (a city view of a million parcels needs no
     /// triangles).
     pub fn build_flat(features: &Features, key: ShapeKey, origin: Position) -> Self {
+        Self::build_flat_range(
+            features,
+            0..features.len(),
+            key,
+            origin,
+            &AtomicBool::new(false),
+        )
+    }
+
+    /// [`ShapeCache::build_flat`] on both cores: each half of the features on its own thread,
+    /// the halves joined. Stops early (returning what it has) when `stop` is raised.
+    pub fn build_flat_parallel(
+        features: &Features,
+        key: ShapeKey,
+        origin: Position,
+        stop: &AtomicBool,
+    ) -> Self {
+        let n = features.len();
+        let half = n / 2;
+        let (mut a, b) = std::thread::scope(|s| {
+            let second = s.spawn(|| Self::build_flat_range(features, half..n, key, origin, stop));
+            let a = Self::build_flat_range(features, 0..half, key, origin, stop);
+            (a, second.join().ok())
+        });
+        match b {
+            Some(b) => a.append(b),
+            None => a.items.resize(n, Item::default()),
+        }
+        a
+    }
+
+    /// Appends another cache's items (built for the same key and origin) after this one's.
+    fn append(&mut self, other: ShapeCache) {
+        let off = |r: &Range<u32>, by: usize| r.start + by as u32..r.end + by as u32;
+        let (fv, fi, rg, pt, lp) = (
+            self.fill_pos.len(),
+            self.fill_idx.len(),
+            self.rings.len(),
+            self.points.len(),
+            self.line_pos.len(),
+        );
+        self.items.extend(other.items.into_iter().map(|it| Item {
+            fill_v: off(&it.fill_v, fv),
+            fill_i: off(&it.fill_i, fi),
+            rings: off(&it.rings, rg),
+            points: off(&it.points, pt),
+            ..it
+        }));
+        self.fill_pos.extend(other.fill_pos);
+        self.fill_idx
+            .extend(other.fill_idx.into_iter().map(|i| i + fv as u32));
+        self.line_pos.extend(other.line_pos);
+        self.line_mitre.extend(other.line_mitre);
+        self.rings.extend(other.rings.into_iter().map(|r| Ring {
+            pts: off(&r.pts, lp),
+            closed: r.closed,
+        }));
+        self.points.extend(other.points);
+        self.source_vertices += other.source_vertices;
+    }
+
+    /// [`ShapeCache::build_flat`] for the features in `range` (its items are those features,
+    /// in order); stops early, with the rest left out, when `stop` is raised.
+    fn build_flat_range(
+        features: &Features,
+        range: Range<usize>,
+        key: ShapeKey,
+        origin: Position,
+        stop: &AtomicBool,
+    ) -> Self {
         let zoom = f64::from(key.level);
         let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
         let to_px = |c: Coord<f64>| {
@@ -206,8 +278,11 @@ impl ShapeCache {
             }
         };
         let region = key.region_degrees();
-        let mut cache = ShapeCache::empty(key, origin, features.len());
-        for i in 0..features.len() {
+        let mut cache = ShapeCache::empty(key, origin, range.len());
+        for i in range {
+            if i % 4096 == 0 && stop.load(Ordering::Relaxed) {
+                break;
+            }
             let mut item = cache.next_item();
             if let Some(g) = features.flat(i) {
                 cache.source_vertices += g.coords().len();
@@ -487,6 +562,8 @@ pub struct LayerShapes {
     /// The cache drawn from (possibly for another zoom level while a new one is built).
     pub current: Option<ShapeCache>,
     pending: Option<(ShapeKey, Receiver<ShapeCache>)>,
+    /// Raised to stop the build in progress when another is wanted (zooming on).
+    stop: Arc<AtomicBool>,
 }
 
 impl LayerShapes {
@@ -508,7 +585,7 @@ impl LayerShapes {
             } else {
                 let owned: Vec<Option<Geometry<f64>>> =
                     borrowed.iter().map(|g| g.cloned()).collect();
-                self.spawn(key, ctx, move || {
+                self.spawn(key, ctx, move |_| {
                     let refs: Vec<Option<&Geometry<f64>>> =
                         owned.iter().map(Option::as_ref).collect();
                     ShapeCache::build(&refs, key, origin)
@@ -533,9 +610,9 @@ impl LayerShapes {
                 self.pending = None;
             } else {
                 let features = features.clone();
-                self.spawn(key, ctx, move || {
+                self.spawn(key, ctx, move |stop| {
                     let t0 = std::time::Instant::now();
-                    let c = ShapeCache::build_flat(&features, key, origin);
+                    let c = ShapeCache::build_flat_parallel(&features, key, origin, stop);
                     if std::env::var_os("PARK_ATLAS_TIMING").is_some() {
                         eprintln!(
                             "park-atlas: layer shapes for zoom {} built in {} ms",
@@ -571,12 +648,16 @@ impl LayerShapes {
         &mut self,
         key: ShapeKey,
         ctx: &egui::Context,
-        job: impl FnOnce() -> ShapeCache + Send + 'static,
+        job: impl FnOnce(&AtomicBool) -> ShapeCache + Send + 'static,
     ) {
+        // A build for another key is no longer wanted.
+        self.stop.store(true, Ordering::Relaxed);
+        self.stop = Arc::new(AtomicBool::new(false));
+        let stop = self.stop.clone();
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(job());
+            let _ = tx.send(job(&stop));
             repaint.request_repaint();
         });
         self.pending = Some((key, rx));
@@ -647,6 +728,49 @@ mod tests {
         assert!(far.is_marker(&far.items[0], pl));
         let pl = c.placement(Pos2::ZERO, 14.0);
         assert!(!c.is_marker(item, pl));
+    }
+
+    #[test]
+    fn a_layer_built_in_two_halves_is_the_layer_built_in_one() {
+        let features: Vec<crate::model::GenericFeature> = (0..301)
+            .map(|i| {
+                let (x, y) = (110.0 + f64::from(i % 20) * 0.01, 21.0 + f64::from(i / 20) * 0.01);
+                let d = 0.002 + f64::from(i % 7) * 0.001;
+                let geometry: Geometry<f64> = if i % 10 == 3 {
+                    Point::new(x, y).into()
+                } else {
+                    polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into()
+                };
+                crate::model::GenericFeature {
+                    id: None,
+                    properties: Default::default(),
+                    geometry: (i % 50 != 7).then_some(geometry),
+                }
+            })
+            .collect();
+        let store = Features::from(features);
+        let origin = Position::new(110.0, 21.0);
+        let one = ShapeCache::build_flat(&store, key(15), origin);
+        let two = ShapeCache::build_flat_parallel(&store, key(15), origin, &AtomicBool::new(false));
+        assert_eq!(one.items.len(), 301);
+        assert_eq!(two.items.len(), 301);
+        assert!(one.fill_idx.len() > 1000);
+        let pl = one.placement(Pos2::ZERO, 15.0);
+        for (a, b) in one.items.iter().zip(&two.items) {
+            assert_eq!((a.kind, a.anchor, a.size_px), (b.kind, b.anchor, b.size_px));
+            let mesh = |c: &ShapeCache, it: &Item| {
+                let mut m = Mesh::default();
+                c.push_fill(it, pl, Color32::RED, &mut m);
+                c.push_outline(it, pl, 1.0, Color32::BLACK, &mut m);
+                let points: Vec<Pos2> = c.marker_points(it, pl).collect();
+                (
+                    m.indices,
+                    m.vertices.iter().map(|v| v.pos).collect::<Vec<_>>(),
+                    points,
+                )
+            };
+            assert_eq!(mesh(&one, a), mesh(&two, b));
+        }
     }
 
     #[test]
