@@ -156,12 +156,42 @@ fn frame(c: &mut Criterion) {
     );
 }
 
+/// A million parcels (issue 21), only with `PARK_ATLAS_BENCH_1M=1`: writing and reading them
+/// takes half a minute before the first sample.
+fn frame_1m(c: &mut Criterion) {
+    if std::env::var_os("PARK_ATLAS_BENCH_1M").is_none() {
+        return;
+    }
+    let embedded = io::load_embedded().unwrap().atlas;
+    let text = synth::parcels_geojson(
+        &embedded,
+        SynthOptions {
+            features: 1_000_000,
+            vertices: 12,
+            ..SynthOptions::default()
+        },
+    );
+    let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
+    drop(text);
+    let mut with_parcels = embedded.clone();
+    with_parcels.add_layer("parcels".into(), None, parsed.others);
+    assert_eq!(with_parcels.others.len(), 1_000_000);
+    for (zoom, label) in [(None, "city"), (Some(12.0), "z12"), (Some(15.0), "z15")] {
+        bench_view(
+            c,
+            &format!("frame 1M parcel layer, {label}"),
+            &with_parcels,
+            zoom,
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = frame
+    targets = frame, frame_1m
 }
 criterion_main!(benches);

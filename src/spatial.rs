@@ -230,19 +230,22 @@ impl SpatialIndex {
         min_lat: f64,
         max_lon: f64,
         max_lat: f64,
-    ) -> Vec<usize> {
+    ) -> Cow<'_, [usize]> {
         let query = AABB::from_corners([min_lon, min_lat], [max_lon, max_lat]);
         let Some((_, env, all)) = self.layers.iter().find(|l| l.0 == layer) else {
-            return Vec::new();
+            return Cow::Borrowed(&[]);
         };
         if query.contains_envelope(env) {
-            return all.clone();
+            // The whole layer: its list as it is (a million features are not copied per frame).
+            return Cow::Borrowed(all);
         }
-        self.tree
-            .locate_in_envelope_intersecting(&query)
-            .filter(|e| e.data.0 == layer)
-            .map(|e| e.data.1)
-            .collect()
+        Cow::Owned(
+            self.tree
+                .locate_in_envelope_intersecting(&query)
+                .filter(|e| e.data.0 == layer)
+                .map(|e| e.data.1)
+                .collect(),
+        )
     }
 
     /// Parks whose geometry meets the box (a point inside it, a polygon or line crossing it),

@@ -2,11 +2,17 @@
 //! the slow path gave, and hit-testing a big layer finds what a search of every feature finds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use egui::Modifiers;
+use egui_kittest::kittest::Queryable;
 use geo::{Intersects, Point};
 use park_atlas::io;
 use park_atlas::model::{Atlas, GenericFeature};
 use park_atlas::spatial::SpatialIndex;
 use park_atlas::synth::{self, SynthOptions};
+use walkers::Position;
 
 fn embedded() -> Atlas {
     io::load_embedded().unwrap().atlas
@@ -151,4 +157,81 @@ fn hit_tests_on_a_big_layer_find_what_a_search_of_every_feature_finds() {
         found += all.len();
     }
     assert!(found >= 100, "each parcel's inner point hits it: {found}");
+}
+
+#[test]
+fn the_window_waits_for_a_big_layer_then_draws_and_identifies_its_parcels() {
+    // 60,000 parcels (780k vertices): read on both cores, shapes built around the view.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parcels.geojson");
+    let text = synth::parcels_geojson(
+        &embedded(),
+        SynthOptions {
+            features: 60_000,
+            vertices: 12,
+            seed: 5,
+            ..SynthOptions::default()
+        },
+    );
+    std::fs::write(&path, &text).unwrap();
+    let mut h = common::harness(common::english());
+    h.state_mut().queue_files(vec![path.clone()]);
+    // What --screenshot waits for: the file named, then the view's shapes, then nothing.
+    let named = h.state().waiting_for();
+    assert_eq!(named.as_deref(), Some(path.to_str().unwrap()));
+    let start = std::time::Instant::now();
+    let mut seen_file = false;
+    while let Some(what) = h.state().waiting_for() {
+        seen_file |= what == path.display().to_string();
+        assert!(start.elapsed().as_secs() < 120, "still waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    assert!(seen_file);
+    h.run();
+    assert_eq!(h.state().atlas.others.len(), 60_000);
+    h.get_by_label("parcels.geojson");
+
+    // Zoomed in on one parcel, a click inside it shows its properties.
+    let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
+    let target = parsed.others.get(12_345).unwrap();
+    let inside = geo::InteriorPoint::interior_point(target.geometry.as_ref().unwrap()).unwrap();
+    h.state_mut()
+        .map
+        .fly_to(Position::new(inside.x(), inside.y()), 17.0);
+    let start = std::time::Instant::now();
+    loop {
+        h.step();
+        let frame = h.state().map.last.unwrap();
+        if (frame.zoom - 17.0).abs() < 0.01 && h.state().waiting_for().is_none() {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 60, "never zoomed in");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let at = h
+        .state()
+        .map
+        .last
+        .unwrap()
+        .screen_pos(Position::new(inside.x(), inside.y()));
+    common::click_at(&mut h, at, Modifiers::NONE);
+    let expected = target.properties["parcel"].as_str().unwrap().to_owned();
+    let index = SpatialIndex::build(&h.state().atlas);
+    let hits = index.others_at_point(&h.state().atlas, inside.x(), inside.y(), 0.0);
+    assert!(hits.iter().any(|hit| {
+        h.state().atlas.others.properties(hit.index)["parcel"] == expected.as_str()
+    }));
+    // The details panel shows a parcel under the click (the topmost of those overlapping).
+    let shown = h.state().identified.unwrap();
+    assert!(
+        hits.iter().any(|hit| hit.index == shown),
+        "{shown} not among {hits:?}"
+    );
+    let name = h.state().atlas.others.properties(shown)["parcel"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.get_by_label_contains(&name);
 }

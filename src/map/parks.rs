@@ -137,7 +137,7 @@ pub fn view_box(scr: &Screen<'_>, rect: Rect, margin: f32) -> [f64; 4] {
 }
 
 /// Indices of one layer's features whose bounding box meets the box.
-pub fn in_view(index: &SpatialIndex, layer: Layer, b: [f64; 4]) -> Vec<usize> {
+pub fn in_view(index: &SpatialIndex, layer: Layer, b: [f64; 4]) -> std::borrow::Cow<'_, [usize]> {
     index.layer_in_box(layer, b[0], b[1], b[2], b[3])
 }
 
@@ -195,7 +195,7 @@ impl ParkStyle {
 
     /// Parks (shown or dimmed) in view, in drawing order.
     pub fn visible(&self, input: &MapInput<'_>, b: [f64; 4]) -> Vec<usize> {
-        let mut parks = in_view(input.index, Layer::Park, b);
+        let mut parks = in_view(input.index, Layer::Park, b).into_owned();
         if parks.len() == self.order.len() {
             // The whole city is in view: the order is ready.
             return self.order.clone();
