@@ -554,6 +554,9 @@ impl ParksFrame<'_, '_> {
     }
 }
 
+/// Above this many features in view, a frame draws a big layer from its representatives.
+const REPRESENTED_ABOVE: usize = 100_000;
+
 /// Draws the features of opened files that are neither parks nor counties, layer by layer
 /// (bottom first) in each layer's colour: filled and outlined polygons, lines, and markers
 /// (thinned where they pile up). Hidden layers are skipped. The meshes come from `buffers`.
@@ -569,12 +572,38 @@ pub fn draw_others(
     };
     let rect = painter.clip_rect();
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
+    // A view holding most of a big layer looks only at its representatives (thinned once per
+    // zoom level, a cell of 2·LOD_RADIUS/√2 cache pixels: never sparser than the screen's
+    // thinning within half a level).
+    let reps = (visible.len() > REPRESENTED_ABOVE).then(|| {
+        let ranges: Vec<std::ops::Range<usize>> =
+            layers.iter().map(|l| l.features.clone()).collect();
+        cache.representatives(&ranges, 2.0 * LOD_RADIUS / std::f32::consts::SQRT_2)
+    });
     for (n, layer) in layers.iter().enumerate().filter(|(_, l)| l.style.visible) {
         let (fill, line) = super::style::layer_colors(&layer.style);
         let mut fills = buffers.take(3 * n);
         let mut lines = buffers.take(3 * n + 1);
         let mut discs = buffers.take(3 * n + 2);
-        for &i in visible.iter().filter(|i| layer.features.contains(i)) {
+        let items: Box<dyn Iterator<Item = usize>> = match reps {
+            Some(reps) => {
+                let a = reps.partition_point(|&i| (i as usize) < layer.features.start);
+                let b = reps.partition_point(|&i| (i as usize) < layer.features.end);
+                Box::new(
+                    reps.get(a..b)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&i| i as usize),
+                )
+            }
+            None => Box::new(
+                visible
+                    .iter()
+                    .copied()
+                    .filter(|i| layer.features.contains(i)),
+            ),
+        };
+        for i in items {
             let Some(item) = cache.items.get(i) else {
                 continue;
             };
@@ -585,6 +614,11 @@ pub fn draw_others(
                     }
                 }
             } else {
+                // Representatives are not culled by the index: off screen, skip.
+                let reach = item.size_px * pl.scale;
+                if reps.is_some() && !rect.expand(reach).contains(pl.at(item.anchor)) {
+                    continue;
+                }
                 if item.kind == Kind::Area {
                     cache.push_fill(item, pl, fill, &mut fills);
                 }

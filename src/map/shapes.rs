@@ -134,6 +134,9 @@ pub struct ShapeCache {
     pub points: Vec<Pos2>,
     /// Vertices of the input geometry.
     pub source_vertices: usize,
+    /// For big layers: the items a frame that holds most of them looks at (see
+    /// [`ShapeCache::representatives`]), found on first use.
+    reps: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// Where cached pixels go on screen this frame.
@@ -343,6 +346,7 @@ impl ShapeCache {
             rings: Vec::new(),
             points: Vec::new(),
             source_vertices: 0,
+            reps: std::sync::OnceLock::new(),
         }
     }
 
@@ -525,6 +529,38 @@ impl ShapeCache {
             .unwrap_or_default();
         let anchor = pts.is_empty().then_some(item.anchor);
         pts.iter().copied().chain(anchor).map(move |p| pl.at(p))
+    }
+
+    /// The items worth looking at when a frame holds most of a big layer: every tessellated
+    /// item, and of those that are only a marker at this level one per square of `cell` cache
+    /// pixels, each layer (`layers`: its range of items) thinned on its own. In item order.
+    /// Found once per cache; a frame then walks thousands of items instead of a million.
+    pub fn representatives(&self, layers: &[Range<usize>], cell: f32) -> &[u32] {
+        self.reps.get_or_init(|| {
+            let mut ranges = layers.to_vec();
+            ranges.sort_by_key(|r| r.start);
+            let mut out = Vec::new();
+            for r in ranges {
+                let mut taken = std::collections::HashSet::new();
+                for i in r {
+                    let Some(item) = self.items.get(i) else { break };
+                    if item.kind == Kind::None {
+                        continue;
+                    }
+                    let marker_only = item.rings.is_empty() && item.fill_i.is_empty();
+                    let at = self
+                        .points
+                        .get(item.points.start as usize)
+                        .copied()
+                        .unwrap_or(item.anchor);
+                    let square = ((at.x / cell).floor() as i32, (at.y / cell).floor() as i32);
+                    if !marker_only || taken.insert(square) {
+                        out.push(i as u32);
+                    }
+                }
+            }
+            out
+        })
     }
 
     /// Whether the item is drawn as a marker at this scale: points, and polygons or lines
@@ -770,6 +806,58 @@ mod tests {
                 )
             };
             assert_eq!(mesh(&one, a), mesh(&two, b));
+        }
+    }
+
+    #[test]
+    fn representatives_keep_every_shape_and_one_marker_per_square_per_layer() {
+        // 2,000 tiny squares packed into a small area (markers at zoom 10), then 10 big ones.
+        let square = |x: f64, y: f64, d: f64| -> Option<Geometry<f64>> {
+            Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
+        };
+        let mut geoms: Vec<Option<Geometry<f64>>> = (0..2000)
+            .map(|i| {
+                square(
+                    110.0 + f64::from(i % 50) * 0.002,
+                    21.0 + f64::from(i / 50) * 0.002,
+                    0.0005,
+                )
+            })
+            .collect();
+        geoms.extend((0..10).map(|i| square(110.5 + f64::from(i) * 0.2, 21.5, 0.1)));
+        let store = Features::from(
+            geoms
+                .into_iter()
+                .map(|geometry| crate::model::GenericFeature {
+                    id: None,
+                    properties: Default::default(),
+                    geometry,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let c = ShapeCache::build_flat(&store, key(10), Position::new(110.0, 21.0));
+        let cell = 8.0;
+        // Two layers: the first 1,000 squares, and the rest.
+        let reps = c.representatives(&[1000..2010, 0..1000], cell).to_vec();
+        assert!(reps.windows(2).all(|w| w[0] < w[1]), "in item order");
+        // Every big square is there.
+        assert!((2000..2010).all(|i| reps.contains(&i)));
+        // Far fewer markers, and every marker-only item has a representative of its own layer
+        // in its square.
+        let markers = reps.iter().filter(|&&i| i < 2000).count();
+        assert!(markers < 400, "{markers}");
+        let square_of = |i: usize| {
+            let a = c.items[i].anchor;
+            ((a.x / cell).floor() as i32, (a.y / cell).floor() as i32)
+        };
+        for i in 0..2000 {
+            let layer = if i < 1000 { 0..1000 } else { 1000..2010 };
+            assert!(
+                reps.iter().any(
+                    |&r| layer.contains(&(r as usize)) && square_of(r as usize) == square_of(i)
+                ),
+                "item {i}"
+            );
         }
     }
 
