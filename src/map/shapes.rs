@@ -164,18 +164,24 @@ pub fn vertex_count(g: &Geometry<f64>) -> usize {
     geo::CoordsIter::coords_count(g)
 }
 
+/// WGS-84 → Web-Mercator pixels at the key's level, relative to `origin` (shifted to GCJ-02
+/// when the key says so).
+fn to_pixels(key: ShapeKey, origin: Position) -> impl Fn(Coord<f64>) -> Coord<f64> + Copy {
+    let zoom = f64::from(key.level);
+    let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
+    move |c: Coord<f64>| {
+        let p = MercatorProjection.project(shift(Position::new(c.x, c.y), key.gcj), zoom);
+        Coord {
+            x: p.x() - o.x(),
+            y: p.y() - o.y(),
+        }
+    }
+}
+
 impl ShapeCache {
     /// Tessellates `geometries` (one item each, `None` for features without geometry).
     pub fn build(geometries: &[Option<&Geometry<f64>>], key: ShapeKey, origin: Position) -> Self {
-        let zoom = f64::from(key.level);
-        let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
-        let to_px = |c: Coord<f64>| {
-            let p = MercatorProjection.project(shift(Position::new(c.x, c.y), key.gcj), zoom);
-            Coord {
-                x: p.x() - o.x(),
-                y: p.y() - o.y(),
-            }
-        };
+        let to_px = to_pixels(key, origin);
         let mut cache = ShapeCache::empty(key, origin, geometries.len());
         for g in geometries {
             let mut item = cache.next_item();
@@ -271,15 +277,7 @@ impl ShapeCache {
         origin: Position,
         stop: &AtomicBool,
     ) -> Self {
-        let zoom = f64::from(key.level);
-        let o = MercatorProjection.project(shift(origin, key.gcj), zoom);
-        let to_px = |c: Coord<f64>| {
-            let p = MercatorProjection.project(shift(Position::new(c.x, c.y), key.gcj), zoom);
-            Coord {
-                x: p.x() - o.x(),
-                y: p.y() - o.y(),
-            }
-        };
+        let to_px = to_pixels(key, origin);
         let region = key.region_degrees();
         let mut cache = ShapeCache::empty(key, origin, range.len());
         for i in range {
