@@ -410,8 +410,18 @@ impl MapView {
         let others_of = &input.atlas.others;
         if !others_of.is_empty() {
             let region = self.others_region(key, zoom, others_of);
-            self.other_shapes
-                .ensure_flat(ShapeKey { region, ..key }, city_center, others_of, &ctx);
+            self.other_shapes.ensure_flat(
+                ShapeKey { region, ..key },
+                city_center,
+                others_of,
+                input
+                    .atlas
+                    .layers
+                    .iter()
+                    .map(|l| l.features.clone())
+                    .collect(),
+                &ctx,
+            );
         }
         let building = self.park_shapes.is_building() || self.other_shapes.is_building();
         let park_shapes = self.park_shapes.usable(key);

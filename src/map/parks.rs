@@ -572,13 +572,12 @@ pub fn draw_others(
     };
     let rect = painter.clip_rect();
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
-    // A view holding most of a big layer looks only at its representatives (thinned once per
-    // zoom level, a cell of 2·LOD_RADIUS/√2 cache pixels: never sparser than the screen's
-    // thinning within half a level).
+    // A view holding most of a big layer looks only at its representatives (found with the
+    // level's shapes, on the worker).
     let reps = (visible.len() > REPRESENTED_ABOVE).then(|| {
         let ranges: Vec<std::ops::Range<usize>> =
             layers.iter().map(|l| l.features.clone()).collect();
-        cache.representatives(&ranges, 2.0 * LOD_RADIUS / std::f32::consts::SQRT_2)
+        cache.representatives(&ranges, super::shapes::REPRESENTATIVE_CELL)
     });
     for (n, layer) in layers.iter().enumerate().filter(|(_, l)| l.style.visible) {
         let (fill, line) = super::style::layer_colors(&layer.style);

@@ -28,6 +28,10 @@ pub const SMALL_PX: f32 = 10.0;
 /// Above this many source vertices the cache is built on a worker thread.
 const BACKGROUND_VERTICES: usize = 40_000;
 
+/// The square (cache pixels) big layers' markers are thinned to once per level: the screen
+/// keeps one marker per 8-px cell, and within half a level a square grows at most √2 times.
+pub const REPRESENTATIVE_CELL: f32 = 8.0 / std::f32::consts::SQRT_2;
+
 /// Above this many source vertices only the features around the view are built.
 pub const REGION_VERTICES: usize = 400_000;
 
@@ -630,12 +634,14 @@ impl LayerShapes {
     }
 
     /// Like [`LayerShapes::ensure`] for the features of opened layers, built from their
-    /// compact store (shared with the worker thread, not copied).
+    /// compact store (shared with the worker thread, not copied); a big layer's
+    /// representatives for `layers` (each layer's range of features) are found there too.
     pub fn ensure_flat(
         &mut self,
         key: ShapeKey,
         origin: Position,
         features: &Features,
+        layers: Vec<Range<usize>>,
         ctx: &egui::Context,
     ) {
         if self.needs(key) {
@@ -647,6 +653,7 @@ impl LayerShapes {
                 self.spawn(key, ctx, move |stop| {
                     let t0 = std::time::Instant::now();
                     let c = ShapeCache::build_flat_parallel(&features, key, origin, stop);
+                    c.representatives(&layers, REPRESENTATIVE_CELL);
                     if std::env::var_os("PARK_ATLAS_TIMING").is_some() {
                         eprintln!(
                             "park-atlas: layer shapes for zoom {} built in {} ms",

@@ -1,14 +1,15 @@
 //! The features of opened layers, kept compact: a million parcels must fit in a few hundred
 //! megabytes, where a `geo::Geometry` and a JSON map per feature took two gigabytes.
 //!
-//! All coordinates of all features sit in one flat buffer; each feature's geometry is a short
+//! The coordinates of a block of features sit in one flat buffer; each feature's geometry is a short
 //! run of tokens (its type and counts, in the order WKB would write them) pointing into it, so
 //! every geometry type — holes, multi-parts, collections (nested too), empty ones — comes back
 //! exactly as it went in. The `id` and properties of a feature are kept as one compact JSON
 //! text, parsed again when a feature is shown, tabled or exported.
 //!
-//! The buffers sit behind an `Arc`: a copy of the layers (for a worker thread, or for the
-//! atlas a team-store reload builds) costs nothing until one of them is changed.
+//! The blocks (chunks of 16,384 features) sit behind `Arc`s: a copy of the layers (for a
+//! worker thread, or for the atlas a team-store reload builds) and joining two stores cost
+//! nothing until a block is changed.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -400,15 +401,6 @@ impl From<Vec<GenericFeature>> for Features {
     fn from(v: Vec<GenericFeature>) -> Features {
         let mut f = Features::default();
         f.extend(&v);
-        f.shrink_to_fit();
-        f
-    }
-}
-
-impl From<&[GenericFeature]> for Features {
-    fn from(v: &[GenericFeature]) -> Features {
-        let mut f = Features::default();
-        f.extend(v);
         f.shrink_to_fit();
         f
     }
