@@ -136,12 +136,7 @@ fn opening_files(c: &mut Criterion) {
         .unwrap()
         .unwrap();
     let geojson = dir.path().join("t.geojson");
-    io::convert::write_features(
-        &features.to_vec(0..features.len()),
-        &geojson,
-        io::convert::Output::GeoJson,
-    )
-    .unwrap();
+    io::convert::write_features(&features, &geojson, io::convert::Output::GeoJson).unwrap();
     let mut g = c.benchmark_group("opening files (100k rows)");
     g.sample_size(10)
         .warm_up_time(Duration::from_millis(300))

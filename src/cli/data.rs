@@ -354,7 +354,9 @@ pub(crate) fn convert(
     }
     write_features(&features, out, output)
         .with_context(|| format!("writing {} failed", out.display()))?;
-    let located = features.iter().filter(|f| f.geometry.is_some()).count();
+    let located = (0..features.len())
+        .filter(|&i| features.flat(i).is_some())
+        .count();
     if zh {
         say!(
             "已写入 {}：{} 个要素（{} 个有位置），WGS-84",

@@ -11,10 +11,10 @@ use serde_json::{Map, Value};
 use super::formats::TableOptions;
 use super::problem::{Problem, Severity};
 use super::progress::Progress;
-use crate::model::{Atlas, GenericFeature};
+use crate::model::{Atlas, Features, GenericFeature};
 
 /// What a file converted to: its features (WGS-84) and what was found and done on the way.
-pub type Converted = Result<(Vec<GenericFeature>, Vec<Problem>), Vec<Problem>>;
+pub type Converted = Result<(Features, Vec<Problem>), Vec<Problem>>;
 
 /// Reads `path` as features in WGS-84. `reference` gives the counties a counties file is
 /// matched against (to find GCJ-02/BD-09). A parks file is refused: `export` writes parks.
@@ -22,7 +22,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
     let label = path.display().to_string();
     let progress = Progress::default();
     if let Some(read) = super::dataset::read_layer_file_as(path, &label, &progress, options) {
-        return read.map(|(f, w)| (f.to_vec(0..f.len()), w));
+        return read;
     }
     let bytes = super::formats::read_file(path, &label)?;
     let json = super::dataset::as_geojson(&label, bytes)?;
@@ -45,7 +45,7 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
     {
         problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
-    let mut features: Vec<GenericFeature> = parsed
+    let counties: Vec<GenericFeature> = parsed
         .counties
         .into_iter()
         .map(|c| {
@@ -68,7 +68,8 @@ pub fn read_features(path: &Path, options: &TableOptions, reference: &Atlas) -> 
             }
         })
         .collect();
-    features.extend(parsed.others.iter());
+    let mut features = Features::from(counties);
+    features.append(&parsed.others);
     Ok((features, problems))
 }
 
@@ -98,47 +99,59 @@ impl Output {
 
 /// Writes features to `path` (atomically: the old file stays on any error).
 pub fn write_features(
-    features: &[GenericFeature],
+    features: &Features,
     path: &Path,
     output: Output,
 ) -> Result<(), super::gpkg::GpkgError> {
-    if output == Output::Gpkg {
-        let table = path.file_stem().map_or_else(
-            || "features".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        return super::gpkg::write_features_gpkg(features, &table, path);
+    match output {
+        Output::GeoJson => {
+            super::atomic::write_atomic_with(path, |w| write_geojson(features, w))?;
+        }
+        Output::Csv => {
+            let features = features.to_vec(0..features.len());
+            super::atomic::write_atomic_with(path, |w| write_csv(&features, w))?;
+        }
+        Output::Gpkg => {
+            let table = path.file_stem().map_or_else(
+                || "features".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            let features = features.to_vec(0..features.len());
+            super::gpkg::write_features_gpkg(&features, &table, path)?;
+        }
     }
-    super::atomic::write_atomic_with(path, |w| match output {
-        Output::Csv => write_csv(features, w),
-        Output::GeoJson | Output::Gpkg => write_geojson(features, w),
-    })?;
     Ok(())
 }
 
-fn write_geojson(features: &[GenericFeature], w: &mut dyn Write) -> std::io::Result<()> {
-    /// A feature serialized from borrowed parts (no copy of its properties).
-    #[derive(serde::Serialize)]
-    struct Feature<'a> {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<&'a Value>,
-        properties: &'a Map<String, Value>,
-        geometry: Option<geojson::Geometry>,
-    }
+/// GeoJSON straight from the store: each feature's id and properties are copied as the JSON
+/// text they are kept in, its geometry written from the flat coordinates.
+fn write_geojson(features: &Features, w: &mut dyn Write) -> std::io::Result<()> {
+    use serde_json::value::RawValue;
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (i, f) in features.iter().enumerate() {
-        let feature = Feature {
-            kind: "Feature",
-            id: f.id.as_ref(),
-            properties: &f.properties,
-            geometry: f.geometry.as_ref().map(geojson::Geometry::from),
-        };
+    let mut line = Vec::with_capacity(256);
+    for i in 0..features.len() {
+        line.clear();
         if i > 0 {
-            w.write_all(b",\n")?;
+            line.extend_from_slice(b",\n");
         }
-        serde_json::to_writer(&mut *w, &feature)?;
+        line.extend_from_slice(b"{\"type\":\"Feature\",");
+        let text = features.raw_text(i).unwrap_or(b"[null,{}]");
+        let (id, properties): (&RawValue, &RawValue) =
+            serde_json::from_slice(text).map_err(std::io::Error::other)?;
+        if id.get() != "null" {
+            line.extend_from_slice(b"\"id\":");
+            line.extend_from_slice(id.get().as_bytes());
+            line.push(b',');
+        }
+        line.extend_from_slice(b"\"properties\":");
+        line.extend_from_slice(properties.get().as_bytes());
+        line.extend_from_slice(b",\"geometry\":");
+        match features.flat(i) {
+            Some(g) => g.write_geojson(&mut line),
+            None => line.extend_from_slice(b"null"),
+        }
+        line.push(b'}');
+        w.write_all(&line)?;
     }
     w.write_all(b"\n]}\n")
 }

@@ -321,6 +321,12 @@ impl Features {
         serde_json::from_slice(self.raw(i)?.2).ok()
     }
 
+    /// Feature `i`'s `id` and properties as the JSON text they are kept in, `[id,{…}]` (a
+    /// writer copies it out without building a map).
+    pub fn raw_text(&self, i: usize) -> Option<&[u8]> {
+        Some(self.raw(i)?.2)
+    }
+
     /// The properties of feature `i` (empty when out of range).
     pub fn properties(&self, i: usize) -> Extra {
         self.text(i).map(|(_, p)| p).unwrap_or_default()
@@ -403,6 +409,17 @@ impl From<Vec<GenericFeature>> for Features {
         f.extend(&v);
         f.shrink_to_fit();
         f
+    }
+}
+
+/// A coordinate as serde_json writes an `f64` (shortest round-trip form; `null` when not
+/// finite, which a checked coordinate never is).
+fn write_number(v: f64, out: &mut Vec<u8>) {
+    use serde_json::ser::Formatter;
+    if v.is_finite() {
+        let _ = serde_json::ser::CompactFormatter.write_f64(out, v);
+    } else {
+        out.extend_from_slice(b"null");
     }
 }
 
@@ -581,6 +598,98 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn write_position(&mut self, out: &mut Vec<u8>) {
+        let c = self.coords(1).first().copied().unwrap_or_default();
+        out.push(b'[');
+        write_number(c[0], out);
+        out.push(b',');
+        write_number(c[1], out);
+        out.push(b']');
+    }
+
+    /// `n` positions as a JSON array.
+    fn write_positions(&mut self, n: usize, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for k in 0..n {
+            if k > 0 {
+                out.push(b',');
+            }
+            self.write_position(out);
+        }
+        out.push(b']');
+    }
+
+    /// A list of `n` items written by `item`, as a JSON array.
+    fn write_list(&mut self, n: usize, out: &mut Vec<u8>, item: fn(&mut Self, &mut Vec<u8>)) {
+        out.push(b'[');
+        for k in 0..n {
+            if k > 0 {
+                out.push(b',');
+            }
+            item(self, out);
+        }
+        out.push(b']');
+    }
+
+    fn write_line_coordinates(&mut self, out: &mut Vec<u8>) {
+        let n = self.token() as usize;
+        self.write_positions(n, out);
+    }
+
+    fn write_polygon_coordinates(&mut self, out: &mut Vec<u8>) {
+        let rings = self.token() as usize;
+        if rings == 0 || self.tokens.get(self.t).is_none_or(|&n| n == 0) {
+            // An empty polygon is `[]` (as `geojson` writes it), whatever its holes.
+            let counts = self.tokens.get(self.t..self.t + rings).unwrap_or_default();
+            let total = counts.iter().map(|&n| n as usize).sum();
+            self.t += rings;
+            self.coords(total);
+            out.extend_from_slice(b"[]");
+            return;
+        }
+        self.write_list(rings, out, Self::write_line_coordinates);
+    }
+
+    /// The GeoJSON object of a point, line, polygon or multi-part at the reader's position.
+    fn write_geojson(&mut self, out: &mut Vec<u8>) {
+        let kind = self.token();
+        let name: &[u8] = match kind {
+            POINT => b"Point",
+            LINE_STRING => b"LineString",
+            POLYGON => b"Polygon",
+            MULTI_POINT => b"MultiPoint",
+            MULTI_LINE_STRING => b"MultiLineString",
+            _ => b"MultiPolygon",
+        };
+        out.extend_from_slice(b"{\"type\":\"");
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\",\"coordinates\":");
+        match kind {
+            POINT => self.write_position(out),
+            LINE_STRING => self.write_line_coordinates(out),
+            POLYGON => self.write_polygon_coordinates(out),
+            MULTI_POINT => {
+                let n = self.token() as usize;
+                self.write_positions(n, out);
+            }
+            MULTI_LINE_STRING => {
+                let n = self.token() as usize;
+                self.write_list(n, out, |r, out| {
+                    r.token();
+                    r.write_line_coordinates(out);
+                });
+            }
+            _ => {
+                let n = self.token() as usize;
+                self.write_list(n, out, |r, out| {
+                    r.token();
+                    r.write_polygon_coordinates(out);
+                });
+            }
+        }
+        out.push(b'}');
+    }
+
     /// The parts of the geometry at the reader's position, in order.
     fn parts(&mut self, out: &mut Vec<Part<'a>>) {
         let pt = |c: &[[f64; 2]]| c.first().copied().unwrap_or_default();
@@ -674,6 +783,27 @@ impl<'a> FlatGeometry<'a> {
         }
         .parts(&mut out);
         out
+    }
+
+    /// Writes it as a GeoJSON geometry object (RFC 7946), the text `geojson` would write for
+    /// its `geo` geometry, without building that geometry.
+    pub fn write_geojson(&self, out: &mut Vec<u8>) {
+        let mut r = Reader {
+            tokens: self.tokens,
+            coords: self.coords,
+            t: 0,
+            c: 0,
+        };
+        match self.tokens.first() {
+            // Built first: a line, rectangle or triangle is written as what it converts to,
+            // and a collection may hold them.
+            Some(&(COLLECTION | LINE | RECT | TRIANGLE)) | None => {
+                let g = geojson::Geometry::from(&self.to_geo());
+                // A geometry of finite numbers always serialises.
+                let _ = serde_json::to_writer(&mut *out, &g);
+            }
+            Some(_) => r.write_geojson(out),
+        }
     }
 
     /// The box around it: (min x, min y, max x, max y); None when it has no coordinates.
@@ -772,6 +902,22 @@ mod tests {
         // -0.0 stays -0.0.
         let last = store.geometry(input.len() - 1);
         assert!(matches!(last, Some(Geometry::Point(p)) if p.y().is_sign_negative()));
+    }
+
+    #[test]
+    fn geometries_are_written_as_geojson_writes_them() {
+        let input = features();
+        let store = Features::from(input.clone());
+        for (i, f) in input.iter().enumerate() {
+            let Some(g) = &f.geometry else {
+                assert!(store.flat(i).is_none());
+                continue;
+            };
+            let mut ours = Vec::new();
+            store.flat(i).unwrap().write_geojson(&mut ours);
+            let theirs = serde_json::to_string(&geojson::Geometry::from(g)).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), theirs, "feature {i}");
+        }
     }
 
     #[test]
