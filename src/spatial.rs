@@ -39,7 +39,8 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
 /// The spatial index of one atlas. Rebuild it when the atlas changes.
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
-    tree: RTree<Entry>,
+    /// One tree per layer: a query for the parks in view does not walk a million parcels.
+    trees: Vec<(Layer, RTree<Entry>)>,
     /// Per layer: the box around all its entries and their indices (a view that holds the
     /// whole layer lists it without walking the tree).
     layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)>,
@@ -79,7 +80,8 @@ impl SpatialIndex {
             })
             .collect();
         let mut layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)> = Vec::new();
-        for e in &entries {
+        let mut per_layer: Vec<(Layer, Vec<Entry>)> = Vec::new();
+        for e in entries {
             let (layer, i) = e.data;
             let env = e.geom().envelope();
             match layers.iter_mut().find(|l| l.0 == layer) {
@@ -89,21 +91,40 @@ impl SpatialIndex {
                 }
                 None => layers.push((layer, env, vec![i])),
             }
+            match per_layer.iter_mut().find(|l| l.0 == layer) {
+                Some(l) => l.1.push(e),
+                None => per_layer.push((layer, vec![e])),
+            }
         }
         SpatialIndex {
-            tree: RTree::bulk_load(entries),
+            trees: per_layer
+                .into_iter()
+                .map(|(layer, entries)| (layer, RTree::bulk_load(entries)))
+                .collect(),
             layers,
         }
     }
 
+    /// The entries of the trees of `layers` meeting `query`.
+    fn meeting<'a>(
+        &'a self,
+        layers: &'a [Layer],
+        query: &'a AABB<[f64; 2]>,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.trees
+            .iter()
+            .filter(|(l, _)| layers.contains(l))
+            .flat_map(move |(_, t)| t.locate_in_envelope_intersecting(query))
+    }
+
     /// Number of indexed geometries.
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.trees.iter().map(|(_, t)| t.size()).sum()
     }
 
     /// True when nothing is indexed.
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.len() == 0
     }
 
     /// Parks and counties at a point (WGS-84 degrees). Points and lines within `tolerance_m`
@@ -165,9 +186,7 @@ impl SpatialIndex {
         );
         let here = Point::new(lon, lat);
         let mut hits: Vec<Hit> = self
-            .tree
-            .locate_in_envelope_intersecting(&query)
-            .filter(|e| layers.contains(&e.data.0))
+            .meeting(layers, &query)
             .filter_map(|e| {
                 let (layer, index) = e.data;
                 let g = match layer {
@@ -212,11 +231,8 @@ impl SpatialIndex {
         max_lat: f64,
     ) -> Vec<(Layer, usize)> {
         let query = AABB::from_corners([min_lon, min_lat], [max_lon, max_lat]);
-        let mut out: Vec<_> = self
-            .tree
-            .locate_in_envelope_intersecting(&query)
-            .map(|e| e.data)
-            .collect();
+        let all = [Layer::Park, Layer::County, Layer::Other];
+        let mut out: Vec<_> = self.meeting(&all, &query).map(|e| e.data).collect();
         out.sort_unstable();
         out
     }
@@ -239,13 +255,7 @@ impl SpatialIndex {
             // The whole layer: its list as it is (a million features are not copied per frame).
             return Cow::Borrowed(all);
         }
-        Cow::Owned(
-            self.tree
-                .locate_in_envelope_intersecting(&query)
-                .filter(|e| e.data.0 == layer)
-                .map(|e| e.data.1)
-                .collect(),
-        )
+        Cow::Owned(self.meeting(&[layer], &query).map(|e| e.data.1).collect())
     }
 
     /// Parks whose geometry meets the box (a point inside it, a polygon or line crossing it),
@@ -269,11 +279,13 @@ impl SpatialIndex {
 
     /// Parks inside a box, by index.
     pub fn parks_in_box(&self, rect: Rect<f64>) -> Vec<usize> {
-        self.in_box(rect.min().x, rect.min().y, rect.max().x, rect.max().y)
-            .into_iter()
-            .filter(|(l, _)| *l == Layer::Park)
-            .map(|(_, i)| i)
-            .collect()
+        let query = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut out: Vec<usize> = self
+            .meeting(&[Layer::Park], &query)
+            .map(|e| e.data.1)
+            .collect();
+        out.sort_unstable();
+        out
     }
 }
 

@@ -529,12 +529,11 @@ impl MapView {
                 let other_shapes = other_shapes.map(|c| (c, c.placement(scr.pos(c.origin), zoom)));
                 let view = parks::view_box(&scr, rect, 40.0);
                 if other_shapes.is_some() {
-                    let others = parks::in_view(input.index, Layer::Other, view);
                     parks::draw_others(
                         &painter,
                         other_shapes,
                         &atlas.layers,
-                        &others,
+                        || parks::in_view(input.index, Layer::Other, view),
                         other_meshes,
                     );
                 }

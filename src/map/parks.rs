@@ -554,75 +554,79 @@ impl ParksFrame<'_, '_> {
     }
 }
 
-/// Above this many features in view, a frame draws a big layer from its representatives.
-const REPRESENTED_ABOVE: usize = 100_000;
-
 /// Draws the features of opened files that are neither parks nor counties, layer by layer
 /// (bottom first) in each layer's colour: filled and outlined polygons, lines, and markers
 /// (thinned where they pile up). Hidden layers are skipped. The meshes come from `buffers`.
-pub fn draw_others(
+/// A big layer is drawn from its representatives around the view (found with the level's
+/// shapes, on the worker); `visible` (the features in view) is asked for only otherwise.
+pub fn draw_others<'v>(
     painter: &egui::Painter,
     shapes: Option<(&ShapeCache, Placement)>,
     layers: &[crate::model::FeatureLayer],
-    visible: &[usize],
+    visible: impl FnOnce() -> std::borrow::Cow<'v, [usize]>,
     buffers: &mut MeshBuffers,
 ) {
     let Some((cache, pl)) = shapes else {
         return;
     };
     let rect = painter.clip_rect();
+    let view = pl.to_cache(rect);
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
-    // A view holding most of a big layer looks only at its representatives (found with the
-    // level's shapes, on the worker).
-    let reps = (visible.len() > REPRESENTED_ABOVE).then(|| {
-        let ranges: Vec<std::ops::Range<usize>> =
-            layers.iter().map(|l| l.features.clone()).collect();
-        cache.representatives(&ranges, super::shapes::REPRESENTATIVE_CELL)
-    });
+    let mut visible = Some(visible);
+    let mut in_view: Option<std::borrow::Cow<'v, [usize]>> = None;
     for (n, layer) in layers.iter().enumerate().filter(|(_, l)| l.style.visible) {
         let (fill, line) = super::style::layer_colors(&layer.style);
         let mut fills = buffers.take(3 * n);
         let mut lines = buffers.take(3 * n + 1);
         let mut discs = buffers.take(3 * n + 2);
-        let items: Box<dyn Iterator<Item = usize>> = match reps {
-            Some(reps) => {
-                let a = reps.partition_point(|&i| (i as usize) < layer.features.start);
-                let b = reps.partition_point(|&i| (i as usize) < layer.features.end);
-                Box::new(
-                    reps.get(a..b)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|&i| i as usize),
-                )
+        /// A marker at a screen point, or an item as its scale says.
+        enum Draw<'i> {
+            Marker(Pos2),
+            Item(&'i super::shapes::Item),
+        }
+        let mut draw = |what: Draw<'_>| match what {
+            Draw::Marker(c) => {
+                if rect.contains(c) && thin.take(c) {
+                    push_disc(&mut discs, c, 3.0, line, 1.0, Color32::WHITE);
+                }
             }
-            None => Box::new(
-                visible
-                    .iter()
-                    .copied()
-                    .filter(|i| layer.features.contains(i)),
-            ),
-        };
-        for i in items {
-            let Some(item) = cache.items.get(i) else {
-                continue;
-            };
-            if cache.is_marker(item, pl) {
+            Draw::Item(item) if cache.is_marker(item, pl) => {
                 for c in cache.marker_points(item, pl) {
                     if rect.contains(c) && thin.take(c) {
                         push_disc(&mut discs, c, 3.0, line, 1.0, Color32::WHITE);
                     }
                 }
-            } else {
-                // Representatives are not culled by the index: off screen, skip.
-                let reach = item.size_px * pl.scale;
-                if reps.is_some() && !rect.expand(reach).contains(pl.at(item.anchor)) {
-                    continue;
-                }
+            }
+            Draw::Item(item) => {
                 if item.kind == Kind::Area {
                     cache.push_fill(item, pl, fill, &mut fills);
                 }
                 let w = if item.kind == Kind::Line { 1.5 } else { 1.0 };
                 cache.push_outline(item, pl, w, line, &mut lines);
+            }
+        };
+        // A big layer: its representatives around the view, most of them decided on without
+        // looking at the item.
+        let represented = cache.representatives_in(n, view, |r| {
+            let marker = !r.tessellated || r.size_px * pl.scale < super::shapes::SMALL_PX;
+            if marker && !r.several {
+                draw(Draw::Marker(pl.at(r.at)));
+            } else if (marker || rect.expand(r.size_px * pl.scale).contains(pl.at(r.at)))
+                && let Some(item) = cache.items.get(r.item as usize)
+            {
+                draw(Draw::Item(item));
+            }
+        });
+        if !represented {
+            let visible = in_view.get_or_insert_with(|| {
+                visible
+                    .take()
+                    .map_or(std::borrow::Cow::Borrowed(&[][..]), |f| f())
+            });
+            for &i in visible.iter().filter(|i| layer.features.contains(i)) {
+                if let Some(item) = cache.items.get(i) {
+                    draw(Draw::Item(item));
+                }
             }
         }
         painter.add(buffers.shape(3 * n, fills));

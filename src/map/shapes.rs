@@ -138,9 +138,48 @@ pub struct ShapeCache {
     pub points: Vec<Pos2>,
     /// Vertices of the input geometry.
     pub source_vertices: usize,
-    /// For big layers: the items a frame that holds most of them looks at (see
-    /// [`ShapeCache::representatives`]), found on first use.
-    reps: std::sync::OnceLock<Vec<u32>>,
+    /// For big layers: the items a frame looks at (see [`ShapeCache::representatives`]),
+    /// found on first use.
+    reps: std::sync::OnceLock<Representatives>,
+}
+
+/// Side of the squares (cache pixels) representatives are filed by, so that a frame looks only
+/// at those around the view.
+const REPRESENTATIVE_TILE: f32 = 128.0;
+
+/// A big layer's representatives: in item order, and per layer filed by square.
+#[derive(Debug, Clone, Default)]
+struct Representatives {
+    list: Vec<u32>,
+    /// Per layer, in the order the layers were given.
+    layers: Vec<Filed>,
+}
+
+/// One layer's representatives filed by the square of [`REPRESENTATIVE_TILE`] their marker
+/// (or anchor) is in; wider ones apart.
+#[derive(Debug, Clone, Default)]
+struct Filed {
+    tiles: std::collections::HashMap<(i32, i32), Vec<Represented>>,
+    /// Items wider than a square, looked at in every frame.
+    wide: Vec<Represented>,
+    /// The widest of the filed items (cache pixels): how far one reaches beyond its square.
+    reach: f32,
+}
+
+/// What a frame needs to know of a representative before it looks at the item itself (kept
+/// side by side, so that those off screen cost one read of memory in sequence).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Represented {
+    /// Index of the item.
+    pub item: u32,
+    /// Its marker (first point) or anchor, cache pixels.
+    pub at: Pos2,
+    /// Its size at the cache's level (see [`Item::size_px`]).
+    pub size_px: f32,
+    /// It has triangles or outlines (else it is only ever a marker).
+    pub tessellated: bool,
+    /// It has more than one marker point (a multi-point).
+    pub several: bool,
 }
 
 /// Where cached pixels go on screen this frame.
@@ -160,6 +199,12 @@ impl Placement {
             p.x * self.scale + self.offset.x,
             p.y * self.scale + self.offset.y,
         )
+    }
+
+    /// The cache pixels a screen rectangle covers.
+    pub fn to_cache(&self, r: egui::Rect) -> egui::Rect {
+        let back = |p: Pos2| (p - self.offset) / self.scale;
+        egui::Rect::from_min_max(back(r.min), back(r.max))
     }
 }
 
@@ -538,31 +583,99 @@ impl ShapeCache {
     /// pixels, each layer (`layers`: its range of items) thinned on its own. In item order.
     /// Found once per cache; a frame then walks thousands of items instead of a million.
     pub fn representatives(&self, layers: &[Range<usize>], cell: f32) -> &[u32] {
-        self.reps.get_or_init(|| {
-            let mut ranges = layers.to_vec();
-            ranges.sort_by_key(|r| r.start);
-            let mut out = Vec::new();
-            for r in ranges {
-                let mut taken = std::collections::HashSet::new();
-                for i in r {
-                    let Some(item) = self.items.get(i) else { break };
-                    if item.kind == Kind::None {
-                        continue;
-                    }
-                    let marker_only = item.rings.is_empty() && item.fill_i.is_empty();
-                    let at = self
-                        .points
-                        .get(item.points.start as usize)
-                        .copied()
-                        .unwrap_or(item.anchor);
-                    let square = ((at.x / cell).floor() as i32, (at.y / cell).floor() as i32);
-                    if !marker_only || taken.insert(square) {
-                        out.push(i as u32);
+        &self
+            .reps
+            .get_or_init(|| self.find_representatives(layers, cell))
+            .list
+    }
+
+    /// Where an item's marker (its first point, or its anchor) is.
+    fn marker_at(&self, item: &Item) -> Pos2 {
+        self.points
+            .get(item.points.start as usize)
+            .copied()
+            .unwrap_or(item.anchor)
+    }
+
+    fn find_representatives(&self, layers: &[Range<usize>], cell: f32) -> Representatives {
+        let mut out = Representatives::default();
+        for r in layers {
+            let mut taken = std::collections::HashSet::new();
+            let mut filed = Filed::default();
+            for i in r.clone() {
+                let Some(item) = self.items.get(i) else { break };
+                if item.kind == Kind::None {
+                    continue;
+                }
+                let tessellated = !(item.rings.is_empty() && item.fill_i.is_empty());
+                let at = self.marker_at(item);
+                let square = ((at.x / cell).floor() as i32, (at.y / cell).floor() as i32);
+                if !tessellated && !taken.insert(square) {
+                    continue;
+                }
+                out.list.push(i as u32);
+                let rep = Represented {
+                    item: i as u32,
+                    at,
+                    size_px: item.size_px,
+                    tessellated,
+                    several: item.points.len() > 1,
+                };
+                if item.size_px > REPRESENTATIVE_TILE {
+                    filed.wide.push(rep);
+                } else {
+                    filed.reach = filed.reach.max(item.size_px);
+                    let tile = (
+                        (at.x / REPRESENTATIVE_TILE).floor() as i32,
+                        (at.y / REPRESENTATIVE_TILE).floor() as i32,
+                    );
+                    filed.tiles.entry(tile).or_default().push(rep);
+                }
+            }
+            out.layers.push(filed);
+        }
+        out.list.sort_unstable();
+        out
+    }
+
+    /// Calls `f` with each representative of layer `layer` (its place in the list the
+    /// representatives were found for) that may show in `view` (cache pixels): those filed in
+    /// the squares it (grown by the layer's widest item) meets, and the wide ones. False (and
+    /// no call) when they are not found yet.
+    pub fn representatives_in(
+        &self,
+        layer: usize,
+        view: egui::Rect,
+        mut f: impl FnMut(&Represented),
+    ) -> bool {
+        let Some(reps) = self.reps.get() else {
+            return false;
+        };
+        let Some(filed) = reps.layers.get(layer) else {
+            return true;
+        };
+        let grown = view.expand(filed.reach);
+        let t = |v: f32| (v / REPRESENTATIVE_TILE).floor() as i32;
+        let (x0, x1) = (t(grown.min.x), t(grown.max.x));
+        let (y0, y1) = (t(grown.min.y), t(grown.max.y));
+        let squares = (i64::from(x1) - i64::from(x0) + 1) * (i64::from(y1) - i64::from(y0) + 1);
+        if squares > filed.tiles.len() as i64 {
+            filed
+                .tiles
+                .iter()
+                .filter(|((x, y), _)| (x0..=x1).contains(x) && (y0..=y1).contains(y))
+                .for_each(|(_, v)| v.iter().for_each(&mut f));
+        } else {
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    if let Some(v) = filed.tiles.get(&(x, y)) {
+                        v.iter().for_each(&mut f);
                     }
                 }
             }
-            out
-        })
+        }
+        filed.wide.iter().for_each(f);
+        true
     }
 
     /// Whether the item is drawn as a marker at this scale: points, and polygons or lines
@@ -864,6 +977,80 @@ mod tests {
                 "item {i}"
             );
         }
+    }
+
+    #[test]
+    fn representatives_around_a_view_are_all_that_can_show_there() {
+        // 40 × 40 small squares over about 2,300 pixels at zoom 12, and one square wider
+        // than a filing square.
+        let square = |x: f64, y: f64, d: f64| -> Option<Geometry<f64>> {
+            Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
+        };
+        let mut geoms: Vec<Option<Geometry<f64>>> = (0..1600)
+            .map(|i| {
+                square(
+                    110.0 + f64::from(i % 40) * 0.02,
+                    21.0 + f64::from(i / 40) * 0.02,
+                    0.0004,
+                )
+            })
+            .collect();
+        geoms.push(square(109.7, 20.7, 0.2));
+        // About 110 px wide, its anchor in the square left of the view's, its right side in
+        // the view.
+        geoms.push(square(110.0687, 21.21, 0.0378));
+        let store = Features::from(
+            geoms
+                .into_iter()
+                .map(|geometry| crate::model::GenericFeature {
+                    id: None,
+                    properties: Default::default(),
+                    geometry,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let c = ShapeCache::build_flat(&store, key(12), Position::new(110.0, 21.0));
+        let view = egui::Rect::from_min_size(Pos2::new(300.0, -900.0), Vec2::new(640.0, 400.0));
+        let around = |layer: usize| {
+            let mut out = Vec::new();
+            let found = c.representatives_in(layer, view, |r| out.push(*r));
+            found.then_some(out)
+        };
+        assert_eq!(around(0), None, "not found yet");
+        let layers = [Range {
+            start: 0,
+            end: 1602,
+        }];
+        let all = c.representatives(&layers, 1.0).to_vec();
+        assert_eq!(all.len(), 1602, "no two share a square");
+        let out = around(0).unwrap();
+        let items: Vec<u32> = out.iter().map(|r| r.item).collect();
+        assert!(items.contains(&1600), "the wide one always");
+        let reaching = &c.items[1601];
+        assert!(reaching.anchor.x < 256.0 && reaching.anchor.x + reaching.size_px > 300.0);
+        assert!(
+            items.contains(&1601),
+            "one from beside the view that reaches into it"
+        );
+        // Everything that reaches into the view is there, once; much that does not is left
+        // out.
+        for &i in &all {
+            let item = &c.items[i as usize];
+            let n = items.iter().filter(|&&k| k == i).count();
+            if view.expand(item.size_px).contains(c.marker_at(item)) {
+                assert_eq!(n, 1, "item {i}");
+            }
+            assert!(n <= 1);
+        }
+        assert!(out.len() < all.len() / 4, "{} of {}", out.len(), all.len());
+        // What is told about each is the item's.
+        for r in &out {
+            let item = &c.items[r.item as usize];
+            assert_eq!(r.at, c.marker_at(item));
+            assert_eq!(r.size_px, item.size_px);
+            assert_eq!(r.tessellated, !item.rings.is_empty());
+        }
+        assert!(c.representatives_in(1, view, |_| panic!("no such layer")));
     }
 
     #[test]
