@@ -48,6 +48,9 @@ pub struct SpatialIndex {
 
 const METRES_PER_DEGREE: f64 = 111_320.0;
 
+/// Above this many entries a layer's tree is built in two halves, one per core.
+const PARALLEL_ENTRIES: usize = 50_000;
+
 impl SpatialIndex {
     /// Indexes every park, county and other feature that has a geometry.
     pub fn build(atlas: &Atlas) -> SpatialIndex {
@@ -96,13 +99,27 @@ impl SpatialIndex {
                 None => per_layer.push((layer, vec![e])),
             }
         }
-        SpatialIndex {
-            trees: per_layer
-                .into_iter()
-                .map(|(layer, entries)| (layer, RTree::bulk_load(entries)))
-                .collect(),
-            layers,
+        // A big layer goes into two trees, built on two cores (a query walks both).
+        let mut trees = Vec::new();
+        for (layer, mut entries) in per_layer {
+            if entries.len() < PARALLEL_ENTRIES {
+                trees.push((layer, RTree::bulk_load(entries)));
+                continue;
+            }
+            let second = entries.split_off(entries.len() / 2);
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| RTree::bulk_load(second));
+                let a = RTree::bulk_load(entries);
+                (a, other.join())
+            });
+            trees.push((layer, a));
+            match b {
+                Ok(b) => trees.push((layer, b)),
+                // A panic on the other thread is this one's.
+                Err(e) => std::panic::resume_unwind(e),
+            }
         }
+        SpatialIndex { trees, layers }
     }
 
     /// The entries of the trees of `layers` meeting `query`.
