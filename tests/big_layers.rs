@@ -106,6 +106,20 @@ fn features_read_fast_are_the_features_read_slowly() {
     assert_eq!(parsed.others.len(), kept);
     assert_eq!(problems.len(), expected_problems, "{problems:?}");
     assert!(expected_problems >= 3);
+
+    // Checking only (what `validate` does) finds the same problems and keeps no feature.
+    let (checked, check_problems) = io::check_geojson("big", file.as_bytes(), None);
+    assert_eq!(check_problems, problems);
+    assert!(checked.others.is_empty());
+    // In one pass (a small file) too.
+    let small = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+        odd.join(",")
+    );
+    let (parsed, problems) = io::parse_geojson("small", small.as_bytes(), None);
+    let (checked, check_problems) = io::check_geojson("small", small.as_bytes(), None);
+    assert_eq!(check_problems, problems);
+    assert!(!problems.is_empty() && !parsed.others.is_empty() && checked.others.is_empty());
 }
 
 #[test]

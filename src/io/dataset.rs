@@ -745,7 +745,8 @@ fn validate_geojson_or_json(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> V
         FileKind::Taxonomy => parse_taxonomy(label, bytes).1,
         FileKind::Citywide => parse_citywide(label, bytes).1,
         FileKind::GeoJson => {
-            let (parsed, mut problems) = parse_geojson(label, bytes, Some(taxonomy));
+            // Checked, not kept: the features of a big layer are dropped as they are read.
+            let (parsed, mut problems) = super::read::check_geojson(label, bytes, Some(taxonomy));
             if !parsed.parks.is_empty() {
                 let atlas = Atlas {
                     parks: parsed.parks,

@@ -23,4 +23,4 @@ pub use dataset::{
 pub use export::{ExportError, ExportReport, Format, export_parks};
 pub use problem::{Problem, Severity, has_errors};
 pub use progress::Progress;
-pub use read::{ParsedFile, parse_geojson, parse_geojson_with};
+pub use read::{ParsedFile, check_geojson, parse_geojson, parse_geojson_with};

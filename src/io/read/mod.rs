@@ -87,6 +87,53 @@ pub fn parse_geojson_with(
     taxonomy: Option<&Taxonomy>,
     progress: &Progress,
 ) -> (ParsedFile, Vec<Problem>) {
+    parse(file, bytes, taxonomy, progress, Keep::All)
+}
+
+/// [`parse_geojson`] for checking only (`validate`): every feature is read and checked the
+/// same way, but the features that are neither parks nor counties are not kept
+/// (`others` comes back empty), so that checking a million parcels holds no store of them.
+pub fn check_geojson(
+    file: &str,
+    bytes: &[u8],
+    taxonomy: Option<&Taxonomy>,
+) -> (ParsedFile, Vec<Problem>) {
+    parse(
+        file,
+        bytes,
+        taxonomy,
+        &Progress::default(),
+        Keep::ParksAndCounties,
+    )
+}
+
+/// What a parse keeps of what it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    All,
+    /// Other features are read and checked, then dropped.
+    ParksAndCounties,
+}
+
+/// Features of `others` a reader holds before it drops them when they are not kept.
+const DROP_EVERY: usize = 4096;
+
+impl Keep {
+    /// Drops `others` now and then when they are not kept.
+    fn trim(self, out: &mut ParsedFile) {
+        if self == Keep::ParksAndCounties && out.others.len() >= DROP_EVERY {
+            out.others = crate::model::Features::default();
+        }
+    }
+}
+
+fn parse(
+    file: &str,
+    bytes: &[u8],
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+    keep: Keep,
+) -> (ParsedFile, Vec<Problem>) {
     let mut problems = Vec::new();
     let Some(text) = decode_text(file, bytes, &mut problems) else {
         return (ParsedFile::default(), problems);
@@ -99,7 +146,7 @@ pub fn parse_geojson_with(
         .then(|| split::feature_spans(&text))
         .flatten()
         .and_then(|(spans, array)| {
-            let done = read_halves(file, &text, &spans, taxonomy, progress)?;
+            let done = read_halves(file, &text, &spans, taxonomy, progress, keep)?;
             // The top level without the features (already read): a few bytes to parse.
             let rest = format!("{}{}", text.get(..array.start)?, text.get(array.end..)?);
             Some((done, rest))
@@ -125,6 +172,7 @@ pub fn parse_geojson_with(
                         f,
                         taxonomy,
                     );
+                    keep.trim(&mut out);
                     progress.step();
                 }
                 (out, problems)
@@ -220,6 +268,9 @@ pub fn parse_geojson_with(
         }
         other => ctx.error("type", crate::msg!("not GeoJSON: unknown type {} (expected FeatureCollection, Feature or a geometry type)", format!("{:?}", other))),
     }
+    if keep == Keep::ParksAndCounties {
+        out.others = crate::model::Features::default();
+    }
     (out, problems)
 }
 
@@ -235,6 +286,7 @@ fn read_halves(
     spans: &[std::ops::Range<usize>],
     taxonomy: Option<&Taxonomy>,
     progress: &Progress,
+    keep: Keep,
 ) -> Option<(ParsedFile, Vec<Problem>)> {
     let half = spans.len().div_ceil(2);
     let read = |first: usize, part: &[std::ops::Range<usize>]| {
@@ -251,6 +303,7 @@ fn read_halves(
             }
             let i = first + k;
             let feature = text.get(span.clone())?;
+            keep.trim(&mut out);
             if fast::read_plain(&mut out, feature) {
                 progress.step();
                 continue;
