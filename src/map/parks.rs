@@ -607,7 +607,7 @@ pub fn draw_others<'v>(
         };
         // A big layer: its representatives around the view, most of them decided on without
         // looking at the item.
-        let represented = cache.representatives_in(n, view, |r| {
+        let represented = cache.representatives_in(&layer.features, view, |r| {
             let marker = !r.tessellated || r.size_px * pl.scale < super::shapes::SMALL_PX;
             if marker && !r.several {
                 draw(Draw::Marker(pl.at(r.at)));

@@ -159,6 +159,8 @@ struct Representatives {
 /// (or anchor) is in; wider ones apart.
 #[derive(Debug, Clone, Default)]
 struct Filed {
+    /// The layer's features (what it is known by: layers change places without a rebuild).
+    features: Range<usize>,
     tiles: std::collections::HashMap<(i32, i32), Vec<Represented>>,
     /// Items wider than a square, looked at in every frame.
     wide: Vec<Represented>,
@@ -601,7 +603,10 @@ impl ShapeCache {
         let mut out = Representatives::default();
         for r in layers {
             let mut taken = std::collections::HashSet::new();
-            let mut filed = Filed::default();
+            let mut filed = Filed {
+                features: r.clone(),
+                ..Filed::default()
+            };
             for i in r.clone() {
                 let Some(item) = self.items.get(i) else { break };
                 if item.kind == Kind::None {
@@ -638,21 +643,22 @@ impl ShapeCache {
         out
     }
 
-    /// Calls `f` with each representative of layer `layer` (its place in the list the
-    /// representatives were found for) that may show in `view` (cache pixels): those filed in
-    /// the squares it (grown by the layer's widest item) meets, and the wide ones. False (and
-    /// no call) when they are not found yet.
+    /// Calls `f` with each representative of the layer of features `layer` that may show in
+    /// `view` (cache pixels): those filed in the squares it (grown by the layer's widest item)
+    /// meets, and the wide ones. False (and no call) when they are not found yet or not for
+    /// this layer.
     pub fn representatives_in(
         &self,
-        layer: usize,
+        layer: &Range<usize>,
         view: egui::Rect,
         mut f: impl FnMut(&Represented),
     ) -> bool {
-        let Some(reps) = self.reps.get() else {
+        let Some(filed) = self
+            .reps
+            .get()
+            .and_then(|reps| reps.layers.iter().find(|l| l.features == *layer))
+        else {
             return false;
-        };
-        let Some(filed) = reps.layers.get(layer) else {
-            return true;
         };
         let grown = view.expand(filed.reach);
         let t = |v: f32| (v / REPRESENTATIVE_TILE).floor() as i32;
@@ -977,6 +983,22 @@ mod tests {
                 "item {i}"
             );
         }
+        // Each layer's, asked for by its features (layers change places without a rebuild),
+        // are its own, and together they are all of them.
+        let everywhere = egui::Rect::from_min_max(Pos2::new(-1e6, -1e6), Pos2::new(1e6, 1e6));
+        let mut seen = Vec::new();
+        for layer in [0..1000, 1000..2010] {
+            assert!(c.representatives_in(&layer, everywhere, |r| {
+                assert!(
+                    layer.contains(&(r.item as usize)),
+                    "{} in {layer:?}",
+                    r.item
+                );
+                seen.push(r.item);
+            }));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, reps);
     }
 
     #[test]
@@ -1011,19 +1033,19 @@ mod tests {
         );
         let c = ShapeCache::build_flat(&store, key(12), Position::new(110.0, 21.0));
         let view = egui::Rect::from_min_size(Pos2::new(300.0, -900.0), Vec2::new(640.0, 400.0));
-        let around = |layer: usize| {
+        let around = |layer: Range<usize>| {
             let mut out = Vec::new();
-            let found = c.representatives_in(layer, view, |r| out.push(*r));
+            let found = c.representatives_in(&layer, view, |r| out.push(*r));
             found.then_some(out)
         };
-        assert_eq!(around(0), None, "not found yet");
+        assert_eq!(around(0..1602), None, "not found yet");
         let layers = [Range {
             start: 0,
             end: 1602,
         }];
         let all = c.representatives(&layers, 1.0).to_vec();
         assert_eq!(all.len(), 1602, "no two share a square");
-        let out = around(0).unwrap();
+        let out = around(0..1602).unwrap();
         let items: Vec<u32> = out.iter().map(|r| r.item).collect();
         assert!(items.contains(&1600), "the wide one always");
         let reaching = &c.items[1601];
@@ -1050,7 +1072,7 @@ mod tests {
             assert_eq!(r.size_px, item.size_px);
             assert_eq!(r.tessellated, !item.rings.is_empty());
         }
-        assert!(c.representatives_in(1, view, |_| panic!("no such layer")));
+        assert_eq!(around(0..1601), None, "not a layer they were found for");
     }
 
     #[test]
