@@ -933,12 +933,28 @@ mod tests {
         }
     }
 
+    /// A square `d` degrees wide with its south-west corner at (`x`, `y`).
+    fn square(x: f64, y: f64, d: f64) -> Option<Geometry<f64>> {
+        Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
+    }
+
+    /// Features of these geometries, without properties.
+    fn store_of(geoms: Vec<Option<Geometry<f64>>>) -> Features {
+        Features::from(
+            geoms
+                .into_iter()
+                .map(|geometry| crate::model::GenericFeature {
+                    id: None,
+                    properties: Default::default(),
+                    geometry,
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
     #[test]
     fn representatives_keep_every_shape_and_one_marker_per_square_per_layer() {
         // 2,000 tiny squares packed into a small area (markers at zoom 10), then 10 big ones.
-        let square = |x: f64, y: f64, d: f64| -> Option<Geometry<f64>> {
-            Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
-        };
         let mut geoms: Vec<Option<Geometry<f64>>> = (0..2000)
             .map(|i| {
                 square(
@@ -949,16 +965,7 @@ mod tests {
             })
             .collect();
         geoms.extend((0..10).map(|i| square(110.5 + f64::from(i) * 0.2, 21.5, 0.1)));
-        let store = Features::from(
-            geoms
-                .into_iter()
-                .map(|geometry| crate::model::GenericFeature {
-                    id: None,
-                    properties: Default::default(),
-                    geometry,
-                })
-                .collect::<Vec<_>>(),
-        );
+        let store = store_of(geoms);
         let c = ShapeCache::build_flat(&store, key(10), Position::new(110.0, 21.0));
         let cell = 8.0;
         // Two layers: the first 1,000 squares, and the rest.
@@ -1005,9 +1012,6 @@ mod tests {
     fn representatives_around_a_view_are_all_that_can_show_there() {
         // 40 × 40 small squares over about 2,300 pixels at zoom 12, and one square wider
         // than a filing square.
-        let square = |x: f64, y: f64, d: f64| -> Option<Geometry<f64>> {
-            Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
-        };
         let mut geoms: Vec<Option<Geometry<f64>>> = (0..1600)
             .map(|i| {
                 square(
@@ -1021,16 +1025,7 @@ mod tests {
         // About 110 px wide, its anchor in the square left of the view's, its right side in
         // the view.
         geoms.push(square(110.0687, 21.21, 0.0378));
-        let store = Features::from(
-            geoms
-                .into_iter()
-                .map(|geometry| crate::model::GenericFeature {
-                    id: None,
-                    properties: Default::default(),
-                    geometry,
-                })
-                .collect::<Vec<_>>(),
-        );
+        let store = store_of(geoms);
         let c = ShapeCache::build_flat(&store, key(12), Position::new(110.0, 21.0));
         let view = egui::Rect::from_min_size(Pos2::new(300.0, -900.0), Vec2::new(640.0, 400.0));
         let around = |layer: Range<usize>| {
