@@ -184,6 +184,41 @@ fn frame_1m(c: &mut Criterion) {
             zoom,
         );
     }
+    // A new zoom level: the shapes of the region a 1280×800 view at the centre keeps (the
+    // view grown by half its size on each side), built on both cores, and its representatives.
+    use park_atlas::map::shapes::{REPRESENTATIVE_CELL, ShapeCache, ShapeKey, region_of};
+    let features = &with_parcels.others;
+    let layers = [std::ops::Range {
+        start: 0,
+        end: features.len(),
+    }];
+    let origin = walkers::Position::new(CENTRE.0, CENTRE.1);
+    let mut g = c.benchmark_group("1M parcel layer, a new zoom level");
+    g.sample_size(10);
+    for level in [12, 13, 14] {
+        let lon_px = 360.0 / (256.0 * 2f64.powi(level));
+        let lat_px = lon_px * CENTRE.1.to_radians().cos();
+        let (w, h) = (1280.0 * lon_px, 800.0 * lat_px);
+        let key = ShapeKey {
+            generation: 1,
+            level,
+            gcj: false,
+            region: Some(region_of([
+                CENTRE.0 - w,
+                CENTRE.1 - h,
+                CENTRE.0 + w,
+                CENTRE.1 + h,
+            ])),
+        };
+        g.bench_function(format!("zoom {level}"), |b| {
+            b.iter(|| {
+                let stop = std::sync::atomic::AtomicBool::new(false);
+                let cache = ShapeCache::build_flat_parallel(features, key, origin, &stop);
+                black_box(cache.representatives(&layers, REPRESENTATIVE_CELL).len())
+            })
+        });
+    }
+    g.finish();
 }
 
 criterion_group! {

@@ -13,8 +13,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::epaint::{Color32, Mesh, Pos2, Vec2, Vertex, WHITE_UV};
 use geo::{
-    BoundingRect, Coord, Geometry, InteriorPoint, LineString, MapCoords, Polygon, Simplify,
-    TriangulateEarcut,
+    BoundingRect, Coord, Geometry, InteriorPoint, LineString, MapCoords, Polygon, TriangulateEarcut,
 };
 use walkers::{MercatorProjection, Position, Projection};
 
@@ -210,6 +209,92 @@ impl Placement {
     }
 }
 
+/// How far (pixels) a simplified line may stray from the original.
+const SIMPLIFY_PX: f64 = 0.5;
+
+/// Ramer–Douglas–Peucker simplification as `geo`'s `Simplify` does it — the farthest point
+/// (the last of equals) splits a run; a run is not dropped if that would leave fewer than `min`
+/// points in all — comparing squared distances, so that no point costs a square root (`hypot`
+/// was a quarter of the time a zoom level of parcels took).
+fn simplify(c: &[Coord<f64>], eps: f64, min: usize) -> Vec<Coord<f64>> {
+    let n = c.len();
+    if n <= 2 || eps <= 0.0 {
+        return c.to_vec();
+    }
+    let mut kept = Vec::with_capacity(n);
+    let mut len = n;
+    rdp(c, 0, n - 1, eps * eps, min, &mut len, &mut kept);
+    kept.push(n - 1);
+    kept.into_iter().filter_map(|i| c.get(i).copied()).collect()
+}
+
+/// Appends the points of `c[lo..=hi]` that stay, but not `hi`.
+fn rdp(
+    c: &[Coord<f64>],
+    lo: usize,
+    hi: usize,
+    eps2: f64,
+    min: usize,
+    len: &mut usize,
+    kept: &mut Vec<usize>,
+) {
+    if hi <= lo + 1 {
+        kept.push(lo);
+        return;
+    }
+    let (Some(&a), Some(&b)) = (c.get(lo), c.get(hi)) else {
+        return;
+    };
+    let (mut far, mut far_d2) = (lo, 0.0);
+    for k in lo + 1..hi {
+        let d2 = c.get(k).map_or(0.0, |&p| segment_distance2(p, a, b));
+        if d2 >= far_d2 {
+            (far, far_d2) = (k, d2);
+        }
+    }
+    if far_d2 > eps2 {
+        rdp(c, lo, far, eps2, min, len, kept);
+        rdp(c, far, hi, eps2, min, len, kept);
+        return;
+    }
+    let culled = hi - lo - 1;
+    if *len - culled < min {
+        kept.extend(lo..hi);
+        return;
+    }
+    *len -= culled;
+    kept.push(lo);
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn segment_distance2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+    ex * ex + ey * ey
+}
+
+/// A point inside an area for its marker and label: the middle of its box when that is
+/// inside (one point-in-polygon test; most parcels), else `geo`'s interior point (several
+/// line intersections and tests: it was most of the time a zoom level of parcels took).
+fn area_anchor(px: &Geometry<f64>, middle: Pos2) -> Pos2 {
+    use geo::Intersects;
+    let c = Coord {
+        x: f64::from(middle.x),
+        y: f64::from(middle.y),
+    };
+    if px.intersects(&c) {
+        return middle;
+    }
+    px.interior_point()
+        .map_or(middle, |p| Pos2::new(p.x() as f32, p.y() as f32))
+}
+
 /// Counts the vertices of a geometry.
 pub fn vertex_count(g: &Geometry<f64>) -> usize {
     geo::CoordsIter::coords_count(g)
@@ -370,10 +455,8 @@ impl ShapeCache {
                     } else {
                         let px = g.to_geo().map_coords(to_px);
                         cache.add(&px, &mut item);
-                        if item.kind == Kind::Area
-                            && let Some(p) = px.interior_point()
-                        {
-                            item.anchor = Pos2::new(p.x() as f32, p.y() as f32);
+                        if item.kind == Kind::Area {
+                            item.anchor = area_anchor(&px, item.anchor);
                         }
                     }
                 }
@@ -469,7 +552,7 @@ impl ShapeCache {
     }
 
     fn add_line(&mut self, l: &LineString<f64>, closed: bool) {
-        let simple = l.simplify(0.5);
+        let simple = LineString(simplify(&l.0, SIMPLIFY_PX, 2));
         let start = self.line_pos.len();
         for c in &simple.0 {
             let p = Pos2::new(c.x as f32, c.y as f32);
@@ -492,7 +575,8 @@ impl ShapeCache {
     }
 
     fn add_polygon(&mut self, p: &Polygon<f64>) {
-        let simple = p.simplify(0.5);
+        let ring = |l: &LineString<f64>| LineString(simplify(&l.0, SIMPLIFY_PX, 4));
+        let simple = Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect());
         if simple.exterior().0.len() < 4 {
             // Smaller than a pixel: nothing to fill, but keep a dot of outline.
             self.add_line(p.exterior(), true);
@@ -950,6 +1034,108 @@ mod tests {
                 })
                 .collect::<Vec<_>>(),
         )
+    }
+
+    #[test]
+    fn lines_and_rings_are_simplified_as_geo_simplifies_them() {
+        use geo::Simplify;
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for round in 0..400 {
+            // Wobbly rings and lines of 3–60 points, under a pixel to a few hundred across
+            // (the smallest ones keep their last points: a ring keeps 4, a line 2).
+            let n = 3 + (next() * 58.0) as usize;
+            let r = if round % 3 == 0 {
+                0.1 + next()
+            } else {
+                2.0 + next() * 200.0
+            };
+            let mut pts: Vec<Coord<f64>> = (0..n)
+                .map(|k| {
+                    let t = k as f64 / n as f64 * std::f64::consts::TAU;
+                    let rr = r * (0.7 + 0.3 * next());
+                    Coord {
+                        x: rr * t.cos(),
+                        y: rr * t.sin(),
+                    }
+                })
+                .collect();
+            if round % 2 == 0 {
+                pts.push(pts[0]);
+            }
+            let line = LineString(pts.clone());
+            assert_eq!(simplify(&pts, 0.5, 2), line.simplify(0.5).0, "line {round}");
+            let poly = Polygon::new(line.clone(), vec![]);
+            assert_eq!(
+                simplify(&poly.exterior().0, 0.5, 4),
+                poly.simplify(0.5).exterior().0,
+                "ring {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_area_is_anchored_inside_it() {
+        use geo::Intersects;
+        // A square: the middle of its box. A U: the middle of its box is in the gap, so the
+        // anchor is found elsewhere, inside.
+        let sq: Geometry<f64> =
+            polygon![(x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)]
+                .into();
+        assert_eq!(
+            area_anchor(&sq, Pos2::new(20.0, 20.0)),
+            Pos2::new(20.0, 20.0)
+        );
+        let u: Geometry<f64> = polygon![
+            (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 30.0, y: 40.0),
+            (x: 30.0, y: 10.0), (x: 10.0, y: 10.0), (x: 10.0, y: 40.0), (x: 0.0, y: 40.0)
+        ]
+        .into();
+        let a = area_anchor(&u, Pos2::new(20.0, 20.0));
+        assert_ne!(a, Pos2::new(20.0, 20.0));
+        assert!(
+            u.intersects(&Coord {
+                x: f64::from(a.x),
+                y: f64::from(a.y)
+            }),
+            "{a:?}"
+        );
+        // Built from the store, a U-shaped parcel gets the same.
+        let lonlat = |x: f64, y: f64| (110.0 + x * 1e-4, 21.0 + y * 1e-4);
+        let ring: Vec<(f64, f64)> = [
+            (0.0, 0.0),
+            (40.0, 0.0),
+            (40.0, 40.0),
+            (30.0, 40.0),
+            (30.0, 10.0),
+            (10.0, 10.0),
+            (10.0, 40.0),
+            (0.0, 40.0),
+            (0.0, 0.0),
+        ]
+        .iter()
+        .map(|&(x, y)| lonlat(x, y))
+        .collect();
+        let parcel: Geometry<f64> = Polygon::new(LineString::from(ring), vec![]).into();
+        let c = ShapeCache::build_flat(
+            &store_of(vec![Some(parcel.clone())]),
+            key(17),
+            Position::new(110.0, 21.0),
+        );
+        let item = &c.items[0];
+        assert!(!item.rings.is_empty(), "tessellated at this level");
+        let to_px = to_pixels(key(17), Position::new(110.0, 21.0));
+        let px = parcel.map_coords(to_px);
+        let anchor = Coord {
+            x: f64::from(item.anchor.x),
+            y: f64::from(item.anchor.y),
+        };
+        assert!(px.intersects(&anchor), "{:?}", item.anchor);
     }
 
     #[test]
