@@ -212,11 +212,22 @@ impl Features {
             .last()
             .is_none_or(|c| c.ends.len() >= CHUNK || Arc::strong_count(c) > 1);
         if full {
+            // The next chunk is likely the size of the last one: room for it at once, rather
+            // than its buffers doubling (each doubling copies them).
+            let mut next = Chunk::default();
             if let Some(last) = self.chunks.last_mut().and_then(Arc::get_mut) {
                 last.shrink_to_fit();
+                if last.ends.len() >= CHUNK {
+                    next.coords
+                        .reserve(last.coords.len() + last.coords.len() / 8);
+                    next.tokens
+                        .reserve(last.tokens.len() + last.tokens.len() / 8);
+                    next.text.reserve(last.text.len() + last.text.len() / 8);
+                    next.ends.reserve(CHUNK);
+                }
             }
             self.starts.push(self.len);
-            self.chunks.push(Arc::new(Chunk::default()));
+            self.chunks.push(Arc::new(next));
         }
         let last = self.chunks.len() - 1;
         Arc::make_mut(&mut self.chunks[last])

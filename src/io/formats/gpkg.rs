@@ -277,7 +277,7 @@ impl Rows<'_> {
             .collect();
         let table_member = format!(",\"gpkg_table\":{}", Value::String(t.name.clone()));
         let mut rows = st.query([first, last]).map_err(sql)?;
-        let mut props = String::new();
+        let mut props: Vec<u8> = Vec::new();
         let mut row_number = before;
         while let Some(row) = rows.next().map_err(sql)? {
             if self.progress.is_cancelled() {
@@ -286,7 +286,7 @@ impl Rows<'_> {
             self.progress.step();
             row_number += 1;
             props.clear();
-            props.push('{');
+            props.push(b'{');
             let mut geometry = None;
             let mut id = None;
             for (k, name) in names.iter().enumerate() {
@@ -311,26 +311,30 @@ impl Rows<'_> {
                     }
                     continue;
                 }
-                let v = json(value);
                 if name.eq_ignore_ascii_case("fid") {
-                    id = Some(v.to_string());
+                    let mut text = Vec::new();
+                    write_json(value, &mut text);
+                    id = String::from_utf8(text).ok();
                     continue;
                 }
                 if props.len() > 1 {
-                    props.push(',');
+                    props.push(b',');
                 }
-                props.push_str(keys.get(k).map_or("\"\"", String::as_str));
-                props.push(':');
-                props.push_str(&v.to_string());
+                props.extend_from_slice(keys.get(k).map_or("\"\"", String::as_str).as_bytes());
+                props.push(b':');
+                write_json(value, &mut props);
             }
             if self.several {
-                props.push_str(if props.len() > 1 {
-                    &table_member
-                } else {
-                    &table_member[1..]
-                });
+                props.extend_from_slice(
+                    if props.len() > 1 {
+                        &table_member
+                    } else {
+                        &table_member[1..]
+                    }
+                    .as_bytes(),
+                );
             }
-            props.push('}');
+            props.push(b'}');
             if let Some(bad) = geometry.as_ref().and_then(outside_lon_lat) {
                 return Err(error(crate::msg!(
                     "{} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
@@ -339,24 +343,83 @@ impl Rows<'_> {
                     bad.1
                 )));
             }
-            features.push_raw(geometry.as_ref(), id.as_deref(), &props);
+            // JSON written by serde_json and the keys: UTF-8.
+            let props = std::str::from_utf8(&props).unwrap_or("{}");
+            features.push_raw(geometry.as_ref(), id.as_deref(), props);
         }
         features.shrink_to_fit();
         Ok((features, warnings))
     }
 }
 
-/// An SQLite value as JSON (a BLOB other than the geometry as a note of its size).
-fn json(v: ValueRef<'_>) -> Value {
-    match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(n) => Value::from(n),
-        ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Value::String(format!("(binary, {} bytes)", b.len())),
-    }
+/// Writes an SQLite value as JSON text (a BLOB other than the geometry as a note of its
+/// size), without building a JSON value.
+fn write_json(v: ValueRef<'_>, out: &mut Vec<u8>) {
+    use std::io::Write;
+    // Writing to a Vec does not fail.
+    let _ = match v {
+        ValueRef::Null => out.write_all(b"null"),
+        ValueRef::Integer(n) => write!(out, "{n}"),
+        ValueRef::Real(x) => match serde_json::Number::from_f64(x) {
+            Some(n) => write!(out, "{n}"),
+            None => out.write_all(b"null"),
+        },
+        ValueRef::Text(t) => serde_json::to_writer(&mut *out, &String::from_utf8_lossy(t))
+            .map_err(std::io::Error::other),
+        ValueRef::Blob(b) => write!(out, "\"(binary, {} bytes)\"", b.len()),
+    };
 }
 
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The value `write_json` writes, built (what the reader did before it wrote text).
+    fn json(v: ValueRef<'_>) -> Value {
+        match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(n) => Value::from(n),
+            ValueRef::Real(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+            ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::String(format!("(binary, {} bytes)", b.len())),
+        }
+    }
+
+    #[test]
+    fn values_are_written_as_the_json_they_are() {
+        let texts: [&[u8]; 6] = [
+            b"",
+            "湛江 \"东海岛\"".as_bytes(),
+            b"tab\there\nnew line \\ back\x01",
+            b"\xff\xfe not UTF-8",
+            "emoji 🏭".as_bytes(),
+            b"</script>",
+        ];
+        let mut values = vec![
+            ValueRef::Null,
+            ValueRef::Integer(0),
+            ValueRef::Integer(i64::MIN),
+            ValueRef::Integer(i64::MAX),
+            ValueRef::Real(0.1),
+            ValueRef::Real(-0.0),
+            ValueRef::Real(1e300),
+            ValueRef::Real(110.123456789012),
+            ValueRef::Real(f64::NAN),
+            ValueRef::Real(f64::INFINITY),
+            ValueRef::Blob(b"\x00\x01\x02"),
+        ];
+        values.extend(texts.iter().map(|t| ValueRef::Text(t)));
+        for v in values {
+            let mut out = Vec::new();
+            write_json(v, &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(text, json(v).to_string(), "{v:?}");
+            let _: Value = serde_json::from_str(&text).unwrap();
+        }
+    }
 }
