@@ -36,6 +36,9 @@ pub struct Hit {
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
 
+/// A layer, the box around all its entries and their indices.
+type Listed = (Layer, AABB<[f64; 2]>, Vec<usize>);
+
 /// The spatial index of one atlas. Rebuild it when the atlas changes.
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
@@ -43,7 +46,7 @@ pub struct SpatialIndex {
     trees: Vec<(Layer, RTree<Entry>)>,
     /// Per layer: the box around all its entries and their indices (a view that holds the
     /// whole layer lists it without walking the tree).
-    layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)>,
+    layers: Vec<Listed>,
 }
 
 const METRES_PER_DEGREE: f64 = 111_320.0;
@@ -82,26 +85,26 @@ impl SpatialIndex {
                 ))
             })
             .collect();
-        let mut layers: Vec<(Layer, AABB<[f64; 2]>, Vec<usize>)> = Vec::new();
-        let mut per_layer: Vec<(Layer, Vec<Entry>)> = Vec::new();
+        // Per layer: the box around it, its indices, and its entries.
+        let mut per_layer: Vec<(Listed, Vec<Entry>)> = Vec::new();
         for e in entries {
             let (layer, i) = e.data;
             let env = e.geom().envelope();
-            match layers.iter_mut().find(|l| l.0 == layer) {
-                Some(l) => {
-                    l.1.merge(&env);
-                    l.2.push(i);
+            match per_layer.iter_mut().find(|l| l.0.0 == layer) {
+                Some((listed, entries)) => {
+                    listed.1.merge(&env);
+                    listed.2.push(i);
+                    entries.push(e);
                 }
-                None => layers.push((layer, env, vec![i])),
-            }
-            match per_layer.iter_mut().find(|l| l.0 == layer) {
-                Some(l) => l.1.push(e),
-                None => per_layer.push((layer, vec![e])),
+                None => per_layer.push(((layer, env, vec![i]), vec![e])),
             }
         }
         // A big layer goes into two trees, built on two cores (a query walks both).
         let mut trees = Vec::new();
-        for (layer, mut entries) in per_layer {
+        let mut layers = Vec::new();
+        for (listed, mut entries) in per_layer {
+            let layer = listed.0;
+            layers.push(listed);
             if entries.len() < PARALLEL_ENTRIES {
                 trees.push((layer, RTree::bulk_load(entries)));
                 continue;

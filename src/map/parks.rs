@@ -572,8 +572,8 @@ pub fn draw_others<'v>(
     let rect = painter.clip_rect();
     let view = pl.to_cache(rect);
     let mut thin = Thinning::new(rect, 2.0 * LOD_RADIUS);
-    let mut visible = Some(visible);
-    let mut in_view: Option<std::borrow::Cow<'v, [usize]>> = None;
+    // Asked for at most once, by the first layer not drawn from representatives.
+    let in_view = std::cell::LazyCell::new(visible);
     for (n, layer) in layers.iter().enumerate().filter(|(_, l)| l.style.visible) {
         let (fill, line) = super::style::layer_colors(&layer.style);
         let mut fills = buffers.take(3 * n);
@@ -618,12 +618,7 @@ pub fn draw_others<'v>(
             }
         });
         if !represented {
-            let visible = in_view.get_or_insert_with(|| {
-                visible
-                    .take()
-                    .map_or(std::borrow::Cow::Borrowed(&[][..]), |f| f())
-            });
-            for &i in visible.iter().filter(|i| layer.features.contains(i)) {
+            for &i in in_view.iter().filter(|i| layer.features.contains(i)) {
                 if let Some(item) = cache.items.get(i) {
                     draw(Draw::Item(item));
                 }

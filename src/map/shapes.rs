@@ -1022,6 +1022,19 @@ mod tests {
         Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
     }
 
+    /// `n` squares `d` degrees wide in rows of `cols`, `step` degrees apart, from (110, 21).
+    fn grid(n: u32, cols: u32, step: f64, d: f64) -> Vec<Option<Geometry<f64>>> {
+        (0..n)
+            .map(|i| {
+                square(
+                    110.0 + f64::from(i % cols) * step,
+                    21.0 + f64::from(i / cols) * step,
+                    d,
+                )
+            })
+            .collect()
+    }
+
     /// Features of these geometries, without properties.
     fn store_of(geoms: Vec<Option<Geometry<f64>>>) -> Features {
         Features::from(
@@ -1141,15 +1154,7 @@ mod tests {
     #[test]
     fn representatives_keep_every_shape_and_one_marker_per_square_per_layer() {
         // 2,000 tiny squares packed into a small area (markers at zoom 10), then 10 big ones.
-        let mut geoms: Vec<Option<Geometry<f64>>> = (0..2000)
-            .map(|i| {
-                square(
-                    110.0 + f64::from(i % 50) * 0.002,
-                    21.0 + f64::from(i / 50) * 0.002,
-                    0.0005,
-                )
-            })
-            .collect();
+        let mut geoms = grid(2000, 50, 0.002, 0.0005);
         geoms.extend((0..10).map(|i| square(110.5 + f64::from(i) * 0.2, 21.5, 0.1)));
         let store = store_of(geoms);
         let c = ShapeCache::build_flat(&store, key(10), Position::new(110.0, 21.0));
@@ -1198,15 +1203,7 @@ mod tests {
     fn representatives_around_a_view_are_all_that_can_show_there() {
         // 40 × 40 small squares over about 2,300 pixels at zoom 12, and one square wider
         // than a filing square.
-        let mut geoms: Vec<Option<Geometry<f64>>> = (0..1600)
-            .map(|i| {
-                square(
-                    110.0 + f64::from(i % 40) * 0.02,
-                    21.0 + f64::from(i / 40) * 0.02,
-                    0.0004,
-                )
-            })
-            .collect();
+        let mut geoms = grid(1600, 40, 0.02, 0.0004);
         geoms.push(square(109.7, 20.7, 0.2));
         // About 110 px wide, its anchor in the square left of the view's, its right side in
         // the view.
