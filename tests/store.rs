@@ -119,14 +119,17 @@ fn every_command_with_db_prints_what_the_folder_gives() {
             ("--data", data.as_str(), "dir"),
             ("--db", url.as_str(), "db"),
         ] {
+            // The output file (OUT.*) goes into the temporary folder, never
+            // into the working directory.
+            let named = args.iter().find(|s| s.starts_with("OUT"));
             let file = out(&format!(
                 "{tag}-{}",
-                args.last().unwrap().replace("OUT", "x")
+                named.map_or("stdout".to_owned(), |s| s.replace("OUT", "x"))
             ));
             let mut a: Vec<&str> = args
                 .iter()
                 .map(|s| {
-                    if *s == args[args.len() - 1] && s.starts_with("OUT") {
+                    if s.starts_with("OUT") {
                         file.as_str()
                     } else {
                         s
@@ -136,8 +139,24 @@ fn every_command_with_db_prints_what_the_folder_gives() {
             a.extend([flag, value]);
             let (code, stdout, err) = run(&a);
             assert_eq!(code, 0, "{a:?}: {err}");
-            let written = std::fs::read(&file).unwrap_or_default();
-            outputs.push((stdout.replace(&file, "OUT"), written));
+            let written = match named {
+                Some(_) => std::fs::read(&file).unwrap_or_else(|e| panic!("{a:?}: {file}: {e}")),
+                None => Vec::new(),
+            };
+            // Files written beside the output (an export's projects table) are
+            // named after it: compare their contents too.
+            let prefix = out(&format!("{tag}-"));
+            let mut beside = Vec::new();
+            for line in stdout.lines() {
+                let path = line
+                    .strip_prefix("wrote ")
+                    .and_then(|p| p.split(' ').next());
+                if let Some(path) = path.filter(|p| *p != file) {
+                    beside.push(std::fs::read(path).unwrap());
+                }
+            }
+            let stdout = stdout.replace(&file, "OUT").replace(&prefix, "");
+            outputs.push((stdout, written, beside));
         }
         assert_eq!(outputs[0], outputs[1], "{args:?}");
     }
