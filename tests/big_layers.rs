@@ -249,3 +249,40 @@ fn the_window_waits_for_a_big_layer_then_draws_and_identifies_its_parcels() {
         .to_owned();
     h.get_by_label_contains(&name);
 }
+
+/// A file big enough to be read in blocks (over 16 MB): validating it and opening it give
+/// what reading its whole text gives, problems at the same feature indices included.
+#[test]
+fn a_big_file_read_in_blocks_gives_what_its_whole_text_gives() {
+    let mut texts = parcel_texts(48_000, 11);
+    let bad = r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[110,21],[110.01,21.01],[110.01,21],[110,21.01],[110,21]]]}}"#;
+    texts.insert(30_000, bad.to_owned());
+    texts.push(bad.to_owned());
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"name\":\"parcels\",\"features\":[\n{}\n]}}\n",
+        texts.join(",\n")
+    );
+    assert!(text.len() > 17 << 20, "{} bytes", text.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parcels.geojson");
+    std::fs::write(&path, &text).unwrap();
+    let atlas = embedded();
+    let lines = |problems: &[park_atlas::io::Problem]| -> Vec<String> {
+        problems.iter().map(|p| p.to_string()).collect()
+    };
+    let in_blocks = io::validate_path("parcels", &path, &atlas.taxonomy);
+    let whole = io::validate_bytes("parcels", text.clone().into_bytes(), &atlas.taxonomy);
+    assert_eq!(lines(&in_blocks), lines(&whole));
+    let at: Vec<_> = in_blocks.iter().map(|p| p.location.clone()).collect();
+    assert_eq!(at, ["features[30000]", "features[48001]"]);
+    // Opened as a layer: every feature, in the file's order.
+    let loaded = io::open_path(&atlas, &path).unwrap();
+    let layer = loaded.atlas.layers.last().unwrap();
+    let (parsed, _) = io::parse_geojson("parcels", text.as_bytes(), None);
+    assert_eq!(layer.features.len(), parsed.others.len());
+    let store = &loaded.atlas.others;
+    for i in [0, 1, 29_999, 30_000, 30_001, 48_001] {
+        let k = layer.features.start + i;
+        assert_eq!(store.get(k), parsed.others.get(i), "feature {i}");
+    }
+}

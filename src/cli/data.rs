@@ -161,14 +161,7 @@ pub(crate) fn validate(
                 Err(p) => p,
             }
         } else {
-            match std::fs::read(path) {
-                Ok(bytes) => io::validate_bytes(&label, bytes, &taxonomy),
-                Err(e) => vec![Problem::file_level(
-                    Severity::Error,
-                    &label,
-                    park_atlas::msg!("cannot read the file: {}", e),
-                )],
-            }
+            io::validate_path(&label, path, &taxonomy)
         };
         for p in &problems {
             eprintln!("{}", p.text(zh));

@@ -228,16 +228,27 @@ pub fn open_path_with_options(
         atlas.add_layer(name, Some(path.to_path_buf()), features);
         return Ok(Loaded { atlas, warnings });
     }
-    let bytes = super::formats::read_file(path, &label)?;
-    let json = as_geojson(&label, bytes)?;
-    progress.set_total(super::progress::estimate_features(&json.bytes));
-    let (mut parsed, mut problems) =
-        parse_geojson_with(&label, &json.bytes, Some(&current.taxonomy), progress);
-    problems.extend(json.note);
+    // A big file is read in blocks, never held whole (unless it is not a plain
+    // FeatureCollection: then as any other file).
+    let in_blocks = read_in_blocks(path)
+        .then(|| super::read::parse_geojson_file(&label, path, Some(&current.taxonomy), progress))
+        .flatten();
+    let (mut parsed, mut problems, producer) = match in_blocks {
+        Some((parsed, problems)) => (parsed, problems, None),
+        None => {
+            let bytes = super::formats::read_file(path, &label)?;
+            let json = as_geojson(&label, bytes)?;
+            progress.set_total(super::progress::estimate_features(&json.bytes));
+            let (parsed, mut problems) =
+                parse_geojson_with(&label, &json.bytes, Some(&current.taxonomy), progress);
+            problems.extend(json.note);
+            (parsed, problems, json.producer)
+        }
+    };
     if has_errors(&problems) {
         return Err(problems);
     }
-    if let Some(note) = to_wgs84(&mut parsed, current, declared, json.producer) {
+    if let Some(note) = to_wgs84(&mut parsed, current, declared, producer) {
         problems.push(Problem::file_level(Severity::Warning, &label, note));
     }
     let mut atlas = current.clone();
@@ -729,6 +740,33 @@ pub fn validate_file(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> Vec<Prob
     validate_bytes(label, bytes.to_vec(), taxonomy)
 }
 
+/// GeoJSON files above this size are read in blocks (their text is never held whole).
+const BLOCKS_FROM: u64 = 16 << 20;
+
+/// Whether the file at `path` is big enough to be read in blocks.
+fn read_in_blocks(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > BLOCKS_FROM)
+}
+
+/// [`validate_file`] for a file on disk: a big GeoJSON file is checked in blocks, never held
+/// whole.
+pub fn validate_path(label: &str, path: &Path, taxonomy: &Taxonomy) -> Vec<Problem> {
+    if read_in_blocks(path)
+        && let Some((parsed, problems)) =
+            super::read::check_geojson_file(label, path, Some(taxonomy))
+    {
+        return checked_geojson(label, parsed, problems);
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => validate_bytes(label, bytes, taxonomy),
+        Err(e) => vec![Problem::file_level(
+            Severity::Error,
+            label,
+            crate::msg!("cannot read the file: {}", e),
+        )],
+    }
+}
+
 /// [`validate_file`] on bytes it may keep (no copy of a big file).
 pub fn validate_bytes(label: &str, bytes: Vec<u8>, taxonomy: &Taxonomy) -> Vec<Problem> {
     let json = match as_geojson(label, bytes) {
@@ -746,22 +784,27 @@ fn validate_geojson_or_json(label: &str, bytes: &[u8], taxonomy: &Taxonomy) -> V
         FileKind::Citywide => parse_citywide(label, bytes).1,
         FileKind::GeoJson => {
             // Checked, not kept: the features of a big layer are dropped as they are read.
-            let (parsed, mut problems) = super::read::check_geojson(label, bytes, Some(taxonomy));
-            if !parsed.parks.is_empty() {
-                let atlas = Atlas {
-                    parks: parsed.parks,
-                    counties: parsed.counties,
-                    ..Atlas::default()
-                };
-                check_references(
-                    &atlas,
-                    label,
-                    Scope::Standalone,
-                    &parsed.park_feature_index,
-                    &mut problems,
-                );
-            }
-            problems
+            let (parsed, problems) = super::read::check_geojson(label, bytes, Some(taxonomy));
+            checked_geojson(label, parsed, problems)
         }
     }
+}
+
+/// The problems of a checked GeoJSON file, with those of its parks' references.
+fn checked_geojson(label: &str, parsed: ParsedFile, mut problems: Vec<Problem>) -> Vec<Problem> {
+    if !parsed.parks.is_empty() {
+        let atlas = Atlas {
+            parks: parsed.parks,
+            counties: parsed.counties,
+            ..Atlas::default()
+        };
+        check_references(
+            &atlas,
+            label,
+            Scope::Standalone,
+            &parsed.park_feature_index,
+            &mut problems,
+        );
+    }
+    problems
 }

@@ -18,7 +18,7 @@ pub mod text;
 
 pub use dataset::{
     DatasetFiles, Loaded, load, load_dir, load_embedded, load_files, open_path, open_path_with,
-    validate_bytes, validate_file,
+    validate_bytes, validate_file, validate_path,
 };
 pub use export::{ExportError, ExportReport, Format, export_parks};
 pub use problem::{Problem, Severity, has_errors};

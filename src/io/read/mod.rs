@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+mod blocks;
 mod fast;
 mod fields;
 mod geometry;
@@ -186,6 +187,28 @@ fn parse(
             (parsed, worker.join())
         }),
     };
+    finish(
+        file,
+        problems,
+        parsed,
+        worked.map_err(|_| ()),
+        taxonomy,
+        progress,
+        keep,
+    )
+}
+
+/// The top level once the features are read (`worked`): its type and foreign members, and
+/// the problems of both.
+fn finish(
+    file: &str,
+    mut problems: Vec<Problem>,
+    parsed: Result<Root, serde_json::Error>,
+    worked: Result<(ParsedFile, Vec<Problem>), ()>,
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+    keep: Keep,
+) -> (ParsedFile, Vec<Problem>) {
     let mut out = match worked {
         Ok((out, p)) => {
             problems.extend(p);
@@ -288,55 +311,215 @@ fn read_halves(
     progress: &Progress,
     keep: Keep,
 ) -> Option<(ParsedFile, Vec<Problem>)> {
-    let half = spans.len().div_ceil(2);
-    let read = |first: usize, part: &[std::ops::Range<usize>]| {
-        let mut problems = Vec::new();
-        let mut out = ParsedFile::default();
+    let mut out = ParsedFile::default();
+    let mut problems = Vec::new();
+    let how = Spans {
+        file,
+        taxonomy,
+        progress,
+        keep,
+    };
+    how.read(text, spans, 0, &mut out, &mut problems)?;
+    if progress.is_cancelled() {
+        return Some(cancelled(file));
+    }
+    Some((out, problems))
+}
+
+/// What was read when reading was cancelled: nothing, and a problem that says so.
+fn cancelled(file: &str) -> (ParsedFile, Vec<Problem>) {
+    let problem = Problem::file_level(Severity::Error, file, crate::msg!("reading was cancelled"));
+    (ParsedFile::default(), vec![problem])
+}
+
+/// How features given as spans of text are read.
+#[derive(Clone, Copy)]
+struct Spans<'a> {
+    file: &'a str,
+    taxonomy: Option<&'a Taxonomy>,
+    progress: &'a Progress,
+    keep: Keep,
+}
+
+impl Spans<'_> {
+    /// Parses and reads the features at `spans` of `text` (the first is the file's
+    /// `features[first]`) on two threads, half each, and appends them to `out` and their
+    /// problems to `problems`, in file order. `None` when a feature does not parse.
+    fn read(
+        self,
+        text: &str,
+        spans: &[std::ops::Range<usize>],
+        first: usize,
+        out: &mut ParsedFile,
+        problems: &mut Vec<Problem>,
+    ) -> Option<()> {
+        let half = spans.len().div_ceil(2);
+        let (a, b) = std::thread::scope(|s| {
+            let second = s.spawn(|| {
+                let mut out = ParsedFile::default();
+                let mut problems = Vec::new();
+                let part = spans.get(half..).unwrap_or_default();
+                self.read_one(text, part, first + half, &mut out, &mut problems)
+                    .map(|()| (out, problems))
+            });
+            let part = spans.get(..half).unwrap_or_default();
+            let a = self.read_one(text, part, first, out, problems);
+            (a, second.join().ok().flatten())
+        });
+        a?;
+        let (b_out, b_problems) = b?;
+        out.parks.extend(b_out.parks);
+        out.park_feature_index.extend(b_out.park_feature_index);
+        out.counties.extend(b_out.counties);
+        out.others.append(&b_out.others);
+        self.keep.trim(out);
+        problems.extend(b_problems);
+        Some(())
+    }
+
+    /// One thread's part of [`Spans::read`].
+    fn read_one(
+        self,
+        text: &str,
+        part: &[std::ops::Range<usize>],
+        first: usize,
+        out: &mut ParsedFile,
+        problems: &mut Vec<Problem>,
+    ) -> Option<()> {
         let mut ctx = Ctx {
-            file,
+            file: self.file,
             location: String::new(),
-            problems: &mut problems,
+            problems,
         };
         for (k, span) in part.iter().enumerate() {
-            if progress.is_cancelled() {
-                return Some((out, problems));
+            if self.progress.is_cancelled() {
+                return Some(());
             }
             let i = first + k;
             let feature = text.get(span.clone())?;
-            keep.trim(&mut out);
-            if fast::read_plain(&mut out, feature) {
-                progress.step();
+            self.keep.trim(out);
+            if fast::read_plain(out, feature) {
+                self.progress.step();
                 continue;
             }
             let location = format!("features[{i}]");
-            if !fast::read_fast(&mut ctx, &mut out, i, &location, feature, taxonomy) {
+            if !fast::read_fast(&mut ctx, out, i, &location, feature, self.taxonomy) {
                 let value: Value = serde_json::from_str(feature).ok()?;
-                read_feature(&mut ctx, &mut out, i, &location, value, taxonomy);
+                read_feature(&mut ctx, out, i, &location, value, self.taxonomy);
             }
-            progress.step();
+            self.progress.step();
         }
-        Some((out, problems))
-    };
-    let (a, b) = std::thread::scope(|s| {
-        let second = s.spawn(|| read(half, spans.get(half..).unwrap_or_default()));
-        let a = read(0, spans.get(..half).unwrap_or_default());
-        (a, second.join().ok().flatten())
-    });
-    let ((mut out, mut problems), (b_out, b_problems)) = (a?, b?);
-    if progress.is_cancelled() {
-        problems.push(Problem::file_level(
-            Severity::Error,
-            file,
-            crate::msg!("reading was cancelled"),
-        ));
-        return Some((ParsedFile::default(), problems));
+        Some(())
     }
-    out.parks.extend(b_out.parks);
-    out.park_feature_index.extend(b_out.park_feature_index);
-    out.counties.extend(b_out.counties);
-    out.others.append(&b_out.others);
-    problems.extend(b_problems);
-    Some((out, problems))
+}
+
+/// [`parse_geojson_with`] for a file on disk, read in blocks (see [`blocks`]) so that its
+/// text is never held whole. `None` when the file is not a plain UTF-8 FeatureCollection of
+/// objects, or cannot be read: the caller then reads it whole, which reports what is wrong.
+pub fn parse_geojson_file(
+    file: &str,
+    path: &std::path::Path,
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+) -> Option<(ParsedFile, Vec<Problem>)> {
+    parse_file(file, path, taxonomy, progress, Keep::All, blocks::BATCH)
+}
+
+/// [`check_geojson`] for a file on disk, read in blocks; `None` as for
+/// [`parse_geojson_file`].
+pub fn check_geojson_file(
+    file: &str,
+    path: &std::path::Path,
+    taxonomy: Option<&Taxonomy>,
+) -> Option<(ParsedFile, Vec<Problem>)> {
+    let progress = Progress::default();
+    parse_file(
+        file,
+        path,
+        taxonomy,
+        &progress,
+        Keep::ParksAndCounties,
+        blocks::BATCH,
+    )
+}
+
+fn parse_file(
+    file: &str,
+    path: &std::path::Path,
+    taxonomy: Option<&Taxonomy>,
+    progress: &Progress,
+    keep: Keep,
+    batch: usize,
+) -> Option<(ParsedFile, Vec<Problem>)> {
+    let f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    if len > MAX_FILE_BYTES as u64 {
+        return None;
+    }
+    let how = Spans {
+        file,
+        taxonomy,
+        progress,
+        keep,
+    };
+    let mut out = ParsedFile::default();
+    let mut problems = Vec::new();
+    let (all_read, scanned) = std::thread::scope(|s| {
+        // One block being read while the batch before it is parsed: the text held is a few
+        // batches, whatever the file's size.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<blocks::Batch>(1);
+        let scanner = s.spawn(move || {
+            blocks::scan(
+                f,
+                batch,
+                Some(len),
+                |n| progress.set_total(n),
+                |batch| tx.send(batch).is_ok(),
+            )
+        });
+        let mut all_read = true;
+        while let Ok(batch) = rx.recv() {
+            let read = how.read(
+                &batch.text,
+                &batch.spans,
+                batch.first,
+                &mut out,
+                &mut problems,
+            );
+            if read.is_none() || progress.is_cancelled() {
+                all_read = false;
+                break;
+            }
+        }
+        drop(rx);
+        (all_read, scanner.join())
+    });
+    if progress.is_cancelled() {
+        return Some(cancelled(file));
+    }
+    let rest = match scanned {
+        Ok(Ok(blocks::Scanned::Done { rest })) if all_read => rest,
+        _ => return None,
+    };
+    // An ECharts map, or a JSON file of another kind (the whole-file reader tells them).
+    if super::formats::echarts::looks_like_echarts(rest.as_bytes())
+        || !matches!(
+            super::dataset::guess_kind(rest.as_bytes()),
+            super::dataset::FileKind::GeoJson
+        )
+    {
+        return None;
+    }
+    let parsed = stream::parse_root(&rest, None);
+    Some(finish(
+        file,
+        Vec::new(),
+        parsed,
+        Ok((out, problems)),
+        taxonomy,
+        progress,
+        keep,
+    ))
 }
 
 /// Checks the size and decodes the bytes (UTF-8, UTF-16, GBK), reporting what went wrong.
@@ -553,5 +736,146 @@ pub(super) fn id_text(v: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// What a read gave, for comparing two ways of reading (the store feature by feature:
+    /// how it is cut into chunks does not matter).
+    fn shown(read: &(ParsedFile, Vec<Problem>)) -> String {
+        let (f, problems) = read;
+        let others: Vec<_> = f.others.iter().collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            f.parks, f.park_feature_index, f.counties, others, f.foreign_members, problems
+        )
+    }
+
+    fn same(a: &str, b: &str, what: &str) {
+        if a != b {
+            let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let near = |s: &str| {
+                s.get(at.saturating_sub(200)..(at + 200).min(s.len()))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            panic!(
+                "{what}: differ at byte {at}:\n{}\n---\n{}",
+                near(a),
+                near(b)
+            );
+        }
+    }
+
+    /// Reads `path` in blocks of `batch` bytes of features, and checks that it gives exactly
+    /// what reading the whole text gives (or is left to that reader). Whether it was read in
+    /// blocks.
+    fn same_as_whole(path: &std::path::Path, taxonomy: Option<&Taxonomy>, batch: usize) -> bool {
+        let bytes = std::fs::read(path).unwrap();
+        let name = path.display().to_string();
+        let progress = Progress::default();
+        let whole = parse_geojson(&name, &bytes, taxonomy);
+        let checked = check_geojson(&name, &bytes, taxonomy);
+        let in_blocks = parse_file(&name, path, taxonomy, &progress, Keep::All, batch);
+        let check = parse_file(
+            &name,
+            path,
+            taxonomy,
+            &progress,
+            Keep::ParksAndCounties,
+            batch,
+        );
+        assert_eq!(in_blocks.is_some(), check.is_some(), "{name}");
+        if let (Some(read), Some(check)) = (in_blocks, check) {
+            same(
+                &shown(&read),
+                &shown(&whole),
+                &format!("{name}, batch {batch}"),
+            );
+            same(
+                &shown(&check),
+                &shown(&checked),
+                &format!("{name}, batch {batch} (check)"),
+            );
+            return true;
+        }
+        false
+    }
+
+    fn taxonomy() -> Taxonomy {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhanjiang");
+        let bytes = std::fs::read(dir.join("clusters.json")).unwrap();
+        crate::io::dataset::parse_taxonomy("clusters.json", &bytes)
+            .0
+            .unwrap()
+    }
+
+    /// Every fixture (good and bad files) and the embedded data read in blocks as they read
+    /// whole: the same features in the same order, the same problems at the same indices.
+    #[test]
+    fn a_file_read_in_blocks_is_the_file_read_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let taxonomy = taxonomy();
+        let mut in_blocks = Vec::new();
+        for dir in ["tests/fixtures", "data/zhanjiang"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !matches!(ext, "geojson" | "json") {
+                    continue;
+                }
+                for batch in [1, 3000, 20_000, blocks::BATCH] {
+                    if same_as_whole(&path, Some(&taxonomy), batch) && batch == 1 {
+                        in_blocks.push(path.file_name().unwrap().to_string_lossy().into_owned());
+                    }
+                }
+            }
+        }
+        for name in [
+            "parks.geojson",
+            "counties.geojson",
+            "land.geojson",
+            "bad_tier.geojson",
+        ] {
+            assert!(in_blocks.iter().any(|n| n == name), "{name}: {in_blocks:?}");
+        }
+        // Files that are not the plain shape are left to the whole-file reader.
+        for name in ["gbk.geojson", "bare_geometry.geojson", "array_root.json"] {
+            assert!(!in_blocks.iter().any(|n| n == name), "{name}");
+        }
+    }
+
+    /// A parcel layer in many batches: every feature, in order.
+    #[test]
+    fn a_parcel_layer_read_in_many_batches_is_the_layer_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parcels.geojson");
+        let atlas = crate::io::dataset::load_embedded().unwrap().atlas;
+        let options = crate::synth::SynthOptions {
+            features: 3000,
+            vertices: 9,
+            seed: 7,
+            ..Default::default()
+        };
+        std::fs::write(&path, crate::synth::parcels_geojson(&atlas, options)).unwrap();
+        for batch in [1, 50_000, blocks::BATCH] {
+            assert!(same_as_whole(&path, None, batch));
+        }
+        let (read, _) = parse_geojson_file("p", &path, None, &Progress::default()).unwrap();
+        assert_eq!(read.others.len(), 3000);
+        // Cancelled: nothing, and a problem that says so.
+        let progress = Progress::default();
+        progress.cancel();
+        let (read, problems) = parse_file("p", &path, None, &progress, Keep::All, 50_000).unwrap();
+        assert!(read.others.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].to_string().contains("cancelled"),
+            "{problems:?}"
+        );
     }
 }

@@ -24,17 +24,7 @@ pub(super) fn feature_spans(text: &str) -> Option<(Vec<Range<usize>>, Range<usiz
         match c {
             b'"' => {
                 let start = i;
-                i += 1;
-                while i < b.len() {
-                    match b[i] {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                if i >= b.len() {
-                    return None;
-                }
+                i = string_end(b, i)?;
                 if depth == 1 {
                     key_is_features = b.get(start + 1..i) == Some(b"features".as_slice());
                 }
@@ -87,11 +77,24 @@ pub(super) fn feature_spans(text: &str) -> Option<(Vec<Range<usize>>, Range<usiz
     (done && depth == 0 && !in_features).then_some((spans, array))
 }
 
+/// The index of the `"` that closes the string opening at `start`; `None` when `b` ends first.
+pub(super) fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// The index of the `}` that closes the object opening at `start`, found by jumping from
 /// brace to quote to brace (SIMD search: the numbers that make up most of a feature are never
 /// looked at one by one). Brackets are not counted: a feature whose brackets do not balance
 /// does not parse, and the caller falls back to the one-pass reader.
-fn object_end(b: &[u8], start: usize) -> Option<usize> {
+pub(super) fn object_end(b: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = start;
     loop {
