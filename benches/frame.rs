@@ -44,6 +44,20 @@ fn bench_view_with(
     zoom: Option<f64>,
     table: Option<Tab>,
 ) {
+    bench_frames(c, name, atlas, zoom, table, false);
+}
+
+/// A frame; `gpu`: dense park polygons handed to the GPU (`map::gpu`) as the window does
+/// with OpenGL — measured here is the frame's own work (the squares are built once, the
+/// callback is made, never run: there is no GPU here).
+fn bench_frames(
+    c: &mut Criterion,
+    name: &str,
+    atlas: &Atlas,
+    zoom: Option<f64>,
+    table: Option<Tab>,
+    gpu: bool,
+) {
     let saved = SavedState {
         version: STATE_VERSION,
         view: zoom.map(|zoom| View {
@@ -56,30 +70,38 @@ fn bench_view_with(
     };
     let mut app = ParkAtlasApp::with_atlas(atlas.clone(), Some(saved));
     app.table.tab = table.unwrap_or_default();
+    app.map.gpu = gpu;
     let ctx = egui::Context::default();
     park_atlas::ui::fonts::install(&ctx);
     // Warm up: fonts, layout, the fit-to-city frames, and the shape caches (which big data
     // builds on a worker thread: wait for it).
     let mut t = 0.0;
-    let mut vertices = 0;
     for k in 0..2000 {
         t += 0.016;
         let out = ctx.run_ui(input(t, Pos2::new(600.0, 400.0)), |ui| app.frame_ui(ui));
-        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
-        vertices = prims
-            .iter()
-            .map(|p| match &p.primitive {
-                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
-                _ => 0,
-            })
-            .sum::<usize>();
+        ctx.tessellate(out.shapes, out.pixels_per_point);
         if k > 6 && !app.map.is_building() {
             break;
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+    // Two more frames (the GPU path starts from the second frame that has many polygons).
+    let (mut vertices, mut callbacks) = (0, 0);
+    for _ in 0..2 {
+        t += 0.016;
+        let out = ctx.run_ui(input(t, Pos2::new(600.0, 400.0)), |ui| app.frame_ui(ui));
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        vertices = 0;
+        callbacks = 0;
+        for p in &prims {
+            match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => vertices += m.vertices.len(),
+                egui::epaint::Primitive::Callback(_) => callbacks += 1,
+            }
+        }
+    }
     eprintln!(
-        "{name}: {vertices} vertices tessellated per frame; {:?}",
+        "{name}: {vertices} vertices tessellated per frame, {callbacks} paint callbacks; {:?}",
         app.map.stats
     );
     // Each measured frame moves the pointer over the map (a hover repaint).
@@ -114,6 +136,16 @@ fn frame(c: &mut Criterion) {
                 &format!("frame {n} polygon parks, {label}"),
                 &atlas,
                 zoom,
+            );
+        }
+        if n == 100_000 {
+            bench_frames(
+                c,
+                "frame 100000 polygon parks, z12, polygons on the GPU",
+                &atlas,
+                Some(12.0),
+                None,
+                true,
             );
         }
         if n == 10_000 {

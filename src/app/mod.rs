@@ -166,6 +166,8 @@ pub struct ParkAtlasApp {
     /// sheet), remembered with the layer.
     layer_options: std::collections::HashMap<PathBuf, crate::io::formats::ReadOptions>,
     screenshot: Option<ScreenshotJob>,
+    /// `PARK_ATLAS_FRAMES`: frame-to-frame times printed once the data is in.
+    frame_probe: Option<screenshot::FrameProbe>,
     started: Option<std::time::Instant>,
     /// How tile layers fetch and cache (tests point the cache elsewhere).
     pub fetch_options: FetchOptions,
@@ -211,6 +213,9 @@ impl ParkAtlasApp {
             .and(saved.as_ref())
             .map(|s| s.selection.clone());
         let mut app = ParkAtlasApp::with_atlas(atlas, saved);
+        // Dense park polygons are drawn by the GPU when there is OpenGL (PARK_ATLAS_GPU=0:
+        // always by the CPU, as the tests do).
+        app.map.gpu = cc.gl.is_some() && std::env::var("PARK_ATLAS_GPU").as_deref() != Ok("0");
         app.dialogs.problems = problems;
         app.edit.data_dir = options.data_dir.clone();
         app.edit.reload_history();
@@ -240,6 +245,7 @@ impl ParkAtlasApp {
         app.started = options
             .started
             .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some());
+        app.frame_probe = screenshot::FrameProbe::from_env();
         app
     }
 
@@ -272,6 +278,7 @@ impl ParkAtlasApp {
             layer_options: Default::default(),
             screenshot: None,
             started: None,
+            frame_probe: None,
             fetch_options: FetchOptions::default(),
             panel_widths: None,
             choropleth: None,
@@ -704,6 +711,9 @@ impl eframe::App for ParkAtlasApp {
         }
         let tiles = self.map.tiles.as_ref().is_none_or(|t| t.status.settled());
         let waiting_for = self.waiting_for();
+        if let Some(probe) = &mut self.frame_probe {
+            probe.step(ui.ctx(), waiting_for.is_none() && !self.map.is_building());
+        }
         if let Some(job) = &mut self.screenshot {
             job.step(ui.ctx(), tiles, waiting_for);
         }

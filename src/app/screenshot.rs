@@ -168,3 +168,71 @@ mod tests {
         assert!(ready(40, s(10), false, true));
     }
 }
+
+/// `PARK_ATLAS_FRAMES=N` (with `PARK_ATLAS_TIMING=1`): once the data is in, the window draws
+/// frames without pause and prints the time from one frame to the next over `N` of them (the
+/// UI pass, the painting, the buffer swap: what a user waits for), then closes.
+#[derive(Debug)]
+pub struct FrameProbe {
+    wanted: usize,
+    /// Frames drawn since the data was in (the first ones settle the shapes and are skipped).
+    settled: usize,
+    last: Option<Instant>,
+    times: Vec<f64>,
+}
+
+/// Frames drawn after the data is in before the probe counts (shapes, GPU uploads).
+const PROBE_WARM_UP: usize = 30;
+
+impl FrameProbe {
+    /// The probe the environment asks for, if any.
+    pub fn from_env() -> Option<FrameProbe> {
+        std::env::var_os("PARK_ATLAS_TIMING")?;
+        let wanted = std::env::var("PARK_ATLAS_FRAMES").ok()?.parse().ok()?;
+        Some(FrameProbe {
+            wanted,
+            settled: 0,
+            last: None,
+            times: Vec::new(),
+        })
+    }
+
+    /// Called once per frame; `ready`: nothing is being read or built.
+    pub fn step(&mut self, ctx: &egui::Context, ready: bool) {
+        if self.wanted == 0 {
+            return;
+        }
+        ctx.request_repaint();
+        if !ready && self.settled < PROBE_WARM_UP {
+            self.settled = 0;
+            return;
+        }
+        self.settled += 1;
+        let now = Instant::now();
+        if self.settled > PROBE_WARM_UP
+            && let Some(last) = self.last
+        {
+            self.times.push((now - last).as_secs_f64() * 1e3);
+        }
+        self.last = Some(now);
+        if self.times.len() >= self.wanted {
+            let mut t = self.times.clone();
+            t.sort_by(f64::total_cmp);
+            let pick = |q: f64| {
+                t.get(((t.len() - 1) as f64 * q) as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+            };
+            eprintln!(
+                "park-atlas: {} frames, frame to frame mean {:.1} ms, median {:.1} ms, 95th percentile {:.1} ms",
+                t.len(),
+                t.iter().sum::<f64>() / t.len() as f64,
+                pick(0.5),
+                pick(0.95)
+            );
+            self.times.clear();
+            self.wanted = 0;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}

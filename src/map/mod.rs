@@ -18,6 +18,7 @@
 
 pub mod basemap;
 pub mod choropleth_layer;
+pub mod gpu;
 pub mod grid;
 pub mod labels;
 pub mod measure_tool;
@@ -114,6 +115,10 @@ pub struct MapView {
     park_meshes: shapes::MeshBuffers,
     /// The other layers' meshes, reused from frame to frame.
     other_meshes: shapes::MeshBuffers,
+    /// Draw dense park polygons on the GPU (`map::gpu`; set when the window has OpenGL).
+    pub gpu: bool,
+    /// The GPU's squares of park polygons.
+    gpu_parks: gpu::GpuParks,
     /// The pointer's position as shown in the readout (tests read it).
     pub cursor: Option<String>,
     /// The city's bounds for the data generation they were computed for.
@@ -158,6 +163,8 @@ impl Default for MapView {
             style: parks::ParkStyle::default(),
             park_meshes: shapes::MeshBuffers::default(),
             other_meshes: shapes::MeshBuffers::default(),
+            gpu: false,
+            gpu_parks: gpu::GpuParks::default(),
             cursor: None,
             measure: None,
             measure_copied: None,
@@ -442,6 +449,8 @@ impl MapView {
             style,
             park_meshes,
             other_meshes,
+            gpu,
+            gpu_parks,
             cursor,
             measure,
             measure_copied,
@@ -550,6 +559,14 @@ impl MapView {
                     *legend = in_view;
                     ui.ctx().request_repaint();
                 }
+                // Thousands of polygons in view (the last frame's count): the GPU draws them.
+                let gpu_drawing = park_shapes
+                    .filter(|_| *gpu && stats.shapes > gpu::GPU_POLYGONS && !gpu_parks.failed())
+                    .map(|(cache, pl)| {
+                        let buckets =
+                            gpu_parks.buckets_in_view(cache, pl, rect, style, input.shown);
+                        gpu_parks.callback(rect, pl, buckets)
+                    });
                 let mut markers = Occupancy::new(rect, 24.0);
                 let (marks, drawn) = parks::ParksFrame {
                     painter: &painter,
@@ -559,6 +576,7 @@ impl MapView {
                     visible: &visible,
                     hovered: *hovered,
                     style,
+                    gpu: gpu_drawing,
                 }
                 .draw(&mut markers, park_meshes);
                 *stats = FrameStats {

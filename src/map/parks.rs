@@ -153,9 +153,64 @@ pub struct ParkStyle {
     cluster: Vec<u32>,
     order: Vec<usize>,
     rank: Vec<u32>,
+    /// Per park: its class in the drawing order (see [`ParkStyle::class`]).
+    class: Vec<u8>,
+}
+
+/// The ranks of [`crate::model::Role::extent_rank`].
+const RANKS: u8 = 5;
+
+/// The classes of the drawing order: dimmed or shown, by extent rank.
+pub const CLASSES: usize = 2 * RANKS as usize;
+
+/// How a park that is a polygon or a line on screen is painted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paint {
+    /// Its fill (polygons only).
+    pub fill: Option<Color32>,
+    /// Its outline's width (points).
+    pub width: f32,
+    /// Its outline's colour.
+    pub line: Color32,
+}
+
+/// The paint of a park of colour `color` (its style's), shown (`on`) or dimmed, of `kind`:
+/// one rule for the CPU meshes and the GPU buffers.
+pub fn paint_of(color: Color32, on: bool, kind: Kind) -> Paint {
+    let color = if on {
+        color
+    } else {
+        with_alpha(Color32::from_gray(140), 70)
+    };
+    // Opaque enough to match the legend's swatch over land and sea.
+    let fill = (kind == Kind::Area).then(|| with_alpha(color, if on { FILL_ALPHA } else { 30 }));
+    let (width, line) = if kind == Kind::Line {
+        (2.0, color)
+    } else if on {
+        (1.4, darker(color))
+    } else {
+        (1.0, color)
+    };
+    Paint { fill, width, line }
 }
 
 impl ParkStyle {
+    /// What the style was computed for (data and filter generations).
+    pub fn key(&self) -> Option<(u64, u64)> {
+        self.key
+    }
+
+    /// A park's class in the drawing order (below [`CLASSES`]): the dimmed before the shown,
+    /// and among each the larger roles before the smaller; the order is by class, then index.
+    pub fn class(&self, i: usize) -> usize {
+        self.class.get(i).map_or(0, |&c| usize::from(c))
+    }
+
+    /// All parks in drawing order.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
     /// Brings the cache up to date.
     pub fn refresh(&mut self, input: &MapInput<'_>) {
         let key = (input.generation, input.shown_generation);
@@ -174,14 +229,17 @@ impl ParkStyle {
                     .map_or(u32::MAX, |k| k as u32)
             })
             .collect();
+        // Dimmed first, then larger features before smaller ones.
+        self.class = parks
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let shown = input.shown.get(i).copied().unwrap_or(false);
+                u8::from(shown) * RANKS + (RANKS - 1).saturating_sub(p.role.extent_rank())
+            })
+            .collect();
         let mut order: Vec<usize> = (0..parks.len()).collect();
-        order.sort_by_key(|&i| {
-            (
-                input.shown.get(i).copied().unwrap_or(false),
-                std::cmp::Reverse(parks.get(i).map_or(0, |p| p.role.extent_rank())),
-                i,
-            )
-        });
+        order.sort_by_key(|&i| (self.class.get(i).copied().unwrap_or(0), i));
         let mut rank = vec![0u32; parks.len()];
         for (r, &i) in order.iter().enumerate() {
             if let Some(x) = rank.get_mut(i) {
@@ -286,6 +344,9 @@ pub struct ParksFrame<'a, 'b> {
     pub hovered: Option<usize>,
     /// Colours and drawing order.
     pub style: &'a ParkStyle,
+    /// The GPU's drawing of the parks that are polygons (`map::gpu`); `None`: the CPU draws
+    /// them.
+    pub gpu: Option<egui::PaintCallback>,
 }
 
 impl ParksFrame<'_, '_> {
@@ -347,30 +408,22 @@ impl ParksFrame<'_, '_> {
                 with_alpha(Color32::from_gray(140), 70)
             };
             if !cache.is_marker(item, pl) {
-                // A polygon (or line) big enough to see: fill and outline.
-                if item.kind == Kind::Area {
-                    // Opaque enough to match the legend's swatch over land and sea.
-                    cache.push_fill(
-                        item,
-                        pl,
-                        with_alpha(color, if on { FILL_ALPHA } else { 30 }),
-                        &mut fills,
-                    );
+                // A polygon (or line) big enough to see: fill and outline (drawn by the GPU
+                // when it has them).
+                if self.gpu.is_none() {
+                    let paint = paint_of(self.style.color(i), on, item.kind);
+                    if let Some(fill) = paint.fill {
+                        cache.push_fill(item, pl, fill, &mut fills);
+                    }
+                    if on && casing {
+                        // A light casing under the line keeps it readable on any ground (left
+                        // out where thousands of outlines are drawn: it would double their
+                        // vertices).
+                        let casing = if item.kind == Kind::Line { 4.0 } else { 3.2 };
+                        cache.push_outline(item, pl, casing, CASING, &mut lines);
+                    }
+                    cache.push_outline(item, pl, paint.width, paint.line, &mut lines);
                 }
-                if on && casing {
-                    // A light casing under the line keeps it readable on any ground (left out
-                    // where thousands of outlines are drawn: it would double their vertices).
-                    let casing = if item.kind == Kind::Line { 4.0 } else { 3.2 };
-                    cache.push_outline(item, pl, casing, CASING, &mut lines);
-                }
-                let (w, c) = if item.kind == Kind::Line {
-                    (2.0, color)
-                } else if on {
-                    (1.4, darker(color))
-                } else {
-                    (1.0, color)
-                };
-                cache.push_outline(item, pl, w, c, &mut lines);
                 if selected || hovered {
                     let mut m = Mesh::default();
                     let (w, c) = if selected {
@@ -492,6 +545,9 @@ impl ParksFrame<'_, '_> {
         // Links: a site to the zone it sits in; a multi-site zone's sections to each other.
         let links = self.links();
         draw_halos(painter, rect, &halos);
+        if let Some(gpu) = &self.gpu {
+            painter.add(gpu.clone());
+        }
         painter.add(buffers.shape(0, fills));
         painter.add(buffers.shape(1, lines));
         painter.extend(links);

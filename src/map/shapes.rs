@@ -607,21 +607,28 @@ impl ShapeCache {
     /// Appends an item's fill to `mesh`.
     pub fn push_fill(&self, item: &Item, pl: Placement, color: Color32, mesh: &mut Mesh) {
         let base = mesh.vertices.len() as u32;
-        let v0 = item.fill_v.start;
-        let verts = self
-            .fill_pos
-            .get(item.fill_v.start as usize..item.fill_v.end as usize)
-            .unwrap_or_default();
+        let (verts, idx) = self.fill_of(item);
         mesh.vertices.extend(verts.iter().map(|p| Vertex {
             pos: pl.at(*p),
             uv: WHITE_UV,
             color,
         }));
+        let v0 = item.fill_v.start;
+        mesh.indices.extend(idx.iter().map(|i| i - v0 + base));
+    }
+
+    /// An item's fill: its vertices (cache pixels) and its triangles' indices, which count
+    /// from `item.fill_v.start`.
+    pub fn fill_of(&self, item: &Item) -> (&[Pos2], &[u32]) {
+        let verts = self
+            .fill_pos
+            .get(item.fill_v.start as usize..item.fill_v.end as usize)
+            .unwrap_or_default();
         let idx = self
             .fill_idx
             .get(item.fill_i.start as usize..item.fill_i.end as usize)
             .unwrap_or_default();
-        mesh.indices.extend(idx.iter().map(|i| i - v0 + base));
+        (verts, idx)
     }
 
     /// Appends an item's outlines and lines to `mesh` as strips `width` points wide.
