@@ -22,13 +22,15 @@ use serde_json::Value;
 
 use super::{Extra, GenericFeature};
 
-const POINT: u32 = 1;
-const LINE_STRING: u32 = 2;
-const POLYGON: u32 = 3;
-const MULTI_POINT: u32 = 4;
-const MULTI_LINE_STRING: u32 = 5;
-const MULTI_POLYGON: u32 = 6;
-const COLLECTION: u32 = 7;
+// The geometry tokens. Points, lines, polygons, multis and collections carry WKB's codes, so
+// a WKB reader (`io::formats::wkb`) writes them as it walks the bytes.
+pub(crate) const POINT: u32 = 1;
+pub(crate) const LINE_STRING: u32 = 2;
+pub(crate) const POLYGON: u32 = 3;
+pub(crate) const MULTI_POINT: u32 = 4;
+pub(crate) const MULTI_LINE_STRING: u32 = 5;
+pub(crate) const MULTI_POLYGON: u32 = 6;
+pub(crate) const COLLECTION: u32 = 7;
 const LINE: u32 = 8;
 const RECT: u32 = 9;
 const TRIANGLE: u32 = 10;
@@ -95,6 +97,16 @@ impl Chunk {
         }
         // A JSON value always serialises.
         let _ = serde_json::to_writer(&mut self.text, &(&f.id, &f.properties));
+        self.close_feature();
+    }
+
+    /// Ends a feature whose geometry is written: its `id` and properties, JSON text already.
+    fn close_raw(&mut self, id: Option<&str>, properties: &str) {
+        self.text.push(b'[');
+        self.text.extend_from_slice(id.unwrap_or("null").as_bytes());
+        self.text.push(b',');
+        self.text.extend_from_slice(properties.as_bytes());
+        self.text.push(b']');
         self.close_feature();
     }
 
@@ -251,12 +263,24 @@ impl Features {
         if let Some(g) = geometry {
             encode(g, &mut c.tokens, &mut c.coords);
         }
-        c.text.push(b'[');
-        c.text.extend_from_slice(id.unwrap_or("null").as_bytes());
-        c.text.push(b',');
-        c.text.extend_from_slice(properties.as_bytes());
-        c.text.push(b']');
-        c.close_feature();
+        c.close_raw(id, properties);
+        self.len += 1;
+    }
+
+    /// Appends one feature whose geometry is tokens and coordinates already, as `encode`
+    /// writes them (`io::formats::wkb`'s fast path; `id` and properties as for
+    /// [`Self::push_raw`]).
+    pub(crate) fn push_encoded(
+        &mut self,
+        tokens: &[u32],
+        coords: &[[f64; 2]],
+        id: Option<&str>,
+        properties: &str,
+    ) {
+        let c = self.tail();
+        c.tokens.extend_from_slice(tokens);
+        c.coords.extend_from_slice(coords);
+        c.close_raw(id, properties);
         self.len += 1;
     }
 

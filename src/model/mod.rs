@@ -2,7 +2,7 @@
 //! city-wide figures. Nothing here knows about files, egui or the map.
 
 mod bilingual;
-mod features;
+pub(crate) mod features;
 mod layers;
 mod taxonomy;
 

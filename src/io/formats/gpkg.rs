@@ -278,6 +278,8 @@ impl Rows<'_> {
         let table_member = format!(",\"gpkg_table\":{}", Value::String(t.name.clone()));
         let mut rows = st.query([first, last]).map_err(sql)?;
         let mut props: Vec<u8> = Vec::new();
+        // A geometry walked straight into the store's form (WGS 84 tables), else decoded.
+        let mut flat = super::wkb::Flat::default();
         let mut row_number = before;
         while let Some(row) = rows.next().map_err(sql)? {
             if self.progress.is_cancelled() {
@@ -288,11 +290,18 @@ impl Rows<'_> {
             props.clear();
             props.push(b'{');
             let mut geometry = None;
+            let mut walked = false;
             let mut id = None;
             for (k, name) in names.iter().enumerate() {
                 let Ok(value) = row.get_ref(k) else { continue };
                 if name.eq_ignore_ascii_case(&t.geometry) {
                     if let ValueRef::Blob(blob) = value {
+                        if self.reproject.is_none()
+                            && super::wkb::gpkg_flat(blob, &mut flat).is_some()
+                        {
+                            walked = true;
+                            continue;
+                        }
                         match GpkgWkb(blob).to_geo() {
                             Ok(mut g) => {
                                 if let Some(r) = self.reproject {
@@ -335,7 +344,15 @@ impl Rows<'_> {
                 );
             }
             props.push(b'}');
-            if let Some(bad) = geometry.as_ref().and_then(outside_lon_lat) {
+            let outside = if walked {
+                flat.coords
+                    .iter()
+                    .find(|c| !(-180.0..=180.0).contains(&c[0]) || !(-90.0..=90.0).contains(&c[1]))
+                    .map(|c| (c[0], c[1]))
+            } else {
+                geometry.as_ref().and_then(outside_lon_lat)
+            };
+            if let Some(bad) = outside {
                 return Err(error(crate::msg!(
                     "{} has a coordinate ({}, {}) that is not a longitude/latitude, though the table says WGS 84",
                     format!("{:?}", t.name),
@@ -345,7 +362,11 @@ impl Rows<'_> {
             }
             // JSON written by serde_json and the keys: UTF-8.
             let props = std::str::from_utf8(&props).unwrap_or("{}");
-            features.push_raw(geometry.as_ref(), id.as_deref(), props);
+            if walked {
+                features.push_encoded(&flat.tokens, &flat.coords, id.as_deref(), props);
+            } else {
+                features.push_raw(geometry.as_ref(), id.as_deref(), props);
+            }
         }
         features.shrink_to_fit();
         Ok((features, warnings))

@@ -18,6 +18,7 @@ pub mod gpkg;
 pub mod kml_kmz;
 pub mod shp;
 pub mod topojson;
+pub mod wkb;
 pub mod workbook;
 
 pub use delimited::TableOptions;
