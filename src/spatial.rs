@@ -39,6 +39,11 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
 /// A layer, the box around all its entries and their indices.
 type Listed = (Layer, AABB<[f64; 2]>, Vec<usize>);
 
+/// An index entry: a box and what it is the box of.
+fn entry([x0, y0, x1, y1]: [f64; 4], data: (Layer, usize)) -> Entry {
+    GeomWithData::new(Rectangle::from_corners([x0, y0], [x1, y1]), data)
+}
+
 /// The spatial index of one atlas. Rebuild it when the atlas changes.
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
@@ -72,18 +77,18 @@ impl SpatialIndex {
             .enumerate()
             .map(|(i, c)| (Layer::County, i, rect(c.geometry.as_ref())));
         // The features of opened layers: their boxes straight from the flat coordinates.
-        let others = (0..atlas.others.len())
-            .map(|i| (Layer::Other, i, atlas.others.flat(i).and_then(|g| g.bbox())));
+        let others = |range: std::ops::Range<usize>| {
+            range.filter_map(|i| {
+                let [x0, y0, x1, y1] = atlas.others.flat(i)?.bbox()?;
+                Some(entry([x0, y0, x1, y1], (Layer::Other, i)))
+            })
+        };
+        let n = atlas.others.len();
+        let many = n >= PARALLEL_ENTRIES;
         let entries: Vec<Entry> = parks
             .chain(counties)
-            .chain(others)
-            .filter_map(|(layer, i, b)| {
-                let [x0, y0, x1, y1] = b?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([x0, y0], [x1, y1]),
-                    (layer, i),
-                ))
-            })
+            .filter_map(|(layer, i, b)| Some(entry(b?, (layer, i))))
+            .chain(others(0..if many { 0 } else { n }))
             .collect();
         // Per layer: the box around it, its indices, and its entries.
         let mut per_layer: Vec<(Listed, Vec<Entry>)> = Vec::new();
@@ -99,7 +104,6 @@ impl SpatialIndex {
                 None => per_layer.push(((layer, env, vec![i]), vec![e])),
             }
         }
-        // A big layer goes into two trees, built on two cores (a query walks both).
         let mut trees = Vec::new();
         let mut layers = Vec::new();
         for (listed, mut entries) in per_layer {
@@ -109,11 +113,11 @@ impl SpatialIndex {
                 trees.push((layer, RTree::bulk_load(entries)));
                 continue;
             }
+            // Many parks: two trees, built on two cores (a query walks both).
             let second = entries.split_off(entries.len() / 2);
             let (a, b) = std::thread::scope(|s| {
                 let other = s.spawn(|| RTree::bulk_load(second));
-                let a = RTree::bulk_load(entries);
-                (a, other.join())
+                (RTree::bulk_load(entries), other.join())
             });
             trees.push((layer, a));
             match b {
@@ -121,6 +125,37 @@ impl SpatialIndex {
                 // A panic on the other thread is this one's.
                 Err(e) => std::panic::resume_unwind(e),
             }
+        }
+        if many {
+            // A big layer: each half's boxes found and its tree bulk-loaded on its own core
+            // (a query walks both trees).
+            let half = |range| {
+                let entries: Vec<Entry> = others(range).collect();
+                let mut env = AABB::new_empty();
+                let mut indices = Vec::with_capacity(entries.len());
+                for e in &entries {
+                    env.merge(&e.geom().envelope());
+                    indices.push(e.data.1);
+                }
+                (env, indices, RTree::bulk_load(entries))
+            };
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| half(n / 2..n));
+                (half(0..n / 2), other.join())
+            });
+            let b = match b {
+                Ok(b) => b,
+                // A panic on the other thread is this one's.
+                Err(e) => std::panic::resume_unwind(e),
+            };
+            let (mut env, mut indices, tree_a) = a;
+            env.merge(&b.0);
+            indices.extend(b.1);
+            if !indices.is_empty() {
+                layers.push((Layer::Other, env, indices));
+            }
+            trees.push((Layer::Other, tree_a));
+            trees.push((Layer::Other, b.2));
         }
         SpatialIndex { trees, layers }
     }

@@ -192,6 +192,15 @@ type LegendKey = (i32, i32, crate::i18n::Lang, bool);
 impl ParkAtlasApp {
     /// Creates the app for eframe: fonts, theme, data, saved state.
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> ParkAtlasApp {
+        if let Some(t) = options
+            .started
+            .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some())
+        {
+            eprintln!(
+                "park-atlas: window created {} ms after start",
+                t.elapsed().as_millis()
+            );
+        }
         crate::ui::fonts::install(&cc.egui_ctx);
         cc.egui_ctx.set_theme(egui::Theme::Light);
         let (mut atlas, problems) = initial_atlas(options.data_dir.as_deref());
@@ -246,6 +255,8 @@ impl ParkAtlasApp {
             .started
             .filter(|_| std::env::var_os("PARK_ATLAS_TIMING").is_some());
         app.frame_probe = screenshot::FrameProbe::from_env();
+        // The first file named starts reading now, while the window draws its first frame.
+        app.poll_loading(&cc.egui_ctx);
         app
     }
 
