@@ -124,7 +124,12 @@ fn features_read_fast_are_the_features_read_slowly() {
 
 #[test]
 fn hit_tests_on_a_big_layer_find_what_a_search_of_every_feature_finds() {
-    let n = 100_000;
+    // 100k parcels here; `PARK_ATLAS_TEST_PARCELS=1000000 cargo test --release --test
+    // big_layers hit_tests` checks the city's million (docs/PERFORMANCE.md).
+    let n = std::env::var("PARK_ATLAS_TEST_PARCELS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let text = synth::parcels_geojson(
         &embedded(),
         SynthOptions {
@@ -154,7 +159,7 @@ fn hit_tests_on_a_big_layer_find_what_a_search_of_every_feature_finds() {
         .map(|_| Point::new(109.6 + 1.5 * next(), 20.2 + 1.8 * next()))
         .collect();
     for k in 0..100 {
-        let i = (k * 997) % n;
+        let i = (k * (n / 100) + k * 7) % n;
         let c = geo::InteriorPoint::interior_point(&geometries[i]).unwrap();
         points.push(c);
     }
