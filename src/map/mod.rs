@@ -436,6 +436,10 @@ impl MapView {
             .other_shapes
             .usable(key)
             .filter(|_| !others_of.is_empty());
+        let other_overview = self
+            .other_shapes
+            .usable_overview(key)
+            .filter(|_| !others_of.is_empty());
 
         let MapView {
             memory,
@@ -535,12 +539,24 @@ impl MapView {
                 }
                 let zoom = projector.zoom();
                 let park_shapes = park_shapes.map(|c| (c, c.placement(scr.pos(c.origin), zoom)));
+                // Where the cache in use does not reach (zooming out while the new level is
+                // built), the coarsest level's markers.
+                let overview = other_shapes.and_then(|c| {
+                    let [w, s, e, n] = c.key.region_degrees()?;
+                    let covered = egui::Rect::from_two_pos(
+                        scr.pos(walkers::Position::new(w, s)),
+                        scr.pos(walkers::Position::new(e, n)),
+                    );
+                    let o = other_overview.filter(|o| o.key != c.key)?;
+                    (!covered.contains_rect(rect))
+                        .then(|| (o, o.placement(scr.pos(o.origin), zoom), covered))
+                });
                 let other_shapes = other_shapes.map(|c| (c, c.placement(scr.pos(c.origin), zoom)));
                 let view = parks::view_box(&scr, rect, 40.0);
                 if other_shapes.is_some() {
                     parks::draw_others(
                         &painter,
-                        other_shapes,
+                        (other_shapes, overview),
                         &atlas.layers,
                         || parks::in_view(input.index, Layer::Other, view),
                         other_meshes,

@@ -610,14 +610,20 @@ impl ParksFrame<'_, '_> {
     }
 }
 
+/// An overview of a big layer, where its pixels go this frame, and the screen box the cache in
+/// use covers (the overview is drawn outside it).
+pub type OverviewAt<'o> = (&'o super::shapes::Overview, Placement, Rect);
+
 /// Draws the features of opened files that are neither parks nor counties, layer by layer
 /// (bottom first) in each layer's colour: filled and outlined polygons, lines, and markers
 /// (thinned where they pile up). Hidden layers are skipped. The meshes come from `buffers`.
 /// A big layer is drawn from its representatives around the view (found with the level's
 /// shapes, on the worker); `visible` (the features in view) is asked for only otherwise.
+/// Outside the screen box the cache covers, an overview's markers are drawn (zooming out
+/// while the new level is built).
 pub fn draw_others<'v>(
     painter: &egui::Painter,
-    shapes: Option<(&ShapeCache, Placement)>,
+    (shapes, overview): (Option<(&ShapeCache, Placement)>, Option<OverviewAt<'_>>),
     layers: &[crate::model::FeatureLayer],
     visible: impl FnOnce() -> std::borrow::Cow<'v, [usize]>,
     buffers: &mut MeshBuffers,
@@ -677,6 +683,16 @@ pub fn draw_others<'v>(
             for &i in in_view.iter().filter(|i| layer.features.contains(i)) {
                 if let Some(item) = cache.items.get(i) {
                     draw(Draw::Item(item));
+                }
+            }
+        }
+        if let Some((o, opl, covered)) = overview
+            && let Some((_, points)) = o.layers.iter().find(|l| l.0 == layer.features)
+        {
+            for &p in points {
+                let c = opl.at(p);
+                if !covered.contains(c) {
+                    draw(Draw::Marker(c));
                 }
             }
         }

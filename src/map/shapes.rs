@@ -804,11 +804,56 @@ impl Kind {
     }
 }
 
+/// The markers of the coarsest level built, kept to draw where the cache in use does not
+/// reach: zooming out from a street, the previous level covers only the street's
+/// surroundings while the new level is built.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The level it was found at (its generation and datum too).
+    pub key: ShapeKey,
+    /// The origin of its cache pixels.
+    pub origin: Position,
+    /// Per layer (known by its features): one marker point per representative, cache pixels.
+    pub layers: Vec<(Range<usize>, Vec<Pos2>)>,
+}
+
+impl Overview {
+    /// Where its pixels go this frame.
+    pub fn placement(&self, origin_on_screen: Pos2, zoom: f64) -> Placement {
+        Placement {
+            offset: origin_on_screen.to_vec2(),
+            scale: 2f64.powf(zoom - f64::from(self.key.level)) as f32,
+        }
+    }
+}
+
+impl ShapeCache {
+    /// The representatives' marker points, per layer (None before they are found).
+    pub fn overview(&self) -> Option<Overview> {
+        let reps = self.reps.get()?;
+        let layers = reps
+            .layers
+            .iter()
+            .map(|l| {
+                let points = l.tiles.values().flatten().chain(&l.wide).map(|r| r.at);
+                (l.features.clone(), points.collect())
+            })
+            .collect();
+        Some(Overview {
+            key: self.key,
+            origin: self.origin,
+            layers,
+        })
+    }
+}
+
 /// A layer's cache, rebuilt on a worker thread when the data is big.
 #[derive(Default)]
 pub struct LayerShapes {
     /// The cache drawn from (possibly for another zoom level while a new one is built).
     pub current: Option<ShapeCache>,
+    /// The coarsest level's markers (big layers only, see [`Overview`]).
+    pub overview: Option<Overview>,
     pending: Option<(ShapeKey, Receiver<ShapeCache>)>,
     /// Raised to stop the build in progress when another is wanted (zooming on).
     stop: Arc<AtomicBool>,
@@ -883,6 +928,14 @@ impl LayerShapes {
         if let Some((k, rx)) = &self.pending {
             match rx.try_recv() {
                 Ok(cache) if *k == key => {
+                    let coarser = |o: &Overview| {
+                        o.key.generation != key.generation
+                            || o.key.gcj != key.gcj
+                            || key.level <= o.key.level
+                    };
+                    if self.overview.as_ref().is_none_or(coarser) {
+                        self.overview = cache.overview().or(self.overview.take());
+                    }
                     self.current = Some(cache);
                     self.pending = None;
                 }
@@ -935,6 +988,13 @@ impl LayerShapes {
         self.current
             .as_ref()
             .filter(|c| c.key.generation == key.generation && c.key.gcj == key.gcj)
+    }
+
+    /// The overview to draw beside the cache for `key` (same data and datum).
+    pub fn usable_overview(&self, key: ShapeKey) -> Option<&Overview> {
+        self.overview
+            .as_ref()
+            .filter(|o| o.key.generation == key.generation && o.key.gcj == key.gcj)
     }
 
     /// True while a cache is being built in the background.
@@ -1054,6 +1114,76 @@ mod tests {
                 })
                 .collect::<Vec<_>>(),
         )
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn the_coarsest_level_built_is_kept_as_the_overview() {
+        // 10,000 squares (50k vertices): built on the worker, with representatives.
+        let squares: Vec<Option<Geometry<f64>>> = (0..10_000)
+            .map(|i| {
+                let (x, y) = (110.0 + f64::from(i % 100) * 0.005, 21.0 + f64::from(i / 100) * 0.005);
+                let d = 0.002;
+                Some(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d), (x: x, y: y)].into())
+            })
+            .collect();
+        let store = store_of(squares);
+        let n = store.len();
+        let ctx = egui::Context::default();
+        let origin = Position::new(110.0, 21.0);
+        let mut shapes = LayerShapes::default();
+        let build = |shapes: &mut LayerShapes, k: ShapeKey| {
+            let start = std::time::Instant::now();
+            while shapes.current.as_ref().is_none_or(|c| c.key != k) {
+                assert!(
+                    start.elapsed().as_secs() < 60,
+                    "level {} not built",
+                    k.level
+                );
+                shapes.ensure_flat(k, origin, &store, vec![0..n], &ctx);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        };
+        let level = |shapes: &LayerShapes| shapes.overview.as_ref().map(|o| o.key.level);
+        build(&mut shapes, key(10));
+        assert_eq!(level(&shapes), Some(10));
+        let o = shapes.overview.clone().unwrap();
+        // One point per representative, all of the one layer.
+        let reps = shapes
+            .current
+            .as_ref()
+            .unwrap()
+            .representatives(&[0..n], 5.7)
+            .len();
+        assert_eq!(o.layers.len(), 1);
+        assert_eq!(o.layers[0].0, 0..n);
+        assert_eq!(o.layers[0].1.len(), reps);
+        assert!(reps > 100, "{reps}");
+        // A street level does not replace it; a coarser level does.
+        let street = ShapeKey {
+            region: Some(region_of([110.1, 21.1, 110.12, 21.12])),
+            ..key(15)
+        };
+        build(&mut shapes, street);
+        assert_eq!(level(&shapes), Some(10));
+        build(&mut shapes, key(8));
+        assert_eq!(level(&shapes), Some(8));
+        // Only for the same data and datum.
+        assert!(shapes.usable_overview(key(12)).is_some());
+        let other = ShapeKey {
+            generation: 2,
+            ..key(12)
+        };
+        assert!(shapes.usable_overview(other).is_none());
+        // New data: its first level is the overview, whatever the old one's level.
+        build(
+            &mut shapes,
+            ShapeKey {
+                generation: 2,
+                ..key(13)
+            },
+        );
+        assert_eq!(level(&shapes), Some(13));
     }
 
     #[test]
