@@ -39,6 +39,19 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, (Layer, usize)>;
 /// A layer, the box around all its entries and their indices.
 type Listed = (Layer, AABB<[f64; 2]>, Vec<usize>);
 
+/// Runs `a` here and `b` on another thread, at once; a panic on the other thread is this
+/// one's.
+fn on_two_cores<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(b);
+        (a(), other.join())
+    });
+    match b {
+        Ok(b) => (a, b),
+        Err(e) => std::panic::resume_unwind(e),
+    }
+}
+
 /// An index entry: a box and what it is the box of.
 fn entry([x0, y0, x1, y1]: [f64; 4], data: (Layer, usize)) -> Entry {
     GeomWithData::new(Rectangle::from_corners([x0, y0], [x1, y1]), data)
@@ -115,16 +128,9 @@ impl SpatialIndex {
             }
             // Many parks: two trees, built on two cores (a query walks both).
             let second = entries.split_off(entries.len() / 2);
-            let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| RTree::bulk_load(second));
-                (RTree::bulk_load(entries), other.join())
-            });
+            let (a, b) = on_two_cores(|| RTree::bulk_load(entries), || RTree::bulk_load(second));
             trees.push((layer, a));
-            match b {
-                Ok(b) => trees.push((layer, b)),
-                // A panic on the other thread is this one's.
-                Err(e) => std::panic::resume_unwind(e),
-            }
+            trees.push((layer, b));
         }
         if many {
             // A big layer: each half's boxes found and its tree bulk-loaded on its own core
@@ -139,15 +145,7 @@ impl SpatialIndex {
                 }
                 (env, indices, RTree::bulk_load(entries))
             };
-            let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| half(n / 2..n));
-                (half(0..n / 2), other.join())
-            });
-            let b = match b {
-                Ok(b) => b,
-                // A panic on the other thread is this one's.
-                Err(e) => std::panic::resume_unwind(e),
-            };
+            let (a, b) = on_two_cores(|| half(0..n / 2), || half(n / 2..n));
             let (mut env, mut indices, tree_a) = a;
             env.merge(&b.0);
             indices.extend(b.1);

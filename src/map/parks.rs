@@ -174,14 +174,19 @@ pub struct Paint {
     pub line: Color32,
 }
 
-/// The paint of a park of colour `color` (its style's), shown (`on`) or dimmed, of `kind`:
-/// one rule for the CPU meshes and the GPU buffers.
-pub fn paint_of(color: Color32, on: bool, kind: Kind) -> Paint {
-    let color = if on {
+/// A park's colour when it is shown (`on`), else the grey of parks the filters leave out.
+fn shown_or_dimmed(color: Color32, on: bool) -> Color32 {
+    if on {
         color
     } else {
         with_alpha(Color32::from_gray(140), 70)
-    };
+    }
+}
+
+/// The paint of a park of colour `color` (its style's), shown (`on`) or dimmed, of `kind`:
+/// one rule for the CPU meshes and the GPU buffers.
+pub fn paint_of(color: Color32, on: bool, kind: Kind) -> Paint {
+    let color = shown_or_dimmed(color, on);
     // Opaque enough to match the legend's swatch over land and sea.
     let fill = (kind == Kind::Area).then(|| with_alpha(color, if on { FILL_ALPHA } else { 30 }));
     let (width, line) = if kind == Kind::Line {
@@ -387,11 +392,7 @@ impl ParksFrame<'_, '_> {
                     && rect.contains(c)
                     && thin.take(c)
                 {
-                    let color = if shown(i) {
-                        self.style.color(i)
-                    } else {
-                        with_alpha(Color32::from_gray(140), 70)
-                    };
+                    let color = shown_or_dimmed(self.style.color(i), shown(i));
                     push_disc(&mut discs, c, LOD_RADIUS, color, 1.0, Color32::WHITE);
                 }
                 continue;
@@ -402,11 +403,7 @@ impl ParksFrame<'_, '_> {
             let on = shown(i);
             let selected = input.selection.contains(&p.id);
             let hovered = self.hovered == Some(i);
-            let color = if on {
-                self.style.color(i)
-            } else {
-                with_alpha(Color32::from_gray(140), 70)
-            };
+            let color = shown_or_dimmed(self.style.color(i), on);
             if !cache.is_marker(item, pl) {
                 // A polygon (or line) big enough to see: fill and outline (drawn by the GPU
                 // when it has them).
